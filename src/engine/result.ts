@@ -1,0 +1,64 @@
+import type { Finding, Notice, Severity } from '../core/finding.js';
+import type { RuleMeta } from './rule.js';
+
+/**
+ * A checklist item's status. `unknown`: the rule could not decide (counts as not passed);
+ * `na`: the rule does not apply to this repository; `silenced`: the project silenced the
+ * mirrored Django check (SILENCED_SYSTEM_CHECKS), so it is left out of the score.
+ */
+export type ItemStatus = 'pass' | 'fail' | 'unknown' | 'na' | 'silenced';
+
+export interface RuleOutcome {
+  meta: RuleMeta;
+  status: ItemStatus;
+  /** Findings of this rule (status fail or unknown), in report order. */
+  findings: Finding[];
+  /** Why the item is n/a or silenced. */
+  reason?: string;
+}
+
+export interface ReadinessItem {
+  id: string;
+  title: string;
+  severity: Severity;
+  section: string;
+  status: ItemStatus;
+  weight: number;
+  /** Percentage points this item costs the score (0 when it passes or is n/a). */
+  pointsLost: number;
+}
+
+export interface Readiness {
+  scoringVersion: number;
+  /** floor(100 * passed weight / applicable weight); null when nothing applies. */
+  score: number | null;
+  status: 'READY' | 'NOT READY' | 'NO DATA';
+  threshold: number;
+  counts: { pass: number; fail: number; unknown: number; na: number; silenced: number };
+  passedWeight: number;
+  applicableWeight: number;
+  /** Every item, in checklist order. */
+  items: ReadinessItem[];
+}
+
+export interface ProjectSummary {
+  root: string;
+  settingsModule: string;
+  settingsFile: string;
+  reason: string;
+  djangoVersion: string;
+  djangoVersionAssumed: boolean;
+  envSources: string[];
+}
+
+export interface AuditResult {
+  tool: { name: string; version: string };
+  /** Absolute path audited. */
+  root: string;
+  outcomes: RuleOutcome[];
+  /** All findings, deterministic order (file, line, column, rule id). */
+  findings: Finding[];
+  notices: Notice[];
+  readiness: Readiness;
+  projects: ProjectSummary[];
+}

@@ -1,0 +1,78 @@
+import type { Notice } from '../core/finding.js';
+import type { Span } from '../core/position.js';
+import type { DiscoveredFile } from '../discover/types.js';
+import type { EnvLayer } from './env/types.js';
+import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
+
+export interface DjangoVersion {
+  major: number;
+  minor: number;
+  /** True when no requirement pins it and the latest release's behaviour is assumed. */
+  assumed: boolean;
+  /** The text it was read from, e.g. "Django==4.2.11" or "django>=5.0,<5.1". */
+  text?: string;
+  span?: Span;
+}
+
+/** One declared Python dependency (requirements*.txt, pyproject, Pipfile, lock files). */
+export interface Requirement {
+  /** Normalised (PEP 503) name, e.g. "django-environ". */
+  name: string;
+  /** Version specifier text, e.g. "==4.2.11", or "" when none. */
+  specifier: string;
+  /** Exact version when pinned (== or from a lock file). */
+  pinned?: string;
+  extras: string[];
+  span: Span;
+  /** The file's role: a production file, or a development/test one (requirements/dev.txt). */
+  scope: 'main' | 'dev';
+}
+
+/** A URL route found in urls.py (statically: path()/re_path()/url() first arguments). */
+export interface UrlRoute {
+  route: string;
+  span: Span;
+}
+
+export interface ProductionModuleChoice {
+  module: string;
+  file: string;
+  /** Why it was chosen: "--settings", "DJANGO_SETTINGS_MODULE in .env.production", "wsgi.py default", ... */
+  reason: string;
+  /** The line that named it, when one did. */
+  span?: Span;
+}
+
+/** One Django project in the repository (a monorepo may hold several). */
+export interface DjangoProject {
+  /** Repo-relative directory that holds the project (where manage.py is, or the settings' parent). */
+  root: string;
+  production: ProductionModuleChoice;
+  /** Settings evaluated against the production environment sources. */
+  settings: EvaluatedSettings;
+  /**
+   * The same settings evaluated with no environment variable set at all: what happens when a
+   * variable is forgotten. Rules about unsafe defaults compare the two.
+   */
+  unsetEnvSettings: EvaluatedSettings;
+  /** The production environment layers, lowest precedence first. */
+  envLayers: EnvLayer[];
+  djangoVersion: DjangoVersion;
+  requirements: Requirement[];
+  /** Routes found in the project's urls modules; undefined when no urls.py was found. */
+  urlRoutes?: UrlRoute[];
+  urlFiles: string[];
+  /** Ids in SILENCED_SYSTEM_CHECKS (e.g. "security.W004"). */
+  silencedChecks: Set<string>;
+}
+
+/** Everything the rules look at. Built once per run from the discovered and parsed files. */
+export interface DeploymentModel {
+  /** Absolute root of the audited tree. */
+  root: string;
+  files: DiscoveredFile[];
+  djangoProjects: DjangoProject[];
+  /** Syntax problems found in any parsed file. */
+  parseProblems: ParseProblem[];
+  notices: Notice[];
+}
