@@ -1,0 +1,116 @@
+import { parseArgs } from 'node:util';
+import type { Severity } from '../core/finding.js';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface CliOptions {
+  path: string;
+  format: OutputFormat;
+  output?: string;
+  sarifOutput?: string;
+  settings?: string;
+  minScore?: number;
+  failOn?: Severity;
+  color: 'auto' | 'always' | 'never';
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: audit-deploy [PATH] [options]
+
+Audit a Django repository's deployment configuration without running it.
+
+Options:
+  --format text|json|sarif   report format on stdout (default: text)
+  --output FILE              write the report to FILE instead of stdout
+  --sarif-output FILE        also write a SARIF 2.1.0 report to FILE
+  --settings MODULE          the settings module production uses (e.g. config.settings.production)
+  --min-score N              readiness needed to pass, 0-100 (default: 80)
+  --fail-on SEVERITY         also fail on any finding at or above blocker|high|medium|low
+  --color auto|always|never  colour in text output (default: auto; honours NO_COLOR and FORCE_COLOR)
+  -h, --help                 show this help
+  -v, --version              show the version
+
+Exit status: 0 the gate passes, 1 it fails (not ready, score below --min-score, or a finding
+at or above --fail-on), 2 usage or internal error.
+`;
+
+const FORMATS: OutputFormat[] = ['text', 'json', 'sarif'];
+const SEVERITIES: Severity[] = ['blocker', 'high', 'medium', 'low'];
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        'sarif-output': { type: 'string' },
+        settings: { type: 'string' },
+        'min-score': { type: 'string' },
+        'fail-on': { type: 'string' },
+        color: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`expected at most one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
+
+  const format = (values.format ?? 'text') as OutputFormat;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+
+  let minScore: number | undefined;
+  if (values['min-score'] !== undefined) {
+    minScore = Number(values['min-score']);
+    if (!/^\d+(\.\d+)?$/.test(values['min-score']) || minScore > 100) {
+      throw new UsageError(`--min-score must be a number from 0 to 100, not "${values['min-score']}"`);
+    }
+  }
+
+  const failOn = values['fail-on'] as Severity | undefined;
+  if (failOn !== undefined && !SEVERITIES.includes(failOn)) {
+    throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${values['fail-on']}"`);
+  }
+
+  const color = (values.color ?? 'auto') as CliOptions['color'];
+  if (!['auto', 'always', 'never'].includes(color)) throw new UsageError(`--color must be auto, always or never, not "${values.color}"`);
+
+  if (values.settings !== undefined && !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(values.settings)) {
+    throw new UsageError(`--settings must be a dotted module name like config.settings.production, not "${values.settings}"`);
+  }
+
+  return {
+    path: positionals[0] ?? '.',
+    format,
+    output: values.output,
+    sarifOutput: values['sarif-output'],
+    settings: values.settings,
+    minScore,
+    failOn,
+    color,
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+}
+
+/**
+ * Colour decision for `--color auto`: FORCE_COLOR wins when set ("0"/"false" turn colour off,
+ * anything else on), then a non-empty NO_COLOR turns it off, then a terminal turns it on.
+ */
+export function useColor(mode: CliOptions['color'], isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'never') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.toLowerCase());
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTTY;
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { Finding, Notice } from '../core/finding.js';
+import { compareSpans, type Span } from '../core/position.js';
+import type { DeploymentModel, DjangoProject } from '../model/types.js';
+import type { ItemStatus, RuleOutcome } from './result.js';
+import type { ReportInput, Rule, RuleContext, UnknownInput } from './rule.js';
+
+interface SubjectResult {
+  findings: Finding[];
+  silencedCount: number;
+  naReason?: string;
+}
+
+/** Run every rule over its subjects and fold the results into one outcome per rule. */
+export function runRules(rules: Rule[], model: DeploymentModel, notices: Notice[]): RuleOutcome[] {
+  return rules.map((rule) => runRule(rule, model, notices));
+}
+
+function subjectsOf(rule: Rule, model: DeploymentModel): unknown[] {
+  switch (rule.scope) {
+    case 'django':
+      return model.djangoProjects;
+    case 'repo':
+      return [model];
+    default:
+      return [];
+  }
+}
+
+function runRule(rule: Rule, model: DeploymentModel, notices: Notice[]): RuleOutcome {
+  const subjects = subjectsOf(rule, model);
+  if (subjects.length === 0) {
+    return { meta: rule.meta, status: 'na', findings: [], reason: noSubjectReason(rule) };
+  }
+  const results = subjects.map((s) => runOnSubject(rule, s, model, notices));
+  const findings = dedupe(results.flatMap((r) => r.findings)).sort(compareFindings);
+  return { meta: rule.meta, ...foldStatus(results, findings) };
+}
+
+function noSubjectReason(rule: Rule): string {
+  return rule.scope === 'django' ? 'no Django project found' : 'nothing to check';
+}
+
+function foldStatus(results: SubjectResult[], findings: Finding[]): { status: ItemStatus; findings: Finding[]; reason?: string } {
+  if (findings.some((f) => f.status === 'fail')) return { status: 'fail', findings };
+  if (findings.length > 0) return { status: 'unknown', findings };
+  const applicable = results.filter((r) => r.naReason === undefined);
+  if (applicable.length === 0) return { status: 'na', findings, reason: results[0]?.naReason };
+  if (applicable.every((r) => r.silencedCount > 0)) {
+    return { status: 'silenced', findings, reason: 'silenced in SILENCED_SYSTEM_CHECKS' };
+  }
+  return { status: 'pass', findings };
+}
+
+function runOnSubject(rule: Rule, subject: unknown, model: DeploymentModel, notices: Notice[]): SubjectResult {
+  const result: SubjectResult = { findings: [], silencedCount: 0 };
+  const project = rule.scope === 'django' ? (subject as DjangoProject) : undefined;
+  const defaultCheck = typeof rule.meta.djangoCheck === 'string' ? rule.meta.djangoCheck : undefined;
+  const environment = project?.settings.environment;
+
+  const ctx: RuleContext = {
+    report(input: ReportInput) {
+      const check = input.djangoCheck ?? defaultCheck;
+      if (project && check && project.silencedChecks.has(check)) {
+        result.silencedCount++;
+        return;
+      }
+      result.findings.push(makeFinding(rule, 'fail', input, check, environment));
+    },
+    unknown(input: UnknownInput) {
+      const finding = makeFinding(rule, 'unknown', input, undefined, environment);
+      finding.decidingVariables = [...input.variables].sort();
+      result.findings.push(finding);
+    },
+    notApplicable(reason: string) {
+      result.naReason = reason;
+    },
+  };
+
+  try {
+    rule.check(subject as never, ctx, model);
+  } catch (err) {
+    // A rule bug must not take the run down: the item cannot be decided, and we say so.
+    notices.push({
+      kind: 'info',
+      message: `rule ${rule.meta.id} failed internally (${err instanceof Error ? err.message : String(err)}); its result is unknown`,
+    });
+    result.findings.push(
+      makeFinding(rule, 'unknown', { message: `${rule.meta.id} could not be evaluated (internal error)`, span: anySpan(project, model), variables: [] }, undefined, environment),
+    );
+  }
+  // A rule that reported findings is applicable whatever it said about applicability.
+  if (result.findings.length > 0) result.naReason = undefined;
+  return result;
+}
+
+function anySpan(project: DjangoProject | undefined, model: DeploymentModel): Span {
+  const file = project?.production.file ?? model.files[0]?.path ?? '.';
+  return { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } };
+}
+
+function makeFinding(
+  rule: Rule,
+  status: 'fail' | 'unknown',
+  input: ReportInput | UnknownInput,
+  djangoCheck: string | undefined,
+  environment: string | undefined,
+): Finding {
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    severity: rule.meta.severity,
+    status,
+    message: input.message,
+    span: input.span,
+    related: input.related ?? [],
+    fingerprint: fingerprint(rule.meta.id, input.span, input.target, djangoCheck),
+  };
+  if (djangoCheck) finding.djangoCheck = djangoCheck;
+  if (environment) finding.environment = environment;
+  return finding;
+}
+
+/**
+ * Line-independent identity for baselines and code scanning: rule, file and the logical target
+ * (a setting name). Without a target, a hash of the rule and file stands in.
+ */
+function fingerprint(ruleId: string, span: Span, target: string | undefined, check: string | undefined): string {
+  const key = target ?? createHash('sha256').update(`${ruleId}\0${span.file}`).digest('hex').slice(0, 16);
+  return [ruleId, span.file, key, check ?? ''].filter(Boolean).join(':');
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.ruleId}|${f.status}|${f.span.file}|${f.span.start.offset}|${f.djangoCheck ?? ''}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return compareSpans(a.span, b.span) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}

@@ -1,0 +1,252 @@
+import type { Notice } from '../core/finding.js';
+import { makeSourceText, type SourceText } from '../core/source.js';
+import { readText } from '../discover/read.js';
+import type { DiscoveredFile } from '../discover/types.js';
+import { discover } from '../discover/walk.js';
+import { parsePython, type ParsedPython } from '../parse/python.js';
+import { detectDjangoVersion, parseDependencies } from '../parse/requirements.js';
+import { chooseProductionModule, findProjectRoots, moduleNameOf } from './django-project.js';
+import { dotenvLayer } from './env/dotenv-layer.js';
+import { envFileRole } from './env/roles.js';
+import { LayeredEnv, type DotenvDialect, type EnvLayer } from './env/types.js';
+import { asStringList } from './python-value.js';
+import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
+import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
+import type { DeploymentModel, DjangoProject } from './types.js';
+import { extractUrlRoutes } from './urls.js';
+
+export interface BuildOptions {
+  /** DJANGO_SETTINGS_MODULE to treat as production (the --settings flag). */
+  settings?: string;
+  maxFileBytes?: number;
+}
+
+/** Where the evaluator pretends the repository is deployed, for BASE_DIR arithmetic. */
+const DEPLOY_ROOT = '/app';
+
+const TEXT_KINDS = new Set<DiscoveredFile['kind']>([
+  'python', 'django-settings', 'django-urls', 'django-wsgi', 'django-asgi', 'django-manage',
+  'requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg', 'dotenv',
+]);
+
+/**
+ * Reads each file at most once and parses each Python file at most once, whichever project or
+ * environment asks for it.
+ */
+class SourceCache {
+  private readonly texts = new Map<string, SourceText | null>();
+  private readonly parsed = new Map<string, ParsedPython>();
+  readonly byPath: Map<string, DiscoveredFile>;
+
+  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number) {
+    this.byPath = new Map(files.map((f) => [f.path, f]));
+  }
+
+  text(path: string): SourceText | undefined {
+    if (!this.texts.has(path)) {
+      const file = this.byPath.get(path);
+      let src: SourceText | null = null;
+      if (file) {
+        const { text, notice } = readText(file, this.maxBytes);
+        if (notice) this.notices.push(notice);
+        if (text !== undefined) src = makeSourceText(path, text);
+      }
+      this.texts.set(path, src);
+    }
+    return this.texts.get(path) ?? undefined;
+  }
+
+  python(path: string): ParsedPython | undefined {
+    let p = this.parsed.get(path);
+    if (!p) {
+      const src = this.text(path);
+      if (!src) return undefined;
+      p = parsePython(path, src.text);
+      this.parsed.set(path, p);
+    }
+    return p;
+  }
+
+  /** Syntax problems of every Python file parsed so far. */
+  syntaxProblems(): ParseProblem[] {
+    return [...this.parsed.values()].flatMap((p) => p.problems.filter((q) => q.kind === 'syntax'));
+  }
+}
+
+/** Dotted module names resolve against the project root first, then the repository root. */
+class ProjectResolver implements ModuleResolver {
+  constructor(private readonly cache: SourceCache, private readonly roots: string[]) {}
+
+  fileOf(module: string): string | undefined {
+    const rel = module.split('.').join('/');
+    for (const root of this.roots) {
+      for (const candidate of [`${rel}.py`, `${rel}/__init__.py`]) {
+        const path = root ? `${root}/${candidate}` : candidate;
+        if (this.cache.byPath.has(path)) return path;
+      }
+    }
+    return undefined;
+  }
+
+  resolve(module: string): ModuleSource | undefined {
+    const file = this.fileOf(module);
+    if (!file) return undefined;
+    const parsed = this.cache.python(file);
+    return parsed ? { module, file, parsed } : undefined;
+  }
+}
+
+export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Promise<DeploymentModel> {
+  const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes });
+  const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes);
+  const djangoProjects: DjangoProject[] = [];
+  for (const root of findProjectRoots(files)) {
+    const project = buildProject(root, files, cache, opts, notices);
+    if (project) djangoProjects.push(project);
+  }
+  return { root: rootAbs, files, djangoProjects, parseProblems: dedupeProblems(cache.syntaxProblems()), notices };
+}
+
+function within(root: string, path: string): boolean {
+  return root === '' || path.startsWith(root + '/');
+}
+
+function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache, opts: BuildOptions, notices: Notice[]): DjangoProject | undefined {
+  const mine = files.filter((f) => within(root, f.path));
+  const resolver = new ProjectResolver(cache, root === '' ? [''] : [root, '']);
+
+  const settingsModules = new Map<string, string>();
+  for (const f of mine) {
+    if (f.kind !== 'django-settings') continue;
+    const module = moduleNameOf(f.path, root);
+    if (module) settingsModules.set(module, f.path);
+  }
+
+  const envLayers = productionEnvLayers(root, files, cache);
+  const entryPoints = mine
+    .filter((f) => f.kind === 'django-wsgi' || f.kind === 'django-asgi')
+    .map((f) => cache.text(f.path))
+    .filter((s): s is SourceText => s !== undefined);
+
+  const production = chooseProductionModule({
+    projectRoot: root,
+    cliSettings: opts.settings,
+    envLayers,
+    entryPoints,
+    settingsModules,
+    fileOf: (m) => resolver.fileOf(m),
+  });
+  if (!production) {
+    if (settingsModules.size > 0) {
+      notices.push({
+        kind: 'info',
+        message: `${root || '.'}: could not tell which settings module production uses (${[...settingsModules.keys()].sort().join(', ')}); pass --settings`,
+        file: root || '.',
+      });
+    }
+    return undefined;
+  }
+
+  const loadDotenv = (repoRelPath: string, dialect: DotenvDialect): EnvLayer | undefined => {
+    const file = cache.byPath.get(repoRelPath);
+    if (!file) return undefined;
+    const role = envFileRole(repoRelPath);
+    if (role === 'example' || role === 'test') return undefined;
+    const src = cache.text(repoRelPath);
+    return src ? dotenvLayer(repoRelPath, src.text, role, dialect) : undefined;
+  };
+
+  const evaluate = (env: LayeredEnv, environmentName: string, withFiles: boolean): EvaluatedSettings =>
+    evaluateSettings({
+      module: production.module,
+      resolver,
+      env,
+      environmentName,
+      loadDotenv: withFiles ? loadDotenv : undefined,
+      deployRoot: DEPLOY_ROOT,
+    });
+
+  const settings = evaluate(new LayeredEnv(envLayers), 'production', true);
+  const unsetEnvSettings = evaluate(new LayeredEnv([]), 'unset', false);
+
+  const depFiles = files
+    .filter((f) => ['requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg'].includes(f.kind))
+    .filter((f) => within(root, f.path) || !f.path.includes('/'))
+    .map((f) => ({ path: f.path, kind: f.kind, text: cache.text(f.path)?.text }))
+    .filter((f): f is { path: string; kind: DiscoveredFile['kind']; text: string } => f.text !== undefined);
+  const requirements = parseDependencies(depFiles);
+  const djangoVersion = detectDjangoVersion(requirements);
+
+  const { routes, urlFiles } = urlRoutesOf(settings, resolver, mine, root, cache);
+  const silenced = settings.get('SILENCED_SYSTEM_CHECKS');
+  const silencedChecks = new Set(silenced ? (asStringList(silenced.value) ?? []) : []);
+
+  return {
+    root,
+    production,
+    settings,
+    unsetEnvSettings,
+    envLayers,
+    djangoVersion,
+    requirements,
+    urlRoutes: routes,
+    urlFiles,
+    silencedChecks,
+  };
+}
+
+/** Production .env-style files of the project (its own folder first, then the repository root). */
+function productionEnvLayers(root: string, files: DiscoveredFile[], cache: SourceCache): EnvLayer[] {
+  const layers: EnvLayer[] = [];
+  const candidates = files
+    .filter((f) => f.kind === 'dotenv' && (within(root, f.path) || !f.path.includes('/') || f.path.startsWith('.envs/')))
+    .filter((f) => envFileRole(f.path) === 'production')
+    // Repository-level files first so the project's own files win.
+    .sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
+  for (const f of candidates) {
+    const src = cache.text(f.path);
+    if (src) layers.push(dotenvLayer(f.path, src.text, 'production'));
+  }
+  return layers;
+}
+
+function urlRoutesOf(settings: EvaluatedSettings, resolver: ProjectResolver, mine: DiscoveredFile[], root: string, cache: SourceCache) {
+  const rootConf = settings.get('ROOT_URLCONF');
+  const urlFiles = new Set<string>();
+  if (rootConf && rootConf.value.kind === 'str') {
+    const f = resolver.fileOf(rootConf.value.value);
+    if (f) urlFiles.add(f);
+  }
+  if (urlFiles.size === 0) for (const f of mine) if (f.kind === 'django-urls') urlFiles.add(f.path);
+  if (urlFiles.size === 0) return { routes: undefined, urlFiles: [] };
+  // Follow include('app.urls') targets so a health route in an app's urls counts.
+  const routes = [];
+  const queue = [...urlFiles];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const parsed = cache.python(file);
+    if (!parsed) continue;
+    for (const r of extractUrlRoutes(parsed)) {
+      routes.push(r);
+      if (r.route.startsWith('include:')) {
+        const target = resolver.fileOf(r.route.slice('include:'.length));
+        if (target && within(root, target)) queue.push(target);
+      }
+    }
+  }
+  return { routes, urlFiles: [...seen].sort() };
+}
+
+function dedupeProblems(problems: ParseProblem[]): ParseProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.file}:${p.span.start.offset}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
