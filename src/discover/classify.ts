@@ -1,0 +1,66 @@
+import type { FileKind } from './types.js';
+
+/**
+ * What a file is, from its repo-relative POSIX path alone (never its content).
+ *
+ * Settings: `settings.py`, `settings_<name>.py`, and any `.py` below a directory named `settings`
+ * (the split-settings package: `config/settings/production.py`, `settings/components/base.py`).
+ * Names such as `production.py` or `base.py` outside such a package are plain Python: too many
+ * unrelated modules carry them.
+ */
+export function classify(relPath: string): FileKind {
+  const segments = relPath.split('/');
+  const base = segments[segments.length - 1] ?? '';
+  const dirs = segments.slice(0, -1);
+
+  const fixed = FIXED_NAMES[base];
+  if (fixed) return fixed;
+  if (isRequirementsFile(base, dirs)) return 'requirements';
+  if (isEnvFile(base, dirs)) return 'dotenv';
+  if (base.endsWith('.py')) return classifyPython(base, dirs);
+  return 'other';
+}
+
+const FIXED_NAMES: Record<string, FileKind> = {
+  'pyproject.toml': 'pyproject',
+  Pipfile: 'pipfile',
+  'Pipfile.lock': 'pipfile-lock',
+  'poetry.lock': 'poetry-lock',
+  'uv.lock': 'uv-lock',
+  'setup.py': 'setup-py',
+  'setup.cfg': 'setup-cfg',
+};
+
+function classifyPython(base: string, dirs: string[]): FileKind {
+  if (base === 'settings.py' || /^settings_\w+\.py$/.test(base)) return 'django-settings';
+  if (dirs.includes('settings')) return 'django-settings';
+  switch (base) {
+    case 'urls.py':
+      return 'django-urls';
+    case 'wsgi.py':
+      return 'django-wsgi';
+    case 'asgi.py':
+      return 'django-asgi';
+    case 'manage.py':
+      return 'django-manage';
+    default:
+      return 'python';
+  }
+}
+
+/** requirements.txt, requirements-dev.txt, dev-requirements.in, requirements/base.txt ... */
+function isRequirementsFile(base: string, dirs: string[]): boolean {
+  if (!/\.(txt|in)$/.test(base)) return false;
+  if (/requirements/i.test(base)) return true;
+  return dirs[dirs.length - 1] === 'requirements';
+}
+
+/**
+ * `.env`, `.env.<anything>`, `<name>.env`, and every file below cookiecutter-django's `.envs/`
+ * directory (`.envs/.production/.django`). `.envrc` (direnv, a shell script) is not one.
+ */
+function isEnvFile(base: string, dirs: string[]): boolean {
+  if (base === '.env' || base.endsWith('.env')) return true;
+  if (base.startsWith('.env.') && !base.endsWith('.py')) return true;
+  return dirs.includes('.envs');
+}

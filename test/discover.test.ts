@@ -1,0 +1,242 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { classify } from '../src/discover/classify.js';
+import { readText } from '../src/discover/read.js';
+import type { DiscoveredFile } from '../src/discover/types.js';
+import { discover } from '../src/discover/walk.js';
+
+const made: string[] = [];
+afterEach(() => {
+  while (made.length) rmSync(made.pop()!, { recursive: true, force: true });
+});
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'audit-discover-'));
+  made.push(root);
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
+}
+
+const paths = (root: string) => discover(root).files.map((f) => f.path);
+
+describe('classify', () => {
+  it.each([
+    ['mysite/settings.py', 'django-settings'],
+    ['mysite/settings_production.py', 'django-settings'],
+    ['config/settings/production.py', 'django-settings'],
+    ['config/settings/__init__.py', 'django-settings'],
+    ['settings/components/base.py', 'django-settings'],
+    ['myapp/production.py', 'python'],
+    ['myapp/base.py', 'python'],
+    ['local.py', 'python'],
+    ['mysite/urls.py', 'django-urls'],
+    ['mysite/wsgi.py', 'django-wsgi'],
+    ['mysite/asgi.py', 'django-asgi'],
+    ['manage.py', 'django-manage'],
+    ['requirements.txt', 'requirements'],
+    ['requirements-dev.txt', 'requirements'],
+    ['dev-requirements.in', 'requirements'],
+    ['requirements/production.txt', 'requirements'],
+    ['requirements/base.in', 'requirements'],
+    ['requirements/README.md', 'other'],
+    ['docs/notes.txt', 'other'],
+    ['pyproject.toml', 'pyproject'],
+    ['Pipfile', 'pipfile'],
+    ['Pipfile.lock', 'pipfile-lock'],
+    ['poetry.lock', 'poetry-lock'],
+    ['uv.lock', 'uv-lock'],
+    ['setup.py', 'setup-py'],
+    ['setup.cfg', 'setup-cfg'],
+    ['.env', 'dotenv'],
+    ['.env.production', 'dotenv'],
+    ['.env.example', 'dotenv'],
+    ['deploy/production.env', 'dotenv'],
+    ['env/staging.env', 'dotenv'],
+    ['.envs/.production/.django', 'dotenv'],
+    ['.envs/.local/.postgres', 'dotenv'],
+    ['.envrc', 'other'],
+    ['myapp/views.py', 'python'],
+    ['Dockerfile', 'other'],
+  ])('%s -> %s', (path, kind) => {
+    expect(classify(path)).toBe(kind);
+  });
+});
+
+describe('discover', () => {
+  it('lists files sorted with repo-relative POSIX paths, kinds and sizes', () => {
+    const root = tree({ 'b.py': 'x = 1\n', 'a/settings.py': 'DEBUG = False\n', 'a.txt': 'hi' });
+    const { files, notices } = discover(root);
+    expect(files.map((f) => [f.path, f.kind, f.size])).toEqual([
+      ['a.txt', 'other', 2],
+      ['a/settings.py', 'django-settings', 14],
+      ['b.py', 'python', 6],
+    ]);
+    expect(files[1]!.absPath).toBe(join(root, 'a', 'settings.py'));
+    expect(notices).toEqual([]);
+  });
+
+  it('skips VCS, caches, node_modules and virtualenvs of any name', () => {
+    const root = tree({
+      'manage.py': '',
+      '.git/config': '',
+      'node_modules/x/index.js': '',
+      '__pycache__/a.pyc': '',
+      '.tox/py/x.py': '',
+      'venv/lib/x.py': '',
+      '.venv/lib/x.py': '',
+      'env/pyvenv.cfg': '',
+      'env/lib/site.py': '',
+      'myenv/bin/activate': '',
+      'myenv/lib/x.py': '',
+      'custom/pyvenv.cfg': '',
+      'lib/site-packages/django/__init__.py': '',
+      '.idea/workspace.xml': '',
+    });
+    expect(paths(root)).toEqual(['manage.py']);
+  });
+
+  it('keeps an env/ directory that is not a virtualenv', () => {
+    const root = tree({ 'env/production.env': 'A=1\n' });
+    expect(discover(root).files.map((f) => [f.path, f.kind])).toEqual([['env/production.env', 'dotenv']]);
+  });
+
+  it('skips dist/ and build/ output but keeps a build/ that holds deployment files', () => {
+    const root = tree({
+      'dist/app-1.0.tar.gz': 'x',
+      'build/lib/app/settings.py': '',
+      'deploy/build/Dockerfile': 'FROM python',
+      'web/dist/manage.py': '',
+    });
+    expect(paths(root)).toEqual(['deploy/build/Dockerfile', 'web/dist/manage.py']);
+  });
+
+  it('honours root and nested .gitignore files, with negation, and counts what it skipped', () => {
+    const root = tree({
+      '.gitignore': '*.log\nsecret/\n.env\n',
+      'app.log': '',
+      'secret/key.txt': '',
+      '.env': 'A=1',
+      '.env.example': 'A=',
+      'sub/.gitignore': 'local_*.py\n!keep.log\n',
+      'sub/local_settings.py': '',
+      'sub/keep.log': '',
+      'sub/other.log': '',
+      'other/local_x.py': '',
+    });
+    const { files, notices } = discover(root);
+    expect(files.map((f) => f.path)).toEqual(['.env.example', '.gitignore', 'other/local_x.py', 'sub/.gitignore', 'sub/keep.log']);
+    expect(notices).toEqual([{ kind: 'info', message: 'skipped 5 paths ignored by .gitignore (4 files, 1 directory)' }]);
+  });
+
+  it('follows a symlink inside the root, reports one that leaves it and one that loops', () => {
+    const outside = tree({ 'secret.txt': 'x' });
+    const root = tree({ 'real/a.py': '', 'z.py': '' });
+    symlinkSync(join(root, 'real'), join(root, 'alias'));
+    symlinkSync(outside, join(root, 'out'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'out.txt'));
+    symlinkSync(root, join(root, 'real', 'loop'));
+    const { files, notices } = discover(root);
+    expect(files.map((f) => f.path)).toEqual(['alias/a.py', 'real/a.py', 'z.py']);
+    expect(notices).toEqual([
+      { kind: 'symlink', file: 'alias/loop', message: 'alias/loop: symbolic link loops back to .; not followed' },
+      { kind: 'symlink', file: 'out', message: 'out: symbolic link points outside the audited tree; not followed' },
+      { kind: 'symlink', file: 'out.txt', message: 'out.txt: symbolic link points outside the audited tree; not followed' },
+      { kind: 'symlink', file: 'real/loop', message: 'real/loop: symbolic link loops back to .; not followed' },
+    ]);
+  });
+
+  it('reports a dangling symlink as unreadable and goes on', () => {
+    const root = tree({ 'a.py': '' });
+    symlinkSync(join(root, 'missing.py'), join(root, 'broken.py'));
+    const { files, notices } = discover(root);
+    expect(files.map((f) => f.path)).toEqual(['a.py']);
+    expect(notices).toEqual([
+      { kind: 'unreadable', file: 'broken.py', message: 'broken.py: symbolic link cannot be resolved (ENOENT); skipped' },
+    ]);
+  });
+
+  it('skips a FIFO without blocking, with a notice', () => {
+    const root = tree({ 'a.py': '' });
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+    const { files, notices } = discover(root);
+    expect(files.map((f) => f.path)).toEqual(['a.py']);
+    expect(notices).toEqual([{ kind: 'unreadable', file: 'pipe', message: 'pipe: not a regular file (FIFO); skipped' }]);
+  });
+
+  it('leaves out files over the size limit: a notice each when classified, a count otherwise', () => {
+    const root = tree({ 'settings.py': 'x'.repeat(20), 'logo.png': 'y'.repeat(30), 'ok.py': 'z' });
+    const { files, notices } = discover(root, { maxFileBytes: 10 });
+    expect(files.map((f) => f.path)).toEqual(['ok.py']);
+    expect(notices).toEqual([
+      { kind: 'too-large', file: 'settings.py', message: 'settings.py: 20 bytes is over the 10-byte limit; skipped' },
+      { kind: 'too-large', message: 'skipped 1 unclassified file over the 10-byte limit' },
+    ]);
+  });
+
+  it('stops at maxFiles with a limit notice', () => {
+    const root = tree({ 'a.py': '', 'b.py': '', 'c.py': '' });
+    const { files, notices } = discover(root, { maxFiles: 2 });
+    expect(files.map((f) => f.path)).toEqual(['a.py', 'b.py']);
+    expect(notices).toEqual([{ kind: 'limit', message: 'stopped after 2 files; the rest of the tree was not audited' }]);
+  });
+
+  it('reports a missing root instead of throwing', () => {
+    const { files, notices } = discover(join(tmpdir(), 'audit-no-such-dir-xyz'));
+    expect(files).toEqual([]);
+    expect(notices[0]!.kind).toBe('unreadable');
+  });
+});
+
+describe('readText', () => {
+  function fileOf(root: string, rel: string, size = 0): DiscoveredFile {
+    return { path: rel, absPath: join(root, rel), kind: 'other', size };
+  }
+
+  it('decodes UTF-8 and strips a BOM', () => {
+    const root = tree({ 'a.env': Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from('A=é\n')]) });
+    expect(readText(fileOf(root, 'a.env'))).toEqual({ text: 'A=é\n' });
+  });
+
+  it('decodes UTF-16 with a BOM', () => {
+    const root = tree({ 'a.env': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('A=1', 'utf16le')]) });
+    expect(readText(fileOf(root, 'a.env'))).toEqual({ text: 'A=1' });
+  });
+
+  it('falls back to Latin-1 on invalid UTF-8, with an encoding notice', () => {
+    const root = tree({ 'a.py': Buffer.from([0x41, 0x3d, 0xe9, 0x0a]) });
+    expect(readText(fileOf(root, 'a.py'))).toEqual({
+      text: 'A=é\n',
+      notice: { kind: 'encoding', file: 'a.py', message: 'a.py: not valid UTF-8; read as Latin-1' },
+    });
+  });
+
+  it('refuses binary content', () => {
+    const root = tree({ 'a.bin': Buffer.from([0x41, 0x00, 0x42]) });
+    expect(readText(fileOf(root, 'a.bin'))).toEqual({
+      notice: { kind: 'binary', file: 'a.bin', message: 'a.bin: binary file (contains NUL bytes); skipped' },
+    });
+  });
+
+  it('refuses files over the limit, by recorded size and by actual size', () => {
+    const root = tree({ 'big.py': 'x'.repeat(50) });
+    expect(readText(fileOf(root, 'big.py', 50), 10).notice).toEqual({
+      kind: 'too-large',
+      file: 'big.py',
+      message: 'big.py: 50 bytes is over the 10-byte limit; skipped',
+    });
+    expect(readText(fileOf(root, 'big.py', 5), 10).notice?.kind).toBe('too-large');
+  });
+
+  it('reports an unreadable file without throwing', () => {
+    const root = tree({});
+    expect(readText(fileOf(root, 'gone.py'))).toEqual({
+      notice: { kind: 'unreadable', file: 'gone.py', message: 'gone.py: cannot be read (ENOENT)' },
+    });
+  });
+});
