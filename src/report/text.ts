@@ -1,0 +1,145 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Finding, Notice, Severity } from '../core/finding.js';
+import { formatSpan } from '../core/position.js';
+import type { AuditResult, ProjectSummary, Readiness, ReadinessItem } from '../engine/result.js';
+import type { RuleMeta } from '../engine/rule.js';
+import { firstSentence, makeSanitizer, sortedFindings, type ReportOptions } from './common.js';
+
+export interface TextOptions extends ReportOptions {
+  color: boolean;
+}
+
+/** Everything a section printer needs: styles, the sanitizer, and rule docs by id. */
+interface Printer {
+  c: ChalkInstance;
+  clean: (text: string) => string;
+  metaById: Map<string, RuleMeta>;
+}
+
+const SEVERITY_WIDTH = 7; // "BLOCKER"
+
+/**
+ * The human report: the verdict first, then what to fix file by file, then what could not be
+ * decided, then notices, then the checklist items that cost points.
+ */
+export function formatText(result: AuditResult, opts: TextOptions): string {
+  const p: Printer = {
+    // An explicit level, so the output never depends on the terminal chalk happens to detect.
+    c: new Chalk({ level: opts.color ? 1 : 0 }),
+    clean: makeSanitizer(result.root, opts.secrets),
+    metaById: new Map(result.outcomes.map((o) => [o.meta.id, o.meta])),
+  };
+  const findings = sortedFindings(result);
+  const blocks = [
+    headline(p, result.readiness),
+    projectsBlock(p, result.projects),
+    failuresBlock(p, findings.filter((f) => f.status === 'fail')),
+    unknownsBlock(p, findings.filter((f) => f.status === 'unknown')),
+    noticesBlock(p, result.notices),
+    checklistBlock(p, result.readiness.items),
+  ];
+  return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
+}
+
+function headline(p: Printer, r: Readiness): string[] {
+  const score = r.score === null ? 'n/a' : `${r.score}%`;
+  const colour = r.status === 'READY' ? p.c.green : r.status === 'NOT READY' ? p.c.red : p.c.yellow;
+  const { fail, unknown, pass, na, silenced } = r.counts;
+  const counts = [`${fail} failed`, `${unknown} unknown`, `${pass} passed`, `${na} n/a`];
+  if (silenced > 0) counts.push(`${silenced} silenced`);
+  return [p.c.bold(`Readiness: ${score} — ${colour(r.status)} (threshold ${r.threshold}%)`), `  ${counts.join(' · ')}`];
+}
+
+function projectsBlock(p: Printer, projects: ProjectSummary[]): string[] {
+  if (projects.length === 0) return ['No Django project found.'];
+  const lines = [p.c.bold(projects.length === 1 ? 'Project' : 'Projects')];
+  for (const proj of projects) {
+    const version = `Django ${proj.djangoVersion}${proj.djangoVersionAssumed ? ' (assumed)' : ''}`;
+    lines.push(`  ${p.clean(proj.root)}: ${p.clean(proj.settingsModule)} (${p.clean(proj.settingsFile)}), ${version}`);
+    lines.push(p.c.dim(`    settings chosen because ${p.clean(proj.reason)}`));
+    if (proj.envSources.length > 0) lines.push(p.c.dim(`    environment from ${proj.envSources.map(p.clean).join(', ')}`));
+  }
+  return lines;
+}
+
+function failuresBlock(p: Printer, failures: Finding[]): string[] {
+  const lines: string[] = [];
+  for (const [file, group] of groupByFile(failures)) {
+    if (lines.length > 0) lines.push('');
+    lines.push(p.c.underline(p.clean(file)));
+    for (const f of group) lines.push(...findingLines(p, f, true));
+  }
+  return lines;
+}
+
+function unknownsBlock(p: Printer, unknowns: Finding[]): string[] {
+  if (unknowns.length === 0) return [];
+  const lines = [p.c.bold(`Could not determine (${unknowns.length})`)];
+  for (const f of unknowns) {
+    lines.push(...findingLines(p, f, false));
+    if (f.decidingVariables && f.decidingVariables.length > 0) {
+      lines.push(p.c.dim(`      depends on: ${f.decidingVariables.map(p.clean).join(', ')}`));
+    }
+  }
+  return lines;
+}
+
+function findingLines(p: Printer, f: Finding, withFix: boolean): string[] {
+  const where = p.clean(formatSpan(f.span));
+  const lines = [`  ${where}  ${severityLabel(p, f.severity)}  ${p.c.bold(f.ruleId)}  ${p.clean(f.message)}`];
+  for (const rel of f.related) lines.push(p.c.dim(`      ↳ ${p.clean(formatSpan(rel.span))} ${p.clean(rel.message)}`));
+  const fix = p.metaById.get(f.ruleId)?.fix;
+  if (withFix && fix) lines.push(p.c.dim(`      fix: ${p.clean(firstSentence(fix))}`));
+  return lines;
+}
+
+function severityLabel(p: Printer, severity: Severity): string {
+  const label = severity.toUpperCase().padEnd(SEVERITY_WIDTH);
+  switch (severity) {
+    case 'blocker':
+      return p.c.bold.red(label);
+    case 'high':
+      return p.c.red(label);
+    case 'medium':
+      return p.c.yellow(label);
+    default:
+      return p.c.blue(label);
+  }
+}
+
+function noticesBlock(p: Printer, notices: Notice[]): string[] {
+  if (notices.length === 0) return [];
+  const lines = [p.c.bold(`Notices (${notices.length})`)];
+  for (const n of notices) {
+    const where = n.span ? formatSpan(n.span) : n.file;
+    lines.push(`  ${n.kind}: ${where ? `${p.clean(where)}: ` : ''}${p.clean(n.message)}`);
+  }
+  return lines;
+}
+
+/** Items that cost points, the most expensive first; ties keep checklist order. */
+function checklistBlock(p: Printer, items: ReadinessItem[]): string[] {
+  const costly = items.filter((i) => i.pointsLost > 0).sort((a, b) => b.pointsLost - a.pointsLost);
+  if (costly.length === 0) return [];
+  const width = Math.max(...costly.map((i) => pointsText(i).length));
+  const lines = [p.c.bold('Checklist items not passed')];
+  for (const i of costly) {
+    const status = i.status === 'unknown' ? ' (could not determine)' : '';
+    lines.push(`  ${pointsText(i).padStart(width)}  ${severityLabel(p, i.severity)}  ${p.c.bold(i.id)}  ${p.clean(i.title)}${status}  [${i.section}]`);
+  }
+  return lines;
+}
+
+function pointsText(item: ReadinessItem): string {
+  return `-${item.pointsLost.toFixed(1)} pts`;
+}
+
+function groupByFile(findings: Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const group = groups.get(f.span.file);
+    if (group) group.push(f);
+    else groups.set(f.span.file, [f]);
+  }
+  return groups;
+}
