@@ -1,0 +1,151 @@
+import type { Finding, Notice } from '../core/finding.js';
+import type { Span } from '../core/position.js';
+import type { AuditResult, ProjectSummary, Readiness, RuleOutcome } from '../engine/result.js';
+import { compareOutcomes } from '../score/readiness.js';
+import { cleanStrings, makeSanitizer, regionOf, sortedFindings, type Region, type ReportOptions } from './common.js';
+
+/** Bumped on any incompatible change to the shape documented in docs/json-schema.md. */
+export const JSON_SCHEMA_VERSION = 1;
+
+export type JsonOptions = ReportOptions;
+
+export interface JsonLocation extends Region {
+  file: string;
+}
+
+export interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  status: 'fail' | 'unknown';
+  message: string;
+  location: JsonLocation;
+  related: { location: JsonLocation; message: string }[];
+  fingerprint: string;
+  djangoCheck: string | null;
+  decidingVariables: string[];
+  environment: string | null;
+}
+
+export interface JsonRule {
+  id: string;
+  name: string;
+  title: string;
+  severity: string;
+  section: string;
+  status: string;
+  reason: string | null;
+  findings: number;
+  djangoCheck: string[];
+  tags: string[];
+}
+
+export interface JsonReport {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  root: '.';
+  readiness: Readiness;
+  projects: ProjectSummary[];
+  findings: JsonFinding[];
+  notices: { kind: string; message: string; file: string | null; location: JsonLocation | null }[];
+  rules: JsonRule[];
+}
+
+/**
+ * The machine-readable report. Every key is always present (null or [] when empty) and written in a
+ * fixed order, so consumers can rely on the shape and diffs between runs stay minimal.
+ */
+export function formatJson(result: AuditResult, opts: JsonOptions = {}): string {
+  return JSON.stringify(buildJsonReport(result, opts), null, 2) + '\n';
+}
+
+export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): JsonReport {
+  const clean = makeSanitizer(result.root, opts.secrets);
+  const report: JsonReport = {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    tool: { name: result.tool.name, version: result.tool.version },
+    root: '.',
+    readiness: readinessOf(result.readiness),
+    projects: result.projects.map(projectOf),
+    findings: sortedFindings(result).map(findingOf),
+    notices: result.notices.map(noticeOf),
+    rules: [...result.outcomes].sort(compareOutcomes).map(ruleOf),
+  };
+  return cleanStrings(report, clean);
+}
+
+function readinessOf(r: Readiness): Readiness {
+  return {
+    scoringVersion: r.scoringVersion,
+    score: r.score,
+    status: r.status,
+    threshold: r.threshold,
+    counts: { pass: r.counts.pass, fail: r.counts.fail, unknown: r.counts.unknown, na: r.counts.na, silenced: r.counts.silenced },
+    passedWeight: r.passedWeight,
+    applicableWeight: r.applicableWeight,
+    items: r.items.map((i) => ({
+      id: i.id,
+      title: i.title,
+      severity: i.severity,
+      section: i.section,
+      status: i.status,
+      weight: i.weight,
+      pointsLost: i.pointsLost,
+    })),
+  };
+}
+
+function projectOf(p: ProjectSummary): ProjectSummary {
+  return {
+    root: p.root,
+    settingsModule: p.settingsModule,
+    settingsFile: p.settingsFile,
+    reason: p.reason,
+    djangoVersion: p.djangoVersion,
+    djangoVersionAssumed: p.djangoVersionAssumed,
+    envSources: [...p.envSources],
+  };
+}
+
+function locationOf(span: Span): JsonLocation {
+  return { file: span.file, ...regionOf(span) };
+}
+
+function findingOf(f: Finding): JsonFinding {
+  return {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    status: f.status,
+    message: f.message,
+    location: locationOf(f.span),
+    related: f.related.map((r) => ({ location: locationOf(r.span), message: r.message })),
+    fingerprint: f.fingerprint,
+    djangoCheck: f.djangoCheck ?? null,
+    decidingVariables: [...(f.decidingVariables ?? [])],
+    environment: f.environment ?? null,
+  };
+}
+
+function noticeOf(n: Notice): JsonReport['notices'][number] {
+  return {
+    kind: n.kind,
+    message: n.message,
+    file: n.file ?? n.span?.file ?? null,
+    location: n.span ? locationOf(n.span) : null,
+  };
+}
+
+function ruleOf(o: RuleOutcome): JsonRule {
+  const check = o.meta.djangoCheck;
+  return {
+    id: o.meta.id,
+    name: o.meta.name,
+    title: o.meta.title,
+    severity: o.meta.severity,
+    section: o.meta.section,
+    status: o.status,
+    reason: o.reason ?? null,
+    findings: o.findings.length,
+    djangoCheck: check === undefined ? [] : typeof check === 'string' ? [check] : [...check],
+    tags: [...o.meta.tags],
+  };
+}
