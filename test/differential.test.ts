@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../src/core/finding.js';
 import { compareCase, formatDisagreement, mirroredChecks, type AuditOutcome, type Disagreement } from './differential/compare.js';
 import { djangoInterpreters, runDjangoChecks, type DjangoCaseResult, type DriverCase } from './differential/django.js';
 import { generateCases, writeCases, type GeneratedCase } from './differential/generate.js';
@@ -72,6 +73,53 @@ describe('differential: generator', () => {
     expect(missing).toEqual([]);
     expect(cases.filter((c) => c.files.some((f) => f.path === '.env.production')).length).toBeGreaterThan(COUNT / 3);
     expect(cases.filter((c) => c.settingsModule.endsWith('.production')).length).toBeGreaterThan(COUNT / 4);
+  });
+});
+
+describe('differential: comparison', () => {
+  const testCase: GeneratedCase = { id: 'case-x', settingsModule: 'config.settings', env: {}, files: [] };
+  const project = { root: '.', settingsModule: 'config.settings', settingsFile: 'config/settings.py', reason: '--settings', djangoVersion: '3.2', djangoVersionAssumed: false, envSources: [] };
+  const span = { file: 'config/settings.py', start: { line: 3, column: 1, offset: 20 }, end: { line: 3, column: 5, offset: 24 } };
+  const finding = (ruleId: string, status: 'fail' | 'unknown', djangoCheck?: string): Finding => ({
+    ruleId, severity: 'high', status, message: `${ruleId} says so`, span, related: [], fingerprint: ruleId,
+    ...(djangoCheck ? { djangoCheck } : {}), ...(status === 'unknown' ? { decidingVariables: ['DEBUG'] } : {}),
+  });
+  const mirrored = new Set(['security.W018', 'security.W010', 'security.W012', 'security.E024']);
+  const mirroringRules = new Set(['DJ018', 'DJ010', 'DJ024']);
+  const compare = (djangoIds: string[], findings: Finding[], projects = [project]) =>
+    compareCase({ testCase, djangoVersion: '3.2.25', djangoIds, audit: { findings, projects }, mirrored, mirroringRules });
+
+  it('agrees when the exact ids match, ignoring unmirrored Django ids and unmirroring rules', () => {
+    expect(compare(['security.W018', 'security.W012', 'security.W999'], [finding('DJ018', 'fail', 'security.W018'), finding('DJ010', 'fail', 'security.W012'), finding('DJ101', 'unknown')])).toBeUndefined();
+    expect(compare([], [])).toBeUndefined();
+  });
+
+  it('reports missed and extra ids by exact id (W010 is not W012)', () => {
+    expect(compare(['security.W012'], [finding('DJ010', 'fail', 'security.W010')])).toEqual({
+      caseId: 'case-x', django: ['security.W012'], audit: ['security.W010'], missed: ['security.W012'], extra: ['security.W010'], unknown: [], problems: [],
+    });
+  });
+
+  it('counts an unknown finding of a mirroring rule as a disagreement', () => {
+    expect(compare(['security.W018'], [finding('DJ018', 'fail', 'security.W018'), finding('DJ024', 'unknown')])?.unknown).toEqual([
+      'DJ024 config/settings.py:3: DJ024 says so [DEBUG]',
+    ]);
+  });
+
+  it('reports the wrong module, an assumed version and a failure without an exact id', () => {
+    const other = { ...project, settingsModule: 'config.other', djangoVersion: '5.2', djangoVersionAssumed: true };
+    expect(compare([], [finding('DJ010', 'fail')], [other])?.problems).toEqual([
+      'audit-deploy audited config.other, not config.settings',
+      'audit-deploy assumed Django 5.2 (not detected), the pin is 3.2.25',
+      'DJ010 failed without naming the exact Django check',
+    ]);
+    expect(compare([], [], [])?.problems).toEqual(['audit-deploy found no Django project']);
+  });
+
+  it('reports a crash of audit-deploy', () => {
+    const d = compareCase({ testCase, djangoVersion: '3.2.25', djangoIds: ['security.W018'], audit: { error: 'boom' }, mirrored, mirroringRules });
+    expect(d?.problems).toEqual(['audit-deploy threw: boom']);
+    expect(d?.missed).toEqual(['security.W018']);
   });
 });
 
