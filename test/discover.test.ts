@@ -134,6 +134,11 @@ describe('discover', () => {
     expect(notices).toEqual([{ kind: 'info', message: 'skipped 5 paths ignored by .gitignore (4 files, 1 directory)' }]);
   });
 
+  it('honours .git/info/exclude', () => {
+    const root = tree({ '.git/info/exclude': 'scratch.py\n', 'scratch.py': '', 'app.py': '' });
+    expect(paths(root)).toEqual(['app.py']);
+  });
+
   it('follows a symlink inside the root, reports one that leaves it and one that loops', () => {
     const outside = tree({ 'secret.txt': 'x' });
     const root = tree({ 'real/a.py': '', 'z.py': '' });

@@ -181,6 +181,14 @@ describe('python-dotenv details', () => {
     expect(one('X=\nA=${X:-d}\nB=${Y:-d}\n')).toEqual([['X', ''], ['A', ''], ['B', 'd']]);
   });
 
+  it('a bare KEY is None: ${KEY:-d} stays empty and KEY may come from the host', () => {
+    const r = parseDotenv('.env', 'K\nA=${K:-d}\n', 'python-dotenv').entries;
+    expect(r.map((e) => [e.name, e.value, e.hostVariables])).toEqual([
+      ['K', null, undefined],
+      ['A', '', ['K']],
+    ]);
+  });
+
   it('expansion uses earlier definitions only, and lists host variables', () => {
     const r = parseDotenv('.env', 'A=${B}\nB=1\nC=${B}${HOME}\n', 'python-dotenv').entries;
     expect(r.map((e) => [e.name, e.value, e.hostVariables])).toEqual([

@@ -250,9 +250,11 @@ function readPdValue(cur: Cursor, afterBlank: boolean): { value: string; range: 
 function expandPythonDotenv(value: string, known: ReadonlyMap<string, string | null>): { value: string; host: string[] } {
   const host: string[] = [];
   const out = value.replace(/\$\{([^}:]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
-    if (known.has(name)) return known.get(name) ?? '';
+    const value = known.get(name);
+    if (typeof value === 'string') return value;
     if (!host.includes(name)) host.push(name);
-    return dflt ?? '';
+    // A name declared without a value (bare KEY) is present but None: its default does not apply.
+    return value === null ? '' : dflt ?? '';
   });
   return { value: out, host };
 }
