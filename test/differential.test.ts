@@ -68,11 +68,13 @@ describe('differential: generator', () => {
       "'deny'", 'SECURE_REFERRER_POLICY = None', 'SECURE_CROSS_ORIGIN_OPENER_POLICY', 'CSRF_TRUSTED_ORIGINS', "ALLOWED_HOSTS = ['*']",
       "ALLOWED_HOSTS = ['']", 'ALLOWED_HOSTS = []', ".split(',')", 'if ', 'else:', 'not DEBUG', "'0'", '😀',
       'django.contrib.sessions.apps.SessionsConfig', 'SecurityMiddleware \'', ': object = ',
+      'from .local import *', 'SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE = ', '_SECURE = CSRF_COOKIE_SECURE = ',
     ];
     const missing = shapes.filter((s) => !corpus.includes(s));
     expect(missing).toEqual([]);
     expect(cases.filter((c) => c.files.some((f) => f.path === '.env.production')).length).toBeGreaterThan(COUNT / 3);
     expect(cases.filter((c) => c.settingsModule.endsWith('.production')).length).toBeGreaterThan(COUNT / 4);
+    expect(cases.filter((c) => c.files.some((f) => f.path.endsWith('/local.py'))).length).toBeGreaterThan(0);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   generateDebug,
   generateHsts,
   generateInstalledApps,
+  generateLocalOverrides,
   generateMiddleware,
   generateReferrerPolicy,
   generateSecretKey,
@@ -81,6 +82,8 @@ export function generateCase(id: string, rng: Rng, djangoVersion: string): Gener
   ];
   for (const gen of rng.shuffle(rest)) gen(ctx);
   generateSilenced(ctx);
+  const localFile = `${prodFile.slice(0, prodFile.lastIndexOf('/'))}/local.py`;
+  const localText = generateLocalOverrides(ctx, localFile);
 
   const env = Object.fromEntries([...ctx.env.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
   const files: CaseFile[] = [
@@ -90,6 +93,7 @@ export function generateCase(id: string, rng: Rng, djangoVersion: string): Gener
   ];
   const settingsModule = prodFile.slice(0, -3).split('/').join('.');
   if (split) files.push({ path: `${pkg}/settings/__init__.py`, text: '' }, { path: prodFile, text: prod.render() });
+  if (localText !== undefined) files.push({ path: localFile, text: localText });
   if (rng.chance(0.4)) files.push({ path: 'manage.py', text: manageText(settingsModule) });
   if (Object.keys(env).length > 0 || rng.chance(0.2)) files.push({ path: '.env.production', text: dotenvText(rng, env) });
   return { id, settingsModule, env, files };

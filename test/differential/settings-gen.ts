@@ -303,9 +303,36 @@ const BOOL_SETTINGS: Array<[string, number, string[]]> = [
 ];
 
 export function generateBooleans(ctx: CaseContext): void {
-  for (const [setting, p, peers] of BOOL_SETTINGS) {
-    if (ctx.rng.chance(p)) ctx.assign(setting, (m) => boolExpr(ctx, m, setting, peers));
+  const { rng } = ctx;
+  const chosen = BOOL_SETTINGS.filter(([, p]) => rng.chance(p));
+  for (let i = 0; i < chosen.length; i++) {
+    const [setting, , peers] = chosen[i]!;
+    const next = chosen[i + 1];
+    if (next && rng.chance(0.12)) {
+      // Two settings in one statement: `A = B = value` or `A, B = x, y`.
+      const m = ctx.module();
+      if (rng.chance(0.5)) m.add(`${setting} = ${next[0]} = ${boolExpr(ctx, m, setting)}`);
+      else m.add(`${setting}, ${next[0]} = ${boolExpr(ctx, m, setting)}, ${boolExpr(ctx, m, next[0])}`);
+      m.defined.add(setting);
+      m.defined.add(next[0]);
+      i++;
+      continue;
+    }
+    ctx.assign(setting, (m) => boolExpr(ctx, m, setting, peers));
   }
+}
+
+/**
+ * The `try: from .local import * except ImportError: pass` tail. Usually local.py is absent; when it
+ * is present Django imports it, so its overrides count.
+ */
+export function generateLocalOverrides(ctx: CaseContext, localFile: string): string | undefined {
+  const { rng } = ctx;
+  if (rng.chance(0.85)) return undefined;
+  ctx.prod.add('try:', '    from .local import *  # noqa: F401,F403', 'except ImportError:', '    pass');
+  if (rng.chance(0.6)) return undefined;
+  const override = rng.pick(['DEBUG = True', 'DEBUG = False', "ALLOWED_HOSTS = ['*']", 'SESSION_COOKIE_SECURE = False', 'SECURE_SSL_REDIRECT = True']);
+  return `# ${localFile}: developer overrides\n${override}\n`;
 }
 
 export function generateXFrameOptions(ctx: CaseContext): void {
