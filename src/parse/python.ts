@@ -1,0 +1,123 @@
+import Parser from 'tree-sitter';
+import Python from 'tree-sitter-python';
+import { LineIndex, type Span } from '../core/position.js';
+import type { ParseProblem } from '../model/settings-types.js';
+
+/** A parsed Python file: its text, line index, tree-sitter tree and syntax problems. */
+export interface ParsedPython {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  tree: Parser.Tree | undefined;
+  /** The module node; an empty stand-in when the parser could not run at all. */
+  root: Parser.SyntaxNode;
+  problems: ParseProblem[];
+}
+
+export type PyNode = Parser.SyntaxNode;
+
+let parser: Parser | undefined;
+
+function sharedParser(): Parser {
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(Python as unknown as Parser.Language);
+  }
+  return parser;
+}
+
+/**
+ * Parses Python source. Never throws: a parser failure becomes a problem and an empty module.
+ *
+ * node-tree-sitter hands the text over as UTF-16 and reports `startIndex`/`endIndex` in UTF-16
+ * code units (checked against strings with `é` and astral emoji), so node offsets index `text`
+ * directly and spans are computed through our own LineIndex rather than tree-sitter's rows.
+ */
+export function parsePython(path: string, text: string): ParsedPython {
+  const lines = new LineIndex(text);
+  try {
+    // The callback form avoids the binding's limits on one huge string argument.
+    const chunk = 64 * 1024;
+    const tree = sharedParser().parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : ''));
+    const parsed: ParsedPython = { path, text, lines, tree, root: tree.rootNode, problems: [] };
+    parsed.problems = syntaxProblems(parsed);
+    return parsed;
+  } catch (err) {
+    const problem: ParseProblem = {
+      file: path,
+      span: lines.span(path, 0, Math.min(1, text.length)),
+      message: `could not parse: ${err instanceof Error ? err.message : String(err)}`,
+      kind: 'syntax',
+    };
+    return { path, text, lines, tree: undefined, root: emptyRoot(), problems: [problem] };
+  }
+}
+
+/** Converts a node's extent to our Span (1-based lines/columns, UTF-16, end exclusive). */
+export function spanOf(parsed: { path: string; lines: LineIndex }, node: PyNode): Span {
+  return parsed.lines.span(parsed.path, node.startIndex, node.endIndex);
+}
+
+/**
+ * One problem per ERROR region (not repeated for ERROR nodes nested inside it) and one per
+ * MISSING token, so a single typo does not become a cascade of findings.
+ */
+function syntaxProblems(parsed: ParsedPython): ParseProblem[] {
+  const out: ParseProblem[] = [];
+  if (!parsed.root.hasError) return out;
+  const visit = (node: PyNode, insideError: boolean): void => {
+    if (node.isMissing) {
+      out.push(problemAt(parsed, node, `missing "${node.type}"`));
+      return;
+    }
+    const isError = node.type === 'ERROR';
+    if (isError && !insideError) out.push(problemAt(parsed, node, `invalid syntax: unexpected ${describeError(node)}`));
+    if (!node.hasError && !isError) return;
+    for (const child of node.children) visit(child, insideError || isError);
+  };
+  visit(parsed.root, false);
+  return out;
+}
+
+function problemAt(parsed: ParsedPython, node: PyNode, message: string): ParseProblem {
+  const span = spanOf(parsed, node);
+  return { file: parsed.path, span, message, kind: 'syntax' };
+}
+
+/** The first token the parser could not place, quoted and shortened. */
+function describeError(node: PyNode): string {
+  let leaf: PyNode = node;
+  while (leaf.childCount > 0) leaf = leaf.child(0)!;
+  const raw = (leaf.text || node.text).split(/\r?\n|\r/)[0] ?? '';
+  const shown = raw.length > 30 ? `${raw.slice(0, 30)}...` : raw;
+  if (shown.length === 0) return 'end of input';
+  return JSON.stringify(shown);
+}
+
+/** A node-shaped empty module for files the parser could not handle. */
+function emptyRoot(): PyNode {
+  const empty = sharedParserSafe()?.parse('');
+  if (empty) return empty.rootNode;
+  return {
+    type: 'module',
+    text: '',
+    startIndex: 0,
+    endIndex: 0,
+    children: [],
+    namedChildren: [],
+    childCount: 0,
+    namedChildCount: 0,
+    hasError: false,
+    isMissing: false,
+    childForFieldName: () => null,
+    childrenForFieldName: () => [],
+  } as unknown as PyNode;
+}
+
+function sharedParserSafe(): Parser | undefined {
+  try {
+    return sharedParser();
+  } catch {
+    return undefined;
+  }
+}
