@@ -1401,11 +1401,12 @@ export class Interp {
   }
 
   compare(op: string, a: Val, b: Val, node: PyNode): Val {
-    const hooks = refOf(b)?.tag === 'native-object' && (op === 'in' || op === 'not in');
-    if (hooks) {
-      const r = compareOp(op, a, b);
-      if (r instanceof OpError) return unknownFrom([a, b], 'membership undecidable');
-      return r;
+    const bref = refOf(b);
+    const containsHook = bref?.tag === 'native-object' ? (bref.data as { contains?: (k: Val) => Val } | undefined)?.contains : undefined;
+    if (containsHook && (op === 'in' || op === 'not in')) {
+      const r = containsHook(a);
+      if (op === 'in' || r.kind !== 'bool') return r;
+      return r.value ? FALSE : TRUE;
     }
     if ((op === 'is' || op === 'is not') && (a.kind === 'unknown' || b.kind === 'unknown')) {
       return this.lift([a, b], node, ([x, y]) => compareOp(op, x!, y!));
@@ -1493,7 +1494,12 @@ export class Interp {
 
   private evalCall(node: PyNode): Val {
     const fnNode = node.childForFieldName('function')!;
-    const fn = this.eval(fnNode);
+    let receiver: Val | undefined;
+    let fn: Val;
+    if (fnNode.type === 'attribute') {
+      receiver = this.eval(fnNode.childForFieldName('object')!);
+      fn = this.getAttr(receiver, fnNode.childForFieldName('attribute')!.text, fnNode);
+    } else fn = this.eval(fnNode);
     const argsNode = node.childForFieldName('arguments');
     const call: CallArgs = { args: [], kwargs: new Map(), node };
     if (argsNode?.type === 'generator_expression') call.args.push(this.eval(argsNode));
@@ -1512,7 +1518,22 @@ export class Interp {
         } else call.args.push(this.eval(a));
       }
     }
+    const method = fnNode.type === 'attribute' ? fnNode.childForFieldName('attribute')!.text : '';
+    if (receiver?.kind === 'unknown' && !MUTATING_METHODS.has(method)) {
+      const viaAlternatives = this.callOnAlternatives(receiver, method, call, fnNode);
+      if (viaAlternatives) return viaAlternatives;
+    }
     return this.callValue(fn, call);
+  }
+
+  /** A method call on a merged value: computed per alternative, decided when they agree. */
+  private callOnAlternatives(receiver: Extract<Val, { kind: 'unknown' }>, method: string, call: CallArgs, fnNode: PyNode): Val | undefined {
+    const alts = receiver.alternatives;
+    if (!alts || alts.length > 8 || alts.some((a) => a.kind === 'unknown' || refOf(a))) return undefined;
+    const results = alts.map((a) => this.callValue(this.getAttr(a, method, fnNode), call));
+    const reads = envOfAll([receiver, ...call.args]);
+    if (results.every((r) => valuesEqual(r, results[0]!))) return withOrigin(results[0]!, this.span(call.node), reads);
+    return withOrigin(unknown(receiver.reason, [...receiver.variables, ...results.flatMap((r) => decidingVariables(r))], results), this.span(call.node), reads);
   }
 
   callValue(fn: Val, call: CallArgs): Val {
