@@ -9,6 +9,7 @@ import {
   generateCrossOriginOpenerPolicy,
   generateCsrfTrustedOrigins,
   generateDebug,
+  generateDecoys,
   generateHsts,
   generateInstalledApps,
   generateLocalOverrides,
@@ -82,6 +83,7 @@ export function generateCase(id: string, rng: Rng, djangoVersion: string): Gener
   ];
   for (const gen of rng.shuffle(rest)) gen(ctx);
   generateSilenced(ctx);
+  generateDecoys(ctx);
   const localFile = `${prodFile.slice(0, prodFile.lastIndexOf('/'))}/local.py`;
   const localText = generateLocalOverrides(ctx, localFile);
 

@@ -33,6 +33,18 @@ export function generateDebug(ctx: CaseContext): void {
   if (ctx.rng.chance(0.1)) return;
   const { rng } = ctx;
   ctx.assign('DEBUG', (m) => {
+    if (rng.chance(0.08)) {
+      // Set in code, then read back: `setdefault` only fills the variable when it is unset.
+      const n = ctx.envName('DEBUG', 'DJANGO_DEBUG');
+      ctx.maybeSetEnv(n, ['True', 'False'], 0.5);
+      m.add(`os.environ.setdefault('${n}', '${rng.pick(['True', 'False'])}')`);
+      return `os.environ['${n}'] == 'True'`;
+    }
+    if (rng.chance(0.05)) {
+      const n = ctx.envName('DEBUG', 'DJANGO_DEBUG');
+      ctx.setEnv(n, rng.pick(['1', '']));
+      return `'${n}' in os.environ`;
+    }
     if (rng.chance(0.25)) {
       const n = ctx.envName('DEBUG', 'DJANGO_DEBUG');
       ctx.maybeSetEnv(n, ['False', 'True', '0', '1', '', 'false']);
@@ -188,12 +200,10 @@ function secretKeyExpr(ctx: CaseContext, m: PyModule, purpose: string): string {
     }
     case 'helper': {
       const n = name();
+      // `os.environ[name]` inside try/except KeyError: an unset variable is unknown to audit-deploy, so it is always set.
       m.use('get_secret');
-      if (rng.chance(0.5)) {
-        ctx.setEnv(n, fromEnv());
-        return `get_secret('${n}')`;
-      }
-      return `get_secret('${n}', ${literal()})`;
+      ctx.setEnv(n, fromEnv());
+      return rng.chance(0.5) ? `get_secret('${n}')` : `get_secret('${n}', ${literal()})`;
     }
     default:
       return literal();
@@ -256,7 +266,7 @@ export function generateAllowedHosts(ctx: CaseContext): void {
   ctx.assign('ALLOWED_HOSTS', (m) => {
     switch (shape) {
       case 'empty':
-        return '[]';
+        return rng.pick(['[]', '()', 'list()']);
       case 'star':
         return "['*']";
       case 'blank':
@@ -290,6 +300,26 @@ export function generateHsts(ctx: CaseContext): void {
   if (rng.chance(0.8)) ctx.assign('SECURE_HSTS_SECONDS', (m) => intExpr(ctx, m, 'SECURE_HSTS_SECONDS'));
   if (rng.chance(0.6)) ctx.assign('SECURE_HSTS_INCLUDE_SUBDOMAINS', (m) => boolExpr(ctx, m, 'SECURE_HSTS_INCLUDE_SUBDOMAINS'));
   if (rng.chance(0.5)) ctx.assign('SECURE_HSTS_PRELOAD', (m) => boolExpr(ctx, m, 'SECURE_HSTS_PRELOAD', ['SECURE_HSTS_INCLUDE_SUBDOMAINS']));
+  if (ctx.split && ctx.base.defined.has('SECURE_HSTS_PRELOAD') && !ctx.prod.defined.has('SECURE_HSTS_PRELOAD') && rng.chance(0.3)) {
+    // Deleting the star-imported name in production.py brings back Django's default.
+    ctx.prod.add('del SECURE_HSTS_PRELOAD');
+  }
+}
+
+/** Code that looks like settings but is not: lower-case names, class bodies, dead branches, uncalled functions. */
+export function generateDecoys(ctx: CaseContext): void {
+  const { rng } = ctx;
+  if (rng.chance(0.7)) return;
+  const m = ctx.prod;
+  const decoys = [
+    ['debug = True'],
+    ['secure_ssl_redirect = False'],
+    ['class DevSettings:', '    DEBUG = True', "    ALLOWED_HOSTS = []"],
+    ['if False:', '    SESSION_COOKIE_SECURE = False'],
+    ['def development_overrides():', '    DEBUG = True', '    return DEBUG'],
+    ['for _name in []:', "    X_FRAME_OPTIONS = 'SAMEORIGIN'"],
+  ];
+  for (const d of rng.subset(decoys, 0.4)) m.add(...d);
 }
 
 /** The boolean settings the checks read, with how often a project sets each. */
@@ -338,7 +368,7 @@ export function generateLocalOverrides(ctx: CaseContext, localFile: string): str
 export function generateXFrameOptions(ctx: CaseContext): void {
   if (ctx.rng.chance(0.5)) return;
   ctx.assign('X_FRAME_OPTIONS', (m) =>
-    choiceExpr(ctx, m, 'X_FRAME_OPTIONS', ['DENY', 'DENY', 'deny', 'Deny', 'SAMEORIGIN', 'sameorigin', ' DENY'], () =>
+    ctx.rng.chance(0.05) ? 'None' : choiceExpr(ctx, m, 'X_FRAME_OPTIONS', ['DENY', 'DENY', 'deny', 'Deny', 'SAMEORIGIN', 'sameorigin', ' DENY'], () =>
       ctx.envName('X_FRAME_OPTIONS', 'DJANGO_X_FRAME_OPTIONS'),
     ),
   );
@@ -365,7 +395,8 @@ export function generateReferrerPolicy(ctx: CaseContext): void {
   ctx.assign('SECURE_REFERRER_POLICY', (m) => {
     switch (rng.pick(['string', 'string', 'string', 'none', 'list', 'tuple', 'set', 'env-split'] as const)) {
       case 'none':
-        return 'None';
+        // `('x')` is a parenthesised string, not a tuple.
+        return rng.pick(['None', 'None', "('no-referrer, bogus')", "('same-origin')"]);
       case 'list':
       case 'tuple':
       case 'set': {

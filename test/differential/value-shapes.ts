@@ -43,8 +43,10 @@ export function boolExpr(ctx: CaseContext, m: PyModule, setting: string, peers: 
       return `bool(int(os.environ.get('${n}', '${rng.pick(['0', '1'])}')))`;
     }
     case 'helper': {
+      // The helpers read `os.environ.get(name)` without a default: audit-deploy calls that unknown when
+      // the variable is unset (the deployment may define it), so the generator always sets it.
       const n = name();
-      ctx.maybeSetEnv(n, BOOL_ENV_VALUES);
+      ctx.setEnv(n, rng.pick(BOOL_ENV_VALUES));
       m.use('env_bool');
       return rng.chance(0.5) ? `env_bool('${n}')` : `env_bool('${n}', default=${rng.pick(['True', 'False'])})`;
     }
@@ -93,14 +95,14 @@ export function intExpr(ctx: CaseContext, m: PyModule, setting: string): string 
     }
     case 'helper': {
       const name = n();
-      ctx.maybeSetEnv(name, ['0', '60', '31536000']);
+      ctx.setEnv(name, rng.pick(['0', '60', '31536000']));
       m.use('env_int');
       return `env_int('${name}', ${rng.pick(['0', '31536000'])})`;
     }
     case 'ternary':
       return `${rng.pick(['31536000', '3600'])} if ${ctx.condition(m)} else 0`;
     default:
-      return rng.pick(['0', '31536000', '3600', '1', 'None', '0.0']);
+      return rng.pick(['0', '31536000', '3600', '1', 'None', '0.0', '-1', 'False']);
   }
 }
 
