@@ -427,7 +427,10 @@ class EnvLibraries {
       read = this.record(name, 'python-decouple', node, 'required-missing');
       return withOrigin(unknown(`python-decouple would raise UndefinedValueError: ${name} not found`, [name]), this.span(node), [read]);
     }
-    return withOrigin(this.decoupleCast(value, cast, name, node), this.span(node), [read]);
+    let out = this.decoupleCast(value, cast, name, node);
+    // A cast that fails on the variable's value still depends on that variable.
+    if (out.kind === 'unknown' && !out.variables.includes(name)) out = { ...out, variables: [...out.variables, name].sort() };
+    return withOrigin(out, this.span(node), [read]);
   }
 
   private decoupleCast(value: Val, cast: Val | undefined, name: string, node: PyNode): Val {
