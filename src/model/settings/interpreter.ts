@@ -110,6 +110,7 @@ export class Interp {
   private readonly processEnv = new Map<string, ProcessEnvEntry>();
   /** Namespaces that star-imported a module we cannot see: unknown names there are not errors. */
   private readonly opaqueStars = new WeakMap<Scope, string[]>();
+  private readonly included = new WeakMap<Scope, Set<string>>();
   frame!: Frame;
 
   constructor(readonly opts: InterpOptions) {
@@ -1027,7 +1028,12 @@ export class Interp {
     const patterns = parts.join('.');
     const names = /[*?[]/.test(patterns) ? this.globModules(patterns, node) : [patterns];
     if (names.length === 0 && !optional) this.problem(node, `include(): no file matches '${relPath}'`);
+    const seen = this.included.get(this.frame.globals) ?? new Set<string>();
+    this.included.set(this.frame.globals, seen);
     for (const name of names) {
+      // django-split-settings skips a file it already included into this namespace.
+      if (seen.has(name)) continue;
+      seen.add(name);
       const src = this.opts.resolve(name);
       if (!src) {
         if (!optional) {
