@@ -239,3 +239,13 @@ describe('python-dotenv', () => {
     expect([val(s, 'OK'), val(s, 'NO'), val(s, 'B')]).toEqual([true, false, 'file']);
   });
 });
+
+describe('provenance through operators', () => {
+  it('env.bool("DEBUG") or False keeps the DEBUG read', () => {
+    const s = run('import environ\nenv = environ.Env()\nDEBUG = env.bool("DEBUG", default=False) or False\n', { DEBUG: 'off' });
+    expect(val(s, 'DEBUG')).toBe(false);
+    const reads = s.get('DEBUG')!.value.origin!.env!;
+    expect(reads.map((r) => [r.name, r.library, r.decidedBy, r.raw])).toEqual([['DEBUG', 'django-environ', 'env-source', 'off']]);
+    expect(reads[0]!.source!.span.start.line).toBe(1);
+  });
+});
