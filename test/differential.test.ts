@@ -232,6 +232,9 @@ for (const interpreter of interpreters.available) {
       expect(mirrored.size, 'no rule declares meta.djangoCheck: nothing to compare').toBeGreaterThan(0);
 
       const disagreements: Array<{ d: Disagreement; c: GeneratedCase }> = [];
+      // Guards against a vacuous pass: the corpus must make Django fire many different mirrored checks.
+      const firing = new Set<string>();
+      let firingTotal = 0;
       for (const c of cases) {
         const result = django.get(c.id);
         if (!result || result.error) continue;
@@ -243,6 +246,9 @@ for (const interpreter of interpreters.available) {
         }
         const d = compareCase({ testCase: c, djangoVersion: interpreter.version, djangoIds: result.ids, audit, mirrored, mirroringRules });
         if (d) disagreements.push({ d, c });
+        const ids = result.ids.filter((id) => mirrored.has(id));
+        ids.forEach((id) => firing.add(id));
+        firingTotal += ids.length;
       }
       if (disagreements.length > 0) {
         failed = true;
@@ -252,6 +258,10 @@ for (const interpreter of interpreters.available) {
         console.log(readFileSync(reportFile, 'utf8'));
       }
       expect(disagreements.map(({ d }) => d.caseId), `disagreements (full report in ${join(dir, 'disagreements.txt')})`).toEqual([]);
+      if (COUNT >= 100) {
+        expect(firing.size, `mirrored checks Django reported: ${[...firing].sort().join(' ')}`).toBeGreaterThanOrEqual(15);
+        expect(firingTotal).toBeGreaterThan(2 * COUNT);
+      }
     }, 300_000);
   });
 }
