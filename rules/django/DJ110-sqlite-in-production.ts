@@ -32,11 +32,11 @@ export default defineRule({
       }
       if (family !== 'sqlite') continue;
       const vars = envNames(config);
-      const how = decidedByDefaultsOnly(config)
-        ? ` because no production environment source sets ${vars.join(', ')}, so the code falls back to SQLite`
-        : '';
+      const what = decidedByDefaultsOnly(config)
+        ? `falls back to SQLite in production because no production environment source sets ${vars.join(', ')}`
+        : 'uses SQLite in production';
       ctx.report({
-        message: `DATABASES['${alias}'] is SQLite in production${how}: one writer at a time ("database is locked" under concurrent requests), and the data lives in a file on the app server`,
+        message: `DATABASES['${alias}'] ${what}: one writer at a time ("database is locked" under concurrent requests), and the data lives in a file on the app server`,
         span: fact.span,
         target: `DATABASES.${alias}`,
         related: envSourceRelated(config),
