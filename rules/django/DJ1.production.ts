@@ -175,13 +175,15 @@ export function dbString(config: PyValue, key: string): string | undefined {
 // Hosts: where a service is reached.
 
 const LOCAL_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'host.docker.internal']);
+const PRIVATE_LABELS = new Set(['internal', 'private', 'intranet', 'intra', 'corp', 'lan', 'local', 'vpc', 'priv']);
 const PRIVATE_SUFFIXES = ['.local', '.internal', '.localdomain', '.lan', '.home.arpa', '.svc', '.cluster.local', '.localhost', '.intranet', '.corp'];
 
 /**
  * Classify a host the settings connect to:
  *  - 'local': loopback names and addresses, unix sockets (a path), empty (the driver's default: local socket);
  *  - 'private': a name without dots (a compose/k8s service, resolved only inside that network),
- *    private/link-local IP ranges, and private DNS suffixes (.internal, .local, .svc.cluster.local);
+ *    private/link-local IP ranges, private DNS suffixes (.internal, .local, .svc.cluster.local) and
+ *    names with a label such as "internal" or "private" (db.internal.example.com);
  *  - 'remote': anything else, i.e. a public DNS name or a public IP, reached over networks we cannot vouch for.
  */
 export function hostLocality(host: string): 'local' | 'private' | 'remote' {
@@ -197,7 +199,9 @@ export function hostLocality(host: string): 'local' | 'private' | 'remote' {
   }
   if (h.includes(':')) return /^(fc|fd|fe80)/.test(h) ? 'private' : 'remote';
   if (!h.includes('.')) return 'private';
-  return PRIVATE_SUFFIXES.some((s) => h.endsWith(s)) ? 'private' : 'remote';
+  if (PRIVATE_SUFFIXES.some((s) => h.endsWith(s))) return 'private';
+  // Split-horizon names such as db.internal.example.com only resolve inside the network.
+  return h.split('.').some((label) => PRIVATE_LABELS.has(label)) ? 'private' : 'remote';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ export default defineRule({
     section: 'database',
     docs: {
       whatItDoes:
-        "Reports a PostgreSQL or MySQL DATABASES entry whose HOST is a public DNS name or public IP address while OPTIONS do not require TLS (PostgreSQL: sslmode require, verify-ca or verify-full, in OPTIONS or PGSSLMODE; MySQL: an 'ssl' dict or ssl_mode REQUIRED/VERIFY_*). Local hosts, unix sockets, dot-less service names (compose, Kubernetes), private IP ranges and private DNS suffixes (.internal, .local, .svc.cluster.local) are left alone.",
+        "Reports a PostgreSQL or MySQL DATABASES entry whose HOST is a public DNS name or public IP address while OPTIONS do not require TLS (PostgreSQL: sslmode require, verify-ca or verify-full, in OPTIONS or PGSSLMODE; MySQL: an 'ssl' dict or ssl_mode REQUIRED/VERIFY_*). Local hosts, unix sockets, dot-less service names (compose, Kubernetes), private IP ranges, private DNS suffixes (.internal, .local, .svc.cluster.local) and names with an 'internal' or 'private' label (db.internal.example.com) are left alone.",
       whyIsThisBad:
         "libpq's default sslmode 'prefer' silently falls back to plain text when the server or a man in the middle refuses TLS, and MySQL clients do the same unless told otherwise. Credentials and every query and result then cross networks you do not control in clear text.",
       example: "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'HOST': 'db.example-cloud.com', ...}}",

@@ -85,7 +85,7 @@ export default defineRule({
     section: 'cache',
     docs: {
       whatItDoes:
-        "Reports redis:// and rediss:// URLs in CACHES LOCATION, CELERY_BROKER_URL, CELERY_RESULT_BACKEND and CHANNEL_LAYERS hosts that carry no credentials (and no PASSWORD option beside them) while pointing at a public host name or IP. Loopback addresses, unix sockets, dot-less service names of a compose or Kubernetes network, private IP ranges and private DNS suffixes are deliberately left alone: there, a password-less Redis is a network-isolation decision the repository cannot judge.",
+        "Reports redis:// and rediss:// URLs in CACHES LOCATION, CELERY_BROKER_URL, CELERY_RESULT_BACKEND and CHANNEL_LAYERS hosts that carry no credentials (and no PASSWORD option beside them) while pointing at a public host name or IP. Loopback addresses, unix sockets, dot-less service names of a compose or Kubernetes network, private IP ranges, private DNS suffixes and names with an 'internal' or 'private' label are deliberately left alone: there, a password-less Redis is a network-isolation decision the repository cannot judge.",
       whyIsThisBad:
         'A reachable Redis without authentication gives anyone who finds it the cached pages and sessions, the task queue (Celery executes what it reads, so forged tasks run code) and, through CONFIG SET, often a shell on the server.',
       example: "CELERY_BROKER_URL = 'redis://cache.example.net:6379/0'",
