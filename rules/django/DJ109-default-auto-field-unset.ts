@@ -1,5 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { moduleAnchor, versionAtLeast } from '../../src/model/django-helpers.js';
+import { decidingVariables } from '../../src/model/python-value.js';
 import { djangoVersionLabel } from './DJ0.deploy-semantics.js';
 import { SETTINGS_DOCS } from './DJ1.production.js';
 
@@ -12,9 +13,9 @@ export default defineRule({
     section: 'database',
     docs: {
       whatItDoes:
-        "Reports production settings that do not set DEFAULT_AUTO_FIELD on Django 3.2 up to 5.2, where implicit primary keys default to the 32-bit AutoField and models without an explicit key raise models.W042. Not applicable before 3.2 (the setting did not exist) and from 6.0 (the default became BigAutoField).",
+        "Reports production settings that do not set DEFAULT_AUTO_FIELD on Django 3.2 up to 5.2 while one of the project's own installed apps has a concrete model without an explicit primary key and an AppConfig without default_auto_field: exactly the models for which Django raises models.W042. Not applicable before 3.2 (the setting did not exist), from 6.0 (the default became BigAutoField), or when no such model exists.",
       whyIsThisBad:
-        "Every check run prints W042 for each such model, which buries real warnings, and new tables get 32-bit keys that overflow at about 2.1 billion rows. Setting it later makes makemigrations produce primary-key migrations for every table.",
+        "Every check run prints W042 for each such model, which buries real warnings, and their tables get 32-bit keys that overflow at about 2.1 billion rows. Setting it later makes makemigrations produce primary-key migrations for every table.",
       example: '# DEFAULT_AUTO_FIELD not set',
       useInstead: "DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'",
     },
@@ -31,10 +32,27 @@ export default defineRule({
       return;
     }
     if (project.settings.get('DEFAULT_AUTO_FIELD')) return;
+    const models = project.implicitPkModels;
+    const installedApps = project.settings.get('INSTALLED_APPS');
+    if (models === undefined) {
+      ctx.unknown({
+        message: 'DEFAULT_AUTO_FIELD is not set, and INSTALLED_APPS is not known statically, so it cannot be told which models get an automatic 32-bit key',
+        span: moduleAnchor(project),
+        target: 'DEFAULT_AUTO_FIELD',
+        variables: installedApps ? decidingVariables(installedApps.value) : [],
+      });
+      return;
+    }
+    if (models.length === 0) {
+      ctx.notApplicable('no model of a local installed app relies on an automatic primary key');
+      return;
+    }
+    const names = models.slice(0, 3).map((m) => `${m.app}.${m.model}`).join(', ') + (models.length > 3 ? `, and ${models.length - 3} more` : '');
     ctx.report({
-      message: `DEFAULT_AUTO_FIELD is not set on ${djangoVersionLabel(project)}: models without an explicit primary key get a 32-bit AutoField and every check run warns (models.W042)`,
+      message: `DEFAULT_AUTO_FIELD is not set on ${djangoVersionLabel(project)}, so ${names} ${models.length === 1 ? 'gets' : 'get'} a 32-bit AutoField primary key and every check run warns models.W042`,
       span: moduleAnchor(project),
       target: 'DEFAULT_AUTO_FIELD',
+      related: models.slice(0, 10).map((m) => ({ span: m.span, message: `${m.app}.${m.model} has no explicit primary key` })),
     });
   },
 });

@@ -12,7 +12,8 @@ import { LayeredEnv, type DotenvDialect, type EnvLayer } from './env/types.js';
 import { asStringList } from './python-value.js';
 import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
-import type { DeploymentModel, DjangoProject } from './types.js';
+import { extractModelClasses, setsDefaultAutoField } from './django-models.js';
+import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js';
 import { extractUrlRoutes } from './urls.js';
 
 export interface BuildOptions {
@@ -191,8 +192,35 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     requirements,
     urlRoutes: routes,
     urlFiles,
+    implicitPkModels: implicitPkModelsOf(settings, mine, root, cache),
     silencedChecks,
   };
+}
+
+/**
+ * Models of the project's own installed apps that rely on the automatic primary key (what
+ * Django's models.W042 is about), read from models.py or a models/ package without importing it.
+ */
+function implicitPkModelsOf(settings: EvaluatedSettings, mine: DiscoveredFile[], root: string, cache: SourceCache): ImplicitPkModel[] | undefined {
+  const binding = settings.get('INSTALLED_APPS');
+  const installed = binding ? asStringList(binding.value) : undefined;
+  if (!installed) return undefined;
+  const out: ImplicitPkModel[] = [];
+  for (const f of mine) {
+    const m = /^(?:(.*)\/)?models(?:\.py|\/[^/]+\.py)$/.exec(f.path);
+    if (!m || m[1] === undefined) continue;
+    const appDir = m[1];
+    const app = moduleNameOf(`${appDir}/__init__.py`, root);
+    if (!app || !installed.some((entry) => entry === app || entry.startsWith(`${app}.apps.`))) continue;
+    const appsModule = cache.byPath.has(`${appDir}/apps.py`) ? cache.python(`${appDir}/apps.py`) : undefined;
+    if (appsModule && setsDefaultAutoField(appsModule)) continue;
+    const parsed = cache.python(f.path);
+    if (!parsed) continue;
+    for (const model of extractModelClasses(parsed)) {
+      if (!model.abstract && model.implicitPrimaryKey) out.push({ app, model: model.name, span: model.span });
+    }
+  }
+  return out;
 }
 
 /** Production .env-style files of the project (its own folder first, then the repository root). */

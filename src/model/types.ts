@@ -43,6 +43,15 @@ export interface ProductionModuleChoice {
   span?: Span;
 }
 
+/** A model of one of the project's own installed apps that gets Django's automatic primary key. */
+export interface ImplicitPkModel {
+  /** The app's module, e.g. "orders". */
+  app: string;
+  model: string;
+  /** The class name in models.py. */
+  span: Span;
+}
+
 /** One Django project in the repository (a monorepo may hold several). */
 export interface DjangoProject {
   /** Repo-relative directory that holds the project (where manage.py is, or the settings' parent). */
@@ -62,6 +71,11 @@ export interface DjangoProject {
   /** Routes found in the project's urls modules; undefined when no urls.py was found. */
   urlRoutes?: UrlRoute[];
   urlFiles: string[];
+  /**
+   * Concrete models of local installed apps whose primary key Django adds automatically, in apps
+   * whose AppConfig does not set default_auto_field; undefined when INSTALLED_APPS is not known.
+   */
+  implicitPkModels?: ImplicitPkModel[];
   /** Ids in SILENCED_SYSTEM_CHECKS (e.g. "security.W004"). */
   silencedChecks: Set<string>;
 }
