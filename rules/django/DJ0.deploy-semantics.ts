@@ -413,7 +413,7 @@ export function checkSessionCookieFlag({ project, ctx, setting, ids, consequence
   const djangoCheck = app && mw.answer ? bothId : app ? appId : mwId;
   const users = app && mw.answer ? `'${SESSIONS_APP}' and SessionMiddleware are installed` : app ? `'${SESSIONS_APP}' is installed` : 'SessionMiddleware is installed';
   ctx.report({
-    message: `${describeFact(flag)}${strictNote(project, flag)}, while ${users}, so ${consequence}`,
+    message: `${describeFact(flag)}, while ${users}${outcome(strictNote(project, flag), djangoCheck, consequence)}`,
     span: flag.span,
     target: setting,
     related: sourceRelated(flag.value),
@@ -424,6 +424,17 @@ export function checkSessionCookieFlag({ project, ctx, setting, ids, consequence
 /** Explains why a truthy value still fails on Django 4.1+, where the cookie checks require `is True`. */
 export function strictNote(project: DjangoProject, fact: SettingFact): string {
   return versionAtLeast(project.djangoVersion, 4, 1) ? exactTrueNote(fact, djangoVersionLabel(project)) : '';
+}
+
+/**
+ * The end of a finding's message: the real consequence of a falsy value, or, for a truthy value
+ * that only fails Django's `is True` check (`note` from exactTrueNote/strictNote), the plain truth
+ * that the running site behaves correctly (the middleware and cookie code test truthiness) and
+ * only check --deploy keeps complaining.
+ */
+export function outcome(note: string, checkId: string, consequence: string): string {
+  if (!note) return `, so ${consequence}`;
+  return `${note}: the running site treats it as on (Django tests truthiness there), but check --deploy keeps reporting ${checkId}, and fails a --fail-level WARNING gate, until it is the boolean True`;
 }
 
 /** For a truthy value that is not the boolean True, which an `is True` check rejects. */

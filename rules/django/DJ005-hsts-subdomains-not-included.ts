@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { isTrue, truthy } from '../../src/model/python-value.js';
 import {
-  and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
+  outcome, and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
 } from './DJ0.deploy-semantics.js';
 
 export default defineRule({
@@ -39,7 +39,7 @@ export default defineRule({
       target: 'SECURE_HSTS_INCLUDE_SUBDOMAINS',
       onFire: () =>
         ctx.report({
-          message: `${describeFact(sub)}${exactTrueNote(sub)}, so the HSTS policy leaves subdomains reachable over plain HTTP`,
+          message: `${describeFact(sub)}${outcome(exactTrueNote(sub), 'security.W005', 'the HSTS policy leaves subdomains reachable over plain HTTP')}`,
           span: sub.span,
           target: 'SECURE_HSTS_INCLUDE_SUBDOMAINS',
           related: sourceRelated(sub.value),

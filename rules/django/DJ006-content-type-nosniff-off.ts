@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { isTrue } from '../../src/model/python-value.js';
 import {
-  and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
+  outcome, and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
 } from './DJ0.deploy-semantics.js';
 
 export default defineRule({
@@ -37,7 +37,7 @@ export default defineRule({
       target: 'SECURE_CONTENT_TYPE_NOSNIFF',
       onFire: () =>
         ctx.report({
-          message: `${describeFact(nosniff)}${exactTrueNote(nosniff)}, so responses lack 'X-Content-Type-Options: nosniff' and browsers may sniff content types`,
+          message: `${describeFact(nosniff)}${outcome(exactTrueNote(nosniff), 'security.W006', 'responses lack \'X-Content-Type-Options: nosniff\' and browsers may sniff content types')}`,
           span: nosniff.span,
           target: 'SECURE_CONTENT_TYPE_NOSNIFF',
           related: sourceRelated(nosniff.value),

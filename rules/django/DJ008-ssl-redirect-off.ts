@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { isTrue } from '../../src/model/python-value.js';
 import {
-  and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
+  outcome, and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
 } from './DJ0.deploy-semantics.js';
 
 export default defineRule({
@@ -37,7 +37,7 @@ export default defineRule({
       target: 'SECURE_SSL_REDIRECT',
       onFire: () =>
         ctx.report({
-          message: `${describeFact(redirect)}${exactTrueNote(redirect)}, so Django serves plain-HTTP requests instead of redirecting them to HTTPS`,
+          message: `${describeFact(redirect)}${outcome(exactTrueNote(redirect), 'security.W008', 'Django serves plain-HTTP requests instead of redirecting them to HTTPS')}`,
           span: redirect.span,
           target: 'SECURE_SSL_REDIRECT',
           related: sourceRelated(redirect.value),

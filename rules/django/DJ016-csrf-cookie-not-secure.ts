@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/rule.js';
 import { truthy } from '../../src/model/python-value.js';
 import {
   and3, ask, CHECKS_REFERENCE, cookieFlagPasses, CSRF_MIDDLEWARE, DEPLOY_CHECKLIST, describeFact, DJANGO_DOCS, middlewareHas, not3, settingFact,
-  settle, sourceRelated, strictNote,
+  outcome, settle, sourceRelated, strictNote,
 } from './DJ0.deploy-semantics.js';
 
 export default defineRule({
@@ -40,7 +40,7 @@ export default defineRule({
       target: 'CSRF_COOKIE_SECURE',
       onFire: () =>
         ctx.report({
-          message: `${describeFact(secure)}${strictNote(project, secure)}, so browsers also send the CSRF cookie over plain HTTP, where it can be read or replaced`,
+          message: `${describeFact(secure)}${outcome(strictNote(project, secure), 'security.W016', 'browsers also send the CSRF cookie over plain HTTP, where it can be read or replaced')}`,
           span: secure.span,
           target: 'CSRF_COOKIE_SECURE',
           related: sourceRelated(secure.value),

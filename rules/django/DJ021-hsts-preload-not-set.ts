@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { isTrue, truthy } from '../../src/model/python-value.js';
 import {
-  and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
+  outcome, and3, ask, CHECKS_REFERENCE, describeFact, exactTrueNote, DJANGO_DOCS, middlewareHas, not3, SECURITY_MIDDLEWARE, settingFact, settle, sourceRelated,
 } from './DJ0.deploy-semantics.js';
 
 export default defineRule({
@@ -39,7 +39,7 @@ export default defineRule({
       target: 'SECURE_HSTS_PRELOAD',
       onFire: () =>
         ctx.report({
-          message: `${describeFact(preload)}${exactTrueNote(preload)}, so the site cannot be submitted to the browsers' HSTS preload list`,
+          message: `${describeFact(preload)}${outcome(exactTrueNote(preload), 'security.W021', 'the site cannot be submitted to the browsers\' HSTS preload list')}`,
           span: preload.span,
           target: 'SECURE_HSTS_PRELOAD',
           related: sourceRelated(preload.value),
