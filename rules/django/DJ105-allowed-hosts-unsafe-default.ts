@@ -6,14 +6,14 @@ export default defineRule({
   meta: {
     id: 'DJ105',
     name: 'AllowedHostsUnsafeDefault',
-    title: 'ALLOWED_HOSTS is a wildcard or empty when its environment variable is missing',
+    title: 'ALLOWED_HOSTS falls back to a wildcard when its environment variable is missing',
     severity: 'medium',
     section: 'security',
     docs: {
       whatItDoes:
-        "For an ALLOWED_HOSTS read from the environment, evaluates the settings with no environment variable set and reports a fallback of '*' (any host) or of no usable host ([] or ['']).",
+        "For an ALLOWED_HOSTS read from the environment, evaluates the settings with no environment variable set and reports a fallback that contains '*' (any host). An empty fallback ([] or ['']) is not reported: it fails closed, answering every request with 400 until the variable is set, which is what a required variable does too.",
       whyIsThisBad:
-        "A '*' fallback quietly disables Host header validation whenever the variable is forgotten, which enables cache poisoning and poisoned password-reset links. An empty fallback takes the site down: every request is answered with 400 Bad Request, and check --deploy stays silent for [''].",
+        "A '*' fallback quietly disables Host header validation whenever the variable is forgotten, which enables cache poisoning and poisoned password-reset links, and nothing visibly breaks to tell anyone.",
       example: "ALLOWED_HOSTS = os.environ.get('ALLOWED_HOSTS', '*').split(',')",
       useInstead: "ALLOWED_HOSTS = os.environ['ALLOWED_HOSTS'].split(',')  # fail at startup when missing",
     },
@@ -29,17 +29,14 @@ export default defineRule({
     if (vars.length === 0) return;
     const names = vars.join(', ');
     const verdict = judgeHosts(unset.value);
-    if (verdict.kind === 'ok') return;
+    // An empty fallback fails closed (400 for every request), so it is safe, if unfriendly.
+    if (verdict.kind === 'ok' || verdict.kind === 'empty') return;
     if (verdict.kind === 'unknown') {
       if (isRequiredMissing(unset.value)) return;
       return cannotTellValue(ctx, `Cannot tell what ALLOWED_HOSTS falls back to when ${names} is not set`, unset.span, unset.value, 'ALLOWED_HOSTS');
     }
-    const consequence =
-      verdict.kind === 'wildcard'
-        ? 'forgetting the variable accepts any Host header (cache poisoning, forged password-reset links)'
-        : 'forgetting the variable makes every request fail with 400 Bad Request, and Django\'s own check does not warn about it';
     ctx.report({
-      message: `With ${names} unset, ALLOWED_HOSTS is ${shortRepr(unset.value)}: ${consequence}`,
+      message: `With ${names} unset, ALLOWED_HOSTS is ${shortRepr(unset.value)}: forgetting the variable accepts any Host header (cache poisoning, forged password-reset links)`,
       span: unset.span,
       target: 'ALLOWED_HOSTS',
     });
