@@ -104,5 +104,7 @@ describe('firstSentence', () => {
     expect(firstSentence('Use settings.DEBUG, e.g. from env. Done.')).toBe('Use settings.DEBUG, e.g. from env.');
     expect(firstSentence('  One line\n  wrapped here  ')).toBe('One line wrapped here');
     expect(firstSentence('Why? Because.')).toBe('Why?');
+    expect(firstSentence('Set STATIC_ROOT (e.g. BASE_DIR / "x"), then run it. Later.')).toBe('Set STATIC_ROOT (e.g. BASE_DIR / "x"), then run it.');
+    expect(firstSentence('Use a tracker, i.e. Sentry. Or mail.')).toBe('Use a tracker, i.e. Sentry.');
   });
 });

@@ -32,14 +32,22 @@ export function sortedFindings(result: AuditResult): Finding[] {
   return [...result.findings].sort(compareFindings);
 }
 
+/** Abbreviations whose full stop does not end a sentence, even before a capital ("e.g. BASE_DIR"). */
+const ABBREVIATIONS = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx)\.$/i;
+
 /**
  * The first sentence of a paragraph. A sentence ends at . ! or ? followed by whitespace and a
- * capital letter (or the end), so "e.g. foo" and "settings.DEBUG" do not cut it short.
+ * capital letter (or the end), so "settings.DEBUG" does not cut it short, and not after a common
+ * abbreviation, so "e.g. BASE_DIR" does not either.
  */
 export function firstSentence(text: string): string {
   const trimmed = text.trim().replace(/\s+/g, ' ');
-  const m = /[.!?](?=\s+[A-Z]|$)/.exec(trimmed);
-  return m ? trimmed.slice(0, m.index + 1) : trimmed;
+  const end = /[.!?](?=\s+[A-Z]|$)/g;
+  for (let m = end.exec(trimmed); m; m = end.exec(trimmed)) {
+    const upTo = trimmed.slice(0, m.index + 1);
+    if (!ABBREVIATIONS.test(upTo)) return upTo;
+  }
+  return trimmed;
 }
 
 export interface Region {
