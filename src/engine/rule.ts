@@ -1,6 +1,7 @@
 import type { ChecklistSection, RelatedLocation, Severity } from '../core/finding.js';
 import type { Span } from '../core/position.js';
-import type { DeploymentModel, DjangoProject } from '../model/types.js';
+import type { RuleScope, ScopeSubjects } from '../model/scopes.js';
+import type { DeploymentModel } from '../model/types.js';
 
 /**
  * Documentation of a rule, in the Ruff style: the docs site and SARIF help are generated from it.
@@ -65,15 +66,7 @@ export interface RuleContext {
   notApplicable(reason: string): void;
 }
 
-/** What each scope hands its rules. */
-export interface ScopeSubjects {
-  /** Once per Django project found: its production settings and surroundings. */
-  django: DjangoProject;
-  /** Once per run: the whole model (cross-file and repository-wide rules). */
-  repo: DeploymentModel;
-}
-
-export type RuleScope = keyof ScopeSubjects;
+export type { RuleScope, ScopeSubjects };
 
 export interface Rule<S extends RuleScope = RuleScope> {
   meta: RuleMeta;

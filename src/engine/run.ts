@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Notice } from '../core/finding.js';
 import { compareSpans, type Span } from '../core/position.js';
+import { SCOPES } from '../model/scopes.js';
 import type { DeploymentModel, DjangoProject } from '../model/types.js';
 import type { ItemStatus, RuleOutcome } from './result.js';
 import type { ReportInput, Rule, RuleContext, UnknownInput } from './rule.js';
@@ -16,15 +17,8 @@ export function runRules(rules: Rule[], model: DeploymentModel, notices: Notice[
   return rules.map((rule) => runRule(rule, model, notices));
 }
 
-function subjectsOf(rule: Rule, model: DeploymentModel): unknown[] {
-  switch (rule.scope) {
-    case 'django':
-      return model.djangoProjects;
-    case 'repo':
-      return [model];
-    default:
-      return [];
-  }
+function subjectsOf(rule: Rule, model: DeploymentModel): readonly unknown[] {
+  return SCOPES[rule.scope]?.subjects(model) ?? [];
 }
 
 function runRule(rule: Rule, model: DeploymentModel, notices: Notice[]): RuleOutcome {
@@ -38,7 +32,7 @@ function runRule(rule: Rule, model: DeploymentModel, notices: Notice[]): RuleOut
 }
 
 function noSubjectReason(rule: Rule): string {
-  return rule.scope === 'django' ? 'no Django project found' : 'nothing to check';
+  return SCOPES[rule.scope]?.noneReason ?? 'nothing to check';
 }
 
 function foldStatus(results: SubjectResult[], findings: Finding[]): { status: ItemStatus; findings: Finding[]; reason?: string } {

@@ -31,10 +31,21 @@ const TEXT_KINDS = new Set<DiscoveredFile['kind']>([
 ]);
 
 /**
+ * What a part of the model builder (Django, nginx, systemd, app servers) reads its files through:
+ * each file is read and decoded once, each Python file parsed once, and unreadable or undecodable
+ * files become notices rather than exceptions.
+ */
+export interface ModelSources {
+  readonly byPath: ReadonlyMap<string, DiscoveredFile>;
+  text(path: string): SourceText | undefined;
+  python(path: string): ParsedPython | undefined;
+}
+
+/**
  * Reads each file at most once and parses each Python file at most once, whichever project or
  * environment asks for it.
  */
-class SourceCache {
+class SourceCache implements ModelSources {
   private readonly texts = new Map<string, SourceText | null>();
   private readonly parsed = new Map<string, ParsedPython>();
   readonly byPath: Map<string, DiscoveredFile>;
@@ -105,7 +116,17 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     const project = buildProject(root, files, cache, opts, notices);
     if (project) djangoProjects.push(project);
   }
-  return { root: rootAbs, files, djangoProjects, parseProblems: dedupeProblems(cache.syntaxProblems()), notices };
+  return {
+    root: rootAbs,
+    files,
+    djangoProjects,
+    // Filled by the web-tier builders (issue 3) as they land.
+    nginx: [],
+    systemdUnits: [],
+    appServers: [],
+    parseProblems: dedupeProblems(cache.syntaxProblems()),
+    notices,
+  };
 }
 
 function within(root: string, path: string): boolean {

@@ -1,7 +1,10 @@
 import type { Notice } from '../core/finding.js';
 import type { Span } from '../core/position.js';
 import type { DiscoveredFile } from '../discover/types.js';
+import type { AppServerInstance } from './appserver/types.js';
 import type { EnvLayer } from './env/types.js';
+import type { NginxConfig } from './nginx/types.js';
+import type { SystemdUnit } from './systemd/types.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 
 export interface DjangoVersion {
@@ -86,6 +89,12 @@ export interface DeploymentModel {
   root: string;
   files: DiscoveredFile[];
   djangoProjects: DjangoProject[];
+  /** nginx configuration trees (issue 3). */
+  nginx: NginxConfig[];
+  /** systemd units with their drop-ins (issue 3). */
+  systemdUnits: SystemdUnit[];
+  /** Application server instances: gunicorn, uWSGI, ... (issue 3). */
+  appServers: AppServerInstance[];
   /** Syntax problems found in any parsed file. */
   parseProblems: ParseProblem[];
   notices: Notice[];

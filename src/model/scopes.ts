@@ -1,0 +1,37 @@
+import type { AppServerInstance } from './appserver/types.js';
+import type { NginxConfig } from './nginx/types.js';
+import type { SystemdUnit } from './systemd/types.js';
+import type { DeploymentModel, DjangoProject } from './types.js';
+
+/**
+ * What each rule scope hands its rules: a rule declares a scope and is run once per subject.
+ * A new kind of subject is added here (and in the model), never in the engine.
+ */
+export interface ScopeSubjects {
+  /** Once per Django project found: its production settings and surroundings. */
+  django: DjangoProject;
+  /** Once per run: the whole model (cross-file and repository-wide rules). */
+  repo: DeploymentModel;
+  /** Once per nginx configuration tree (a main file with its includes, or an `nginx -T` dump). */
+  nginx: NginxConfig;
+  /** Once per systemd unit (a .service, .socket or .timer file with its drop-ins). */
+  systemd: SystemdUnit;
+  /** Once per application server instance (gunicorn, uWSGI, ...) found in a config file or command line. */
+  appServer: AppServerInstance;
+}
+
+export type RuleScope = keyof ScopeSubjects;
+
+interface ScopeTable {
+  subjects: (model: DeploymentModel) => readonly unknown[];
+  /** Why a rule of this scope does not apply when there is no subject. */
+  noneReason: string;
+}
+
+export const SCOPES: { [S in RuleScope]: ScopeTable & { subjects: (model: DeploymentModel) => readonly ScopeSubjects[S][] } } = {
+  django: { subjects: (m) => m.djangoProjects, noneReason: 'no Django project found' },
+  repo: { subjects: (m) => [m], noneReason: 'nothing to check' },
+  nginx: { subjects: (m) => m.nginx, noneReason: 'no nginx configuration found' },
+  systemd: { subjects: (m) => m.systemdUnits, noneReason: 'no systemd unit found' },
+  appServer: { subjects: (m) => m.appServers, noneReason: 'no application server configuration found' },
+};
