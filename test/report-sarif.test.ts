@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Ajv, { type ErrorObject } from 'ajv-draft-04';
+import type { ErrorObject } from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import type { RuleOutcome } from '../src/engine/result.js';
 import type { RuleMeta } from '../src/engine/rule.js';
@@ -17,25 +17,9 @@ import {
   span,
   STATIC_META,
 } from './report-fixtures.js';
+import { makeSarifValidator, URI_CHARS } from './support/sarif-validator.js';
 
-const SCHEMA_PATH = '/work/shared/sarif-schema-2.1.0.json';
-
-/** RFC 3986 characters: unreserved, reserved, and percent-encoded octets. */
-const URI_CHARS = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#[\]]|%[0-9A-Fa-f]{2})*$/;
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-
-function makeValidator() {
-  // ajv-draft-04 is CommonJS: under NodeNext its default import is module.exports, whose `default` is the class.
-  const ajv = new Ajv.default({ allErrors: true, strict: false });
-  // Our own strict format checks (ajv-formats is not installed): they are what we want to enforce anyway.
-  ajv.addFormat('uri', (s: string) => SCHEME.test(s) && URI_CHARS.test(s));
-  // A relative reference may not have a ':' in its first segment (it would read as a scheme).
-  ajv.addFormat('uri-reference', (s: string) => URI_CHARS.test(s) && (SCHEME.test(s) || !/^[^/?#]*:/.test(s)));
-  ajv.addFormat('date-time', (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(s));
-  return ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-}
-
-const validate = makeValidator();
+const validate = makeSarifValidator();
 
 function expectSchemaValid(doc: unknown): void {
   const ok = validate(doc);

@@ -8,8 +8,15 @@ import { parseCliArgs, USAGE, UsageError, useColor, type CliOptions } from './ar
 import { runAudit } from './audit.js';
 import { TOOL_VERSION } from './version.js';
 
+/** Where the CLI writes and what environment it sees (tests pass their own). */
+export interface CliIO {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
 /** Runs the CLI and returns the exit code: 0 gate passes, 1 gate fails, 2 usage/internal error. */
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseCliArgs(argv);
@@ -36,11 +43,17 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   const result = await runAudit({ root: opts.path, settings: opts.settings, threshold: opts.minScore });
   const secrets = result.secrets;
 
-  const color = !opts.output && useColor(opts.color, Boolean((io.stdout as NodeJS.WriteStream).isTTY), io.env);
+  const color = !opts.output && useColor(opts.color, Boolean(io.stdout.isTTY), io.env);
   const report = render(result, opts.format, { color, secrets });
-  if (opts.output) writeFileSync(opts.output, report);
-  else io.stdout.write(report);
-  if (opts.sarifOutput) writeFileSync(opts.sarifOutput, formatSarif(result, { secrets }));
+  try {
+    if (opts.output) writeFileSync(opts.output, report);
+    else io.stdout.write(report);
+    if (opts.sarifOutput) writeFileSync(opts.sarifOutput, formatSarif(result, { secrets }));
+  } catch (err) {
+    // Where the report goes is the caller's choice: a path we cannot write is a usage error.
+    io.stderr.write(`audit-deploy: cannot write the report: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
 
   return gatePasses(result, opts) ? 0 : 1;
 }

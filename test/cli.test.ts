@@ -1,0 +1,219 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { makeSarifValidator } from './support/sarif-validator.js';
+
+/**
+ * End-to-end tests of the command line: the in-process entry point for every option and exit
+ * status, and the real `bin/audit-deploy.js` (built) for what a user types.
+ */
+const REPO = resolve(import.meta.dirname, '..');
+const SAMPLE = join(REPO, 'fixtures', 'sample-shop');
+const ESC = '\u001b[';
+
+class Capture extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(argv, { stdout, stderr, env });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'audit-deploy-cli-'));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('usage', () => {
+  it('--help lists every option and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--format', '--output', '--sarif-output', '--settings', '--min-score', '--fail-on', '--color', '--help', '--version']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it.each([
+    [['--format', 'xml', SAMPLE], '--format must be one of'],
+    [['--min-score', '101', SAMPLE], '--min-score must be'],
+    [['--min-score', 'ten', SAMPLE], '--min-score must be'],
+    [['--fail-on', 'critical', SAMPLE], '--fail-on must be one of'],
+    [['--color', 'sometimes', SAMPLE], '--color must be'],
+    [['--settings', 'not a module', SAMPLE], '--settings must be'],
+    [['--no-such-flag', SAMPLE], 'no-such-flag'],
+    [[SAMPLE, SAMPLE], 'at most one PATH'],
+  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a path that is not a directory is a usage error', async () => {
+    const r = await run([join(tmp, 'nowhere')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not a directory');
+  });
+
+  it('an unwritable --output is a usage error, not a crash', async () => {
+    const r = await run([SAMPLE, '--output', join(tmp, 'no', 'such', 'dir', 'report.txt')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot write the report');
+  });
+});
+
+describe('the bundled sample', () => {
+  it('prints the readiness headline first and fails the default gate (69% < 80%)', async () => {
+    const r = await run([SAMPLE, '--color', 'never']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toMatch(/^Readiness: \d+% — NOT READY \(threshold 80%\)$/);
+    expect(r.stdout).toContain('shop/settings/production.py:10:1');
+    expect(r.stdout).toContain('DJ040');
+  });
+
+  it('the same score in text, json and sarif', async () => {
+    const text = await run([SAMPLE, '--color', 'never']);
+    const json = JSON.parse((await run([SAMPLE, '--format', 'json'])).stdout) as { readiness: { score: number; status: string } };
+    const sarif = JSON.parse((await run([SAMPLE, '--format', 'sarif'])).stdout) as {
+      runs: Array<{ properties: { readiness: { score: number; status: string } } }>;
+    };
+    const score = Number(/Readiness: (\d+)%/.exec(text.stdout)![1]);
+    expect(json.readiness.score).toBe(score);
+    expect(sarif.runs[0]!.properties.readiness.score).toBe(score);
+    expect(sarif.runs[0]!.properties.readiness.status).toBe(json.readiness.status);
+  });
+
+  it('--min-score lowers the gate; --fail-on still fails on a high finding', async () => {
+    expect((await run([SAMPLE, '--min-score', '50'])).code).toBe(0);
+    expect((await run([SAMPLE, '--min-score', '50', '--fail-on', 'high'])).code).toBe(1);
+    expect((await run([SAMPLE, '--min-score', '0', '--fail-on', 'blocker'])).code).toBe(0);
+  });
+
+  it('--output writes the report to a file and nothing to stdout; --sarif-output adds a valid SARIF file', async () => {
+    const out = join(tmp, 'report.json');
+    const sarifPath = join(tmp, 'report.sarif');
+    const r = await run([SAMPLE, '--format', 'json', '--output', out, '--sarif-output', sarifPath]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { schemaVersion: number; findings: unknown[] };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.findings.length).toBeGreaterThan(5);
+    const validate = makeSarifValidator();
+    const sarif = JSON.parse(readFileSync(sarifPath, 'utf8')) as unknown;
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('--settings audits the named module instead (local.py: DEBUG on)', async () => {
+    const r = await run([SAMPLE, '--settings', 'shop.settings.local', '--format', 'json']);
+    const json = JSON.parse(r.stdout) as { projects: Array<{ settingsModule: string }>; findings: Array<{ ruleId: string; location: { file: string; line: number } }> };
+    expect(json.projects[0]!.settingsModule).toBe('shop.settings.local');
+    expect(json.findings.some((f) => f.ruleId === 'DJ018')).toBe(true);
+    expect(r.code).toBe(1);
+  });
+
+  it('colour: auto honours FORCE_COLOR and NO_COLOR; --color wins over both', async () => {
+    expect((await run([SAMPLE], { FORCE_COLOR: '1' })).stdout).toContain(ESC);
+    expect((await run([SAMPLE], { NO_COLOR: '1' })).stdout).not.toContain(ESC);
+    expect((await run([SAMPLE], {})).stdout).not.toContain(ESC); // not a terminal
+    expect((await run([SAMPLE, '--color', 'never'], { FORCE_COLOR: '1' })).stdout).not.toContain(ESC);
+    expect((await run([SAMPLE, '--color', 'always'], { NO_COLOR: '1' })).stdout).toContain(ESC);
+    expect((await run([SAMPLE, '--format', 'json'], { FORCE_COLOR: '1' })).stdout).not.toContain(ESC);
+  });
+});
+
+describe('hostile and odd repositories', () => {
+  it('a repository without a Django project passes with nothing to judge', async () => {
+    const dir = join(tmp, 'empty');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'README.md'), '# nothing here\n');
+    const r = await run([dir, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+  });
+
+  it('binary, undecodable, broken and looping files give findings or notices, never exit 2', async () => {
+    const dir = join(tmp, 'hostile');
+    mkdirSync(join(dir, 'site', 'settings'), { recursive: true });
+    writeFileSync(join(dir, 'manage.py'), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings.production")\n');
+    writeFileSync(join(dir, 'site', '__init__.py'), '');
+    writeFileSync(join(dir, 'site', 'settings', '__init__.py'), '');
+    writeFileSync(join(dir, 'site', 'settings', 'base.py'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 0xff, 0xfe]));
+    writeFileSync(join(dir, 'site', 'settings', 'production.py'), 'from .base import *\nDEBUG = False\nALLOWED_HOSTS = ["x.example.com"\nSECRET_KEY = "k"\n');
+    writeFileSync(join(dir, '.env.production'), Buffer.concat([Buffer.from('DEBUG=off\nNAME='), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]));
+    symlinkSync('.', join(dir, 'site', 'loop'));
+    symlinkSync('/etc', join(dir, 'outside'));
+    writeFileSync(join(dir, 'unreadable.py'), 'x = 1\n');
+    chmodSync(join(dir, 'unreadable.py'), 0o000);
+    const r = await run([dir, '--format', 'json']);
+    expect([0, 1]).toContain(r.code);
+    const json = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; location: { file: string; line: number } }>; notices: Array<{ message: string; file?: string }> };
+    // The syntax error is a finding at its line; the binary module is named in a notice.
+    expect(json.findings.some((f) => f.ruleId === 'GEN001' && f.location.file === 'site/settings/production.py')).toBe(true);
+    expect(json.notices.some((n) => (n.file ?? n.message).includes('site/settings/base.py'))).toBe(true);
+    expect(json.notices.some((n) => (n.file ?? '').includes('outside') || n.message.includes('outside'))).toBe(true);
+  });
+
+  it('a secret hardcoded in settings never appears in any format', async () => {
+    const dir = join(tmp, 'secret');
+    mkdirSync(join(dir, 'app'), { recursive: true });
+    const secret = 'q7#Vx9!mZ2$Lw4@Rt8%Ky6^Hp3&Nd5*Bj1(Gf0)Sc';
+    const dbPassword = 'hunter2-but-longer';
+    writeFileSync(join(dir, 'manage.py'), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")\n');
+    writeFileSync(join(dir, 'app', '__init__.py'), '');
+    writeFileSync(
+      join(dir, 'app', 'settings.py'),
+      `SECRET_KEY = "${secret}"\nDEBUG = False\nALLOWED_HOSTS = ["app.example.com"]\n` +
+        `DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": "db.example.com", "PASSWORD": "${dbPassword}"}}\n`,
+    );
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = await run([dir, '--format', format, '--color', 'never']);
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stdout).not.toContain(secret.slice(0, 12));
+      expect(r.stdout).not.toContain(dbPassword);
+    }
+    const text = (await run([dir, '--color', 'never'])).stdout;
+    expect(text).toContain('DJ102'); // the hardcoded key is reported, redacted
+  });
+});
+
+describe('the installed command', () => {
+  beforeAll(() => {
+    // The bin runs the built CLI: build it from the current sources first.
+    execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { cwd: REPO, stdio: 'pipe' });
+  }, 120_000);
+
+  it('bin/audit-deploy.js runs the quick start on the sample', () => {
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), 'fixtures/sample-shop', '--color', 'never'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^Readiness: \d+% — NOT READY/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('exit 2 and usage on stderr for a bad flag', () => {
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), '--format=yaml'], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Usage: audit-deploy');
+  });
+});
