@@ -200,9 +200,18 @@ describe('hostile and odd repositories', () => {
 
 describe('the installed command', () => {
   beforeAll(() => {
-    // The bin runs the built CLI: build it from the current sources first.
+    // The bin runs the built CLI (the single-file bundle): build it from the current sources first.
     execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { cwd: REPO, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(REPO, 'scripts', 'bundle.mjs')], { cwd: REPO, stdio: 'pipe' });
   }, 120_000);
+
+  it('the bundle holds every rule the sources define', async () => {
+    const { loadRules } = await import('../src/engine/registry.js');
+    const ids = (await loadRules()).map((r) => r.meta.id);
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), 'fixtures/sample-shop', '--format', 'sarif'], { cwd: REPO, encoding: 'utf8' });
+    const sarif = JSON.parse(r.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } } }> };
+    expect(sarif.runs[0]!.tool.driver.rules.map((x) => x.id).sort()).toEqual(expect.arrayContaining(ids.filter((id) => id.startsWith('DJ'))));
+  });
 
   it('bin/audit-deploy.js runs the quick start on the sample', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), 'fixtures/sample-shop', '--color', 'never'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
