@@ -13,10 +13,10 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "With SecurityMiddleware installed and SECURE_HSTS_SECONDS truthy, checks that SECURE_HSTS_INCLUDE_SUBDOMAINS is exactly True (`is True`: 1 or 'True' do not count), as Django's security.W005 does.",
+        "With SecurityMiddleware installed and SECURE_HSTS_SECONDS truthy, checks that SECURE_HSTS_INCLUDE_SUBDOMAINS is exactly True (`is True`: 1 or 'True' do not count), as Django's security.W005 does. A truthy value other than True still works at run time (Django's middleware tests truthiness); the finding then says that only check --deploy keeps reporting it.",
       whyIsThisBad:
         'An HSTS policy without includeSubDomains leaves every subdomain reachable over plain HTTP, where an attacker can, for example, set cookies that the main domain then trusts.',
-      example: 'SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = 1',
+      example: 'SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = False',
       useInstead: 'SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True',
     },
     fix: 'Set SECURE_HSTS_INCLUDE_SUBDOMAINS = True (the boolean), but only once every subdomain of the domain is served exclusively over HTTPS.',

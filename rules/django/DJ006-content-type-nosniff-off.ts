@@ -13,7 +13,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "With SecurityMiddleware installed, checks that SECURE_CONTENT_TYPE_NOSNIFF is exactly True, as Django's security.W006 does. The default is True since Django 3.0 (False before), so it fires when the default is overridden or on older versions.",
+        "With SecurityMiddleware installed, checks that SECURE_CONTENT_TYPE_NOSNIFF is exactly True, as Django's security.W006 does. The default is True since Django 3.0 (False before), so it fires when the default is overridden or on older versions. A truthy value other than True still works at run time (Django's middleware tests truthiness); the finding then says that only check --deploy keeps reporting it.",
       whyIsThisBad:
         'Without the nosniff header a browser may guess a response is HTML or JavaScript from its content, so an uploaded or user-supplied file served as text can run as script in your origin.',
       example: 'SECURE_CONTENT_TYPE_NOSNIFF = False',

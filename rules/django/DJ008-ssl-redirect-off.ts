@@ -13,10 +13,10 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "With SecurityMiddleware installed, checks that SECURE_SSL_REDIRECT is exactly True (`is True`: 'True' from an environment variable does not count), as Django's security.W008 does.",
+        "With SecurityMiddleware installed, checks that SECURE_SSL_REDIRECT is exactly True (`is True`: 'True' from an environment variable does not count), as Django's security.W008 does. A truthy value other than True still works at run time (Django's middleware tests truthiness); the finding then says that only check --deploy keeps reporting it.",
       whyIsThisBad:
         'Without the redirect the application answers plain-HTTP requests itself, so session cookies, CSRF tokens and form data can travel unencrypted whenever a link or a user types http://.',
-      example: "SECURE_SSL_REDIRECT = os.environ.get('SSL_REDIRECT', 'True')",
+      example: 'SECURE_SSL_REDIRECT = False',
       useInstead: "SECURE_SSL_REDIRECT = os.environ.get('SSL_REDIRECT', 'True') == 'True'",
     },
     fix: 'Set SECURE_SSL_REDIRECT = True (with SECURE_PROXY_SSL_HEADER when TLS ends at a proxy), or redirect at the load balancer and silence security.W008 in SILENCED_SYSTEM_CHECKS to say so.',

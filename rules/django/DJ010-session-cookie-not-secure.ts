@@ -10,10 +10,10 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "When the sessions app or SessionMiddleware is installed, checks SESSION_COOKIE_SECURE as Django's security.W010/W011/W012 do: exactly True on Django 4.1+, any truthy value before. Each finding carries the id Django would print (W012 when both the app and the middleware are installed).",
+        "When the sessions app or SessionMiddleware is installed, checks SESSION_COOKIE_SECURE as Django's security.W010/W011/W012 do: exactly True on Django 4.1+, any truthy value before. Each finding carries the id Django would print (W012 when both the app and the middleware are installed). A truthy value other than True still works at run time (Django's middleware tests truthiness); the finding then says that only check --deploy keeps reporting it.",
       whyIsThisBad:
         'Without the Secure flag the browser also sends the session cookie on plain-HTTP requests, where anyone on the network path can copy it and take over the session.',
-      example: "SESSION_COOKIE_SECURE = os.environ.get('SECURE_COOKIES', 'true')",
+      example: 'SESSION_COOKIE_SECURE = False',
       useInstead: 'SESSION_COOKIE_SECURE = True',
     },
     fix: 'Serve the site over HTTPS only and set SESSION_COOKIE_SECURE = True (the boolean: on Django 4.1+ a string or 1 does not count).',

@@ -10,7 +10,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "When the sessions app or SessionMiddleware is installed, checks SESSION_COOKIE_HTTPONLY as Django's security.W013/W014/W015 do: exactly True on Django 4.1+, any truthy value before. The default is True, so it fires only when the default is overridden.",
+        "When the sessions app or SessionMiddleware is installed, checks SESSION_COOKIE_HTTPONLY as Django's security.W013/W014/W015 do: exactly True on Django 4.1+, any truthy value before. The default is True, so it fires only when the default is overridden. A truthy value other than True still works at run time (Django's middleware tests truthiness); the finding then says that only check --deploy keeps reporting it.",
       whyIsThisBad:
         'Without the HttpOnly flag any script running in the page, including one injected through a cross-site scripting hole, can read document.cookie and send the session id to an attacker.',
       example: 'SESSION_COOKIE_HTTPONLY = False',

@@ -14,10 +14,10 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "When CsrfViewMiddleware is installed and the token is kept in a cookie (CSRF_USE_SESSIONS falsy), checks CSRF_COOKIE_SECURE as Django's security.W016 does: exactly True on Django 4.1+, any truthy value before.",
+        "When CsrfViewMiddleware is installed and the token is kept in a cookie (CSRF_USE_SESSIONS falsy), checks CSRF_COOKIE_SECURE as Django's security.W016 does: exactly True on Django 4.1+, any truthy value before. A truthy value other than True still works at run time (Django's middleware tests truthiness); the finding then says that only check --deploy keeps reporting it.",
       whyIsThisBad:
         'Without the Secure flag the CSRF cookie also travels over plain HTTP, where a network attacker can read it, or plant a cookie of their own, and then forge requests that pass the CSRF check.',
-      example: 'CSRF_COOKIE_SECURE = 1',
+      example: 'CSRF_COOKIE_SECURE = False',
       useInstead: 'CSRF_COOKIE_SECURE = True',
     },
     fix: 'Serve the site over HTTPS only and set CSRF_COOKIE_SECURE = True (the boolean), or keep the token in the session with CSRF_USE_SESSIONS = True.',

@@ -13,7 +13,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "With SecurityMiddleware installed and SECURE_HSTS_SECONDS truthy, checks that SECURE_HSTS_PRELOAD is exactly True (`is True`), as Django's security.W021 does.",
+        "With SecurityMiddleware installed and SECURE_HSTS_SECONDS truthy, checks that SECURE_HSTS_PRELOAD is exactly True (`is True`), as Django's security.W021 does. A truthy value other than True still works at run time (Django's middleware tests truthiness); the finding then says that only check --deploy keeps reporting it.",
       whyIsThisBad:
         "Without the preload directive the site cannot join the browsers' HSTS preload list, so a user's very first visit can still go over plain HTTP before the policy is learnt.",
       example: 'SECURE_HSTS_SECONDS = 31536000\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True',

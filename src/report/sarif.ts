@@ -4,6 +4,7 @@ import type { Span } from '../core/position.js';
 import type { AuditResult, Readiness, RuleOutcome } from '../engine/result.js';
 import type { RuleMeta } from '../engine/rule.js';
 import { cleanStrings, makeSanitizer, regionOf, sortedFindings, type ReportOptions } from './common.js';
+import { ruleHelpMarkdown, ruleHelpText } from './rule-help.js';
 
 export type SarifOptions = ReportOptions;
 
@@ -88,7 +89,7 @@ function ruleDescriptorOf(meta: RuleMeta): Json {
     name: truncate(meta.name, MAX_NAME),
     shortDescription: { text: truncate(meta.title, MAX_DESCRIPTION) },
     fullDescription: { text: truncate(`${meta.docs.whatItDoes.trim()} ${meta.docs.whyIsThisBad.trim()}`, MAX_DESCRIPTION) },
-    help: { text: helpText(meta), markdown: helpMarkdown(meta) },
+    help: { text: ruleHelpText(meta), markdown: ruleHelpMarkdown(meta) },
     ...(helpUri !== undefined && isAbsoluteWebUrl(helpUri) ? { helpUri } : {}),
     defaultConfiguration: { level },
     properties: ruleProperties(meta),
@@ -118,48 +119,6 @@ function ruleProperties(meta: RuleMeta): Json {
 function tagsOf(meta: RuleMeta): string[] {
   const ordered = [...(isSecurityRule(meta) ? ['security'] : []), meta.section, ...meta.tags];
   return [...new Set(ordered.filter((t) => t.length > 0))].slice(0, MAX_TAGS);
-}
-
-function helpSections(meta: RuleMeta): [string, string, 'prose' | 'code' | 'list'][] {
-  const sections: [string, string, 'prose' | 'code' | 'list'][] = [
-    ['What it does', meta.docs.whatItDoes, 'prose'],
-    ['Why is this bad?', meta.docs.whyIsThisBad, 'prose'],
-  ];
-  if (meta.docs.example) sections.push(['Example', meta.docs.example, 'code']);
-  if (meta.docs.useInstead) sections.push(['Use instead', meta.docs.useInstead, 'code']);
-  if (meta.fix) sections.push(['Fix', meta.fix, 'prose']);
-  if (meta.references.length > 0) sections.push(['References', meta.references.join('\n'), 'list']);
-  return sections;
-}
-
-function helpText(meta: RuleMeta): string {
-  return helpSections(meta)
-    .map(([heading, body, kind]) => {
-      const lines = body.trim().split('\n');
-      const shown = kind === 'code' ? lines.map((l) => `    ${l}`) : kind === 'list' ? lines.map((l) => `- ${l}`) : lines;
-      return `${heading}\n${shown.join('\n')}`;
-    })
-    .join('\n\n');
-}
-
-function helpMarkdown(meta: RuleMeta): string {
-  return helpSections(meta)
-    .map(([heading, body, kind]) => {
-      const trimmed = body.trim();
-      if (kind === 'code') {
-        const fence = codeFence(trimmed);
-        return `## ${heading}\n\n${fence}\n${trimmed}\n${fence}`;
-      }
-      if (kind === 'list') return `## ${heading}\n\n${trimmed.split('\n').map((u) => `- <${u}>`).join('\n')}`;
-      return `## ${heading}\n\n${trimmed}`;
-    })
-    .join('\n\n');
-}
-
-/** A fence longer than any backtick run in the code, so the code cannot close it early. */
-function codeFence(code: string): string {
-  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
-  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 function resultOf(f: Finding, ruleIndex: Map<string, number>, titles: Map<string, string>, clean: (s: string) => string): Json {
