@@ -351,3 +351,18 @@ describe('envFileRole', () => {
     expect(envFileRole(path)).toBe(role);
   });
 });
+
+describe('placeholder values in env sources', () => {
+  it('recognises fill-in-at-deploy values and leaves real ones alone', async () => {
+    const { isPlaceholderValue } = await import('../src/model/env/placeholder.js');
+    for (const v of ['!!!SET DJANGO_SECRET_KEY!!!', '<your-secret-key>', '{{ secret_key }}', 'changeme', 'CHANGE_ME', 'change-me', 'replace-me',
+      'your-secret-key-here', 'your_domain.com', 'https://www.yourdomain.com', 'xxxxxx', '***', '...', 'TODO', '__SECRET_KEY__',
+      'postgres://USER:PASSWORD@HOST:5432/NAME', 'postgres://user:password@host/db', 'postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app']) {
+      expect(isPlaceholderValue(v), v).toBe(true);
+    }
+    for (const v of ['', 'off', 'True', 'shop.example.com,www.shop.example.com', 'postgres://shop:postgres@db.internal.example.com:5432/shop',
+      'django-insecure-abc', 'k8#dj2-Lq0!x', 'redis://cache:6379/1', 'noreply@example.com', 'yourself', 'layout', 'x', 'config.settings.production']) {
+      expect(isPlaceholderValue(v), v).toBe(false);
+    }
+  });
+});

@@ -237,7 +237,9 @@ export function reportUndecided({ ctx, question, facts, target, fallbackSpan }: 
   const variables = [...new Set(facts.flatMap((f) => (f.value ? decidingVariables(f.value) : [])))].sort();
   const names = facts.map((f) => f.name);
   const because = names.length > 0 ? `: the value of ${names.join(' and ')} is not known statically` : '';
-  const deciding = variables.length > 0 ? ` (depends on ${variables.join(', ')})` : '';
+  // One unknown value says best why it is unknown (no production source defines it, a placeholder...).
+  const only = facts.length === 1 && facts[0]!.value?.kind === 'unknown' ? facts[0]!.value.reason : undefined;
+  const deciding = only ? ` (${only})` : variables.length > 0 ? ` (depends on ${variables.join(', ')})` : '';
   const [first, ...rest] = facts;
   ctx.unknown({
     message: `Cannot tell ${question}${because}${deciding}`,

@@ -38,7 +38,10 @@ import {
 } from './values.js';
 
 export interface EnvLookupResult {
+  /** The value; null when the source declares the name without a value, or holds a placeholder. */
   raw: string | null;
+  /** The source holds a fill-in-at-deploy placeholder (`!!!SET X!!!`, `<your-key>`, `changeme`). */
+  placeholder?: boolean;
   decidedBy: 'env-source' | 'default';
   source?: { span: Span; layer: string };
 }
@@ -127,7 +130,9 @@ class EnvLibraries {
 
   /** The value an environment entry gives; a declared-but-empty (`null`) entry is unknown. */
   private rawValue(name: string, hit: EnvLookupResult): Val {
-    if (hit.raw === null) return unknown(`${name} is declared without a value${hit.source ? ` in ${hit.source.layer}` : ''}`, [name]);
+    const where = hit.source ? ` in ${hit.source.layer}` : '';
+    if (hit.placeholder) return unknown(`${name} holds a placeholder${where}: the real value is set at deploy time`, [name]);
+    if (hit.raw === null) return unknown(`${name} is declared without a value${where}`, [name]);
     return str(hit.raw);
   }
 

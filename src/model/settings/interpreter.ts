@@ -4,7 +4,8 @@
  */
 import type { Span } from '../../core/position.js';
 import { spanOf, type PyNode } from '../../parse/python.js';
-import type { EnvLayer } from '../env/types.js';
+import type { EnvEntry, EnvLayer } from '../env/types.js';
+import { isPlaceholderValue } from '../env/placeholder.js';
 import type { LayeredEnv } from '../env/types.js';
 import { decidingVariables, truthy, type EnvRead } from '../python-value.js';
 import type { ParseProblem } from '../settings-types.js';
@@ -153,11 +154,11 @@ export class Interp {
     const own = this.processEnv.get(name);
     if (own?.override) return { raw: own.raw, decidedBy: own.decidedBy, source: own.source };
     const hit = this.opts.env.lookup(name);
-    if (hit) return { raw: hit.value, decidedBy: 'env-source', source: { span: hit.span, layer: hit.layer } };
+    if (hit) return fromEntry(hit);
     if (own) return { raw: own.raw, decidedBy: own.decidedBy, source: own.source };
     if (extra) {
       const e = extra.layer.lookup(name, extra.dialect);
-      if (e) return { raw: e.value, decidedBy: 'env-source', source: { span: e.span, layer: e.layer } };
+      if (e) return fromEntry(e);
     }
     return undefined;
   }
@@ -1688,4 +1689,11 @@ export function resolveRelativeImport(currentModule: string, isPackage: boolean,
   if (parts.length === 0 && !name) return undefined;
   if (parts.length === 0) return level === 1 && !isPackage && currentModule.split('.').length === 1 ? undefined : undefined;
   return name ? `${parts.join('.')}.${name}` : parts.join('.');
+}
+
+/** An env source's entry as the settings see it; a placeholder value is no value at all. */
+function fromEntry(e: EnvEntry): EnvLookupResult {
+  const source = { span: e.span, layer: e.layer };
+  if (e.value !== null && isPlaceholderValue(e.value)) return { raw: null, placeholder: true, decidedBy: 'env-source', source };
+  return { raw: e.value, decidedBy: 'env-source', source };
 }
