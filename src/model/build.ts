@@ -100,6 +100,20 @@ class ProjectResolver implements ModuleResolver {
     return undefined;
   }
 
+  /** Every Python module under the roots, for django-split-settings include() globs. */
+  modules(): string[] {
+    const names = new Set<string>();
+    for (const path of this.cache.byPath.keys()) {
+      if (!path.endsWith('.py')) continue;
+      for (const root of this.roots) {
+        if (root !== '' && !path.startsWith(root + '/')) continue;
+        const name = moduleNameOf(path, root);
+        if (name) names.add(name);
+      }
+    }
+    return [...names].sort();
+  }
+
   resolve(module: string): ModuleSource | undefined {
     const file = this.fileOf(module);
     if (!file) return undefined;
@@ -157,6 +171,7 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     entryPoints,
     settingsModules,
     fileOf: (m) => resolver.fileOf(m),
+    isFragment: (m) => isSettingsFragment(m, resolver, cache),
   });
   if (!production) {
     if (settingsModules.size > 0) {
@@ -242,6 +257,19 @@ function implicitPkModelsOf(settings: EvaluatedSettings, mine: DiscoveredFile[],
     }
   }
   return out;
+}
+
+/** Code that makes a package's __init__.py the settings module itself rather than an empty marker. */
+const SETTINGS_CODE = /^(?:include\(|[A-Z][A-Z0-9_]*\s*=)/m;
+
+/** A module inside a package whose __init__.py is itself the settings (django-split-settings). */
+function isSettingsFragment(module: string, resolver: ProjectResolver, cache: SourceCache): boolean {
+  const parts = module.split('.');
+  for (let n = parts.length - 1; n >= 1; n--) {
+    const file = resolver.fileOf(parts.slice(0, n).join('.'));
+    if (file?.endsWith('__init__.py') && SETTINGS_CODE.test(cache.text(file)?.text ?? '')) return true;
+  }
+  return false;
 }
 
 /** Production .env-style files of the project (its own folder first, then the repository root). */

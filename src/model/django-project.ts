@@ -73,6 +73,12 @@ export interface ProductionChoiceInput {
   settingsModules: Map<string, string>;
   /** Resolves a module name to a file when it is not a known settings module (e.g. "config.settings" package). */
   fileOf: (module: string) => string | undefined;
+  /**
+   * True for a piece of a settings package whose own __init__.py is the settings module
+   * (django-split-settings: settings/__init__.py includes components/*.py and environments/x.py).
+   * Such pieces are never production on their own.
+   */
+  isFragment?: (module: string) => boolean;
 }
 
 /**
@@ -102,7 +108,7 @@ export function chooseProductionModule(input: ProductionChoiceInput): Production
     const file = known(d.module);
     if (file) return { module: d.module, file, reason: `default in ${posix.basename(src.path)}`, span: d.span };
   }
-  const names = [...settingsModules.keys()].sort();
+  const names = [...settingsModules.keys()].filter((m) => !input.isFragment?.(m)).sort();
   const prod = names.filter((m) => PRODUCTION_NAME.test(m));
   if (prod.length > 0) return { module: prod[0]!, file: settingsModules.get(prod[0]!)!, reason: 'module named for production' };
   const plain = names.filter((m) => m === 'settings' || m.endsWith('.settings'));
