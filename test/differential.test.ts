@@ -267,6 +267,17 @@ for (const interpreter of interpreters.available) {
   });
 }
 
+// CI sets this (.ci/run) so that a missing release fails loudly instead of shrinking the test.
+const REQUIRED = (process.env.AUDIT_DEPLOY_DJANGO_REQUIRED ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+if (REQUIRED.length > 0) {
+  describe('differential: required Django releases', () => {
+    it(`compares against Django ${REQUIRED.join(', ')}`, () => {
+      const series = interpreters.available.map((i) => i.version.split('.').slice(0, 2).join('.'));
+      expect(series).toEqual(expect.arrayContaining(REQUIRED));
+    });
+  });
+}
+
 if (interpreters.available.length === 0) {
   describe('differential: no Django interpreter', () => {
     it.skip(`skipped: ${interpreters.skipped.map((s) => `${s.python}: ${s.reason}`).join('; ')}`, () => {});

@@ -1,12 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'run_django_checks.py');
 
-/** Debian's python3-django; the pyenv python first on PATH has no Django. */
-const DEFAULT_PYTHONS = '/usr/bin/python3';
+/**
+ * Debian's python3-django (bookworm: 3.2), then the newer releases test/differential/fetch-django.sh
+ * unpacks under .cache/django/<series>/ (4.2 from trixie, 5.2 from sid), when fetched.
+ * The pyenv python first on PATH has no Django.
+ */
+function defaultPythons(): string {
+  const cache = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'django');
+  const fetched = existsSync(cache)
+    ? readdirSync(cache)
+        .filter((d) => /^\d+\.\d+$/.test(d))
+        .sort((a, b) => Number(a.split('.')[0]) - Number(b.split('.')[0]) || Number(a.split('.')[1]) - Number(b.split('.')[1]))
+        .map((d) => join(cache, d, 'python'))
+        .filter((p) => existsSync(p))
+    : [];
+  return ['/usr/bin/python3', ...fetched].join(',');
+}
 
 export interface DjangoInterpreter {
   python: string;
@@ -31,9 +45,9 @@ export interface DriverCase {
 
 /**
  * The interpreters to compare against: AUDIT_DEPLOY_DJANGO_PYTHONS (comma-separated), else
- * /usr/bin/python3. Interpreters that are missing or cannot import Django are returned in `skipped`.
+ * /usr/bin/python3 and the fetched releases. Interpreters that are missing or cannot import Django are returned in `skipped`.
  */
-export function djangoInterpreters(spec = process.env.AUDIT_DEPLOY_DJANGO_PYTHONS ?? DEFAULT_PYTHONS): {
+export function djangoInterpreters(spec = process.env.AUDIT_DEPLOY_DJANGO_PYTHONS ?? defaultPythons()): {
   available: DjangoInterpreter[];
   skipped: Array<{ python: string; reason: string }>;
 } {
