@@ -17,8 +17,37 @@ export function classify(relPath: string): FileKind {
   if (fixed) return fixed;
   if (isRequirementsFile(base, dirs)) return 'requirements';
   if (isEnvFile(base, dirs)) return 'dotenv';
+  if (GUNICORN_CONFIG.test(base)) return 'gunicorn-config';
   if (base.endsWith('.py')) return classifyPython(base, dirs);
+  return classifyServerConfig(base, dirs);
+}
+
+const GUNICORN_CONFIG = /^gunicorn(?:[._-](?:conf|config|cfg|settings))?(?:[._-]\w+)?\.py$/i;
+const SYSTEMD_UNIT = /\.(?:service|socket|timer|path|target|mount)$/;
+const NGINX_DIRS = new Set(['nginx', 'sites-available', 'sites-enabled', 'nginx.d']);
+
+/** nginx, systemd, uWSGI and Procfile files, by name and place only. */
+function classifyServerConfig(base: string, dirs: string[]): FileKind {
+  const parent = dirs[dirs.length - 1] ?? '';
+  if (/^Procfile(?:\.[\w-]+)?$/.test(base)) return 'procfile';
+  // A drop-in first: `gunicorn.service.d/override.conf` is not nginx.
+  if (SYSTEMD_UNIT.test(parent.replace(/\.d$/, '')) && parent.endsWith('.d') && base.endsWith('.conf')) return 'systemd-dropin';
+  if (SYSTEMD_UNIT.test(base)) return 'systemd-unit';
+  if (/^uwsgi.*\.ini$/i.test(base) || (base.endsWith('.ini') && dirs.some((d) => /^uwsgi$/i.test(d)))) return 'uwsgi-config';
+  if (base.endsWith('.ini')) return 'ini-candidate';
+  if (isNginxFile(base, dirs)) return 'nginx';
+  if (/\.conf(?:\.template|\.tmpl|\.j2)?$/.test(base)) return 'conf-candidate';
   return 'other';
+}
+
+function isNginxFile(base: string, dirs: string[]): boolean {
+  if (/^nginx[\w.-]*\.conf(?:\.template|\.tmpl)?$/i.test(base) || /\.nginx(?:\.conf)?$/i.test(base) || /[._-]nginx\.conf$/i.test(base)) return true;
+  if (!dirs.some((d) => NGINX_DIRS.has(d.toLowerCase()))) return false;
+  // Inside an nginx directory: .conf files and templates; in sites-*, extension-less site files too.
+  if (/\.conf(?:\.template|\.tmpl)?$|\.template$/.test(base)) return true;
+  const parent = dirs[dirs.length - 1] ?? '';
+  // Site files in sites-*/ are often named after the domain (example.com) or have no extension.
+  return (parent === 'sites-available' || parent === 'sites-enabled') && !/\.(?:md|txt|rst|sh|py|bak|orig|swp|dpkg-\w+)$|~$/.test(base);
 }
 
 const FIXED_NAMES: Record<string, FileKind> = {

@@ -15,6 +15,22 @@ export type FileKind =
   | 'setup-py'
   | 'setup-cfg'
   | 'dotenv'
+  /** nginx configuration, by name or place: nginx.conf, nginx/..., sites-enabled/..., *.nginx. */
+  | 'nginx'
+  /** A `.conf` / `.conf.template` file of no known kind: the nginx builder looks inside. */
+  | 'conf-candidate'
+  /** A systemd unit: .service, .socket, .timer, .path, .target, .mount. */
+  | 'systemd-unit'
+  /** A systemd drop-in: `<unit>.d/*.conf`. */
+  | 'systemd-dropin'
+  /** gunicorn.conf.py and its common variants (gunicorn_conf.py, gunicorn.py ...). */
+  | 'gunicorn-config'
+  /** uwsgi.ini, uwsgi*.ini, *.ini under a uwsgi/ directory. */
+  | 'uwsgi-config'
+  /** Another `.ini` file: the app-server builder looks for a [uwsgi] section. */
+  | 'ini-candidate'
+  /** Procfile, Procfile.<name> (Heroku, Dokku, honcho, foreman). */
+  | 'procfile'
   | 'other';
 
 export interface DiscoveredFile {

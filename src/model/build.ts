@@ -15,6 +15,9 @@ import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 import { extractModelClasses, setsDefaultAutoField } from './django-models.js';
 import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js';
 import { extractUrlRoutes } from './urls.js';
+import { buildAppServers } from './appserver/build.js';
+import { buildNginxConfigs } from './nginx/build.js';
+import { buildSystemdUnits } from './systemd/build.js';
 
 export interface BuildOptions {
   /** DJANGO_SETTINGS_MODULE to treat as production (the --settings flag). */
@@ -28,6 +31,7 @@ const DEPLOY_ROOT = '/app';
 const TEXT_KINDS = new Set<DiscoveredFile['kind']>([
   'python', 'django-settings', 'django-urls', 'django-wsgi', 'django-asgi', 'django-manage',
   'requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg', 'dotenv',
+  'nginx', 'conf-candidate', 'systemd-unit', 'systemd-dropin', 'gunicorn-config', 'uwsgi-config', 'ini-candidate', 'procfile',
 ]);
 
 /**
@@ -130,14 +134,16 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     const project = buildProject(root, files, cache, opts, notices);
     if (project) djangoProjects.push(project);
   }
+  const nginx = buildNginxConfigs(files, cache, notices);
+  const systemdUnits = buildSystemdUnits(files, cache, notices);
+  const appServers = buildAppServers(files, cache, { systemdUnits }, notices);
   return {
     root: rootAbs,
     files,
     djangoProjects,
-    // Filled by the web-tier builders (issue 3) as they land.
-    nginx: [],
-    systemdUnits: [],
-    appServers: [],
+    nginx,
+    systemdUnits,
+    appServers,
     parseProblems: dedupeProblems(cache.syntaxProblems()),
     notices,
   };
