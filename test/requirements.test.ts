@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Span } from '../src/core/position.js';
 import type { FileKind } from '../src/discover/types.js';
 import type { Requirement } from '../src/model/types.js';
-import { detectDjangoVersion, normaliseName, parseDependencies, parsePep508, parseRequirementsTxt, readToml } from '../src/parse/requirements.js';
+import { detectDjangoVersion, normaliseName, parseDependencies, parsePep508, parseRequirementsTxt } from '../src/parse/requirements.js';
+import { readToml } from '../src/parse/toml.js';
 
 function span(file: string, l1: number, c1: number, o1: number, l2: number, c2: number, o2: number): Span {
   return { file, start: { line: l1, column: c1, offset: o1 }, end: { line: l2, column: c2, offset: o2 } };
