@@ -1,0 +1,500 @@
+import type { RelatedLocation } from '../../core/finding.js';
+import { LineIndex, type Span } from '../../core/position.js';
+import type { NginxArg } from '../../model/nginx/types.js';
+import { BLOCK_DIRECTIVES, HANDLER_BLOCKS, LINE_START_DIRECTIVES, SIMPLE_DIRECTIVES, isRawBlockDirective } from './directives.js';
+import { scanLuaBlock } from './lua.js';
+
+/**
+ * nginx configuration syntax, read the way nginx reads it: `ngx_conf_read_token` and
+ * `ngx_conf_parse` (src/core/ngx_conf_file.c), rule for rule.
+ *
+ * - Whitespace is space, tab, CR and LF. At the start of a token only: `;` ends a directive, `{`
+ *   opens a block, `}` closes one, `#` starts a comment to the end of the line, `"` and `'` open a
+ *   quoted token, `\` escapes the next character.
+ * - Inside an unquoted token only whitespace, `;` and `{` end it: `a#b`, `a}b`, `a"b` are single
+ *   tokens. `{` right after `$` does not end it (`${host}`).
+ * - A closing quote must be followed by whitespace, `;`, `{` or `)`; `)` then starts a token.
+ * - Every token is unescaped (quoted or not): `\"` `\'` `\\` give the character, `\t` `\r` `\n`
+ *   control characters, any other `\x` stays as typed.
+ * - A token (or comment) that does not fit nginx's 4096-byte read buffer is "too long".
+ * - `if (...)`: the `(` of the first argument and the `)` of the last are removed, as the rewrite
+ *   module does (a lone `(` or `)` argument disappears).
+ * - `*_by_lua_block { ... }` bodies are Lua, kept raw (`rawBody`).
+ *
+ * Errors carry nginx's own wording at the line nginx reports. nginx stops at the first error; we
+ * go on where the rest can still be read reliably, so one broken line does not hide the rest of the
+ * file from the audit:
+ * - a stray `;` or a bad character after a closing quote is skipped (the token structure around it
+ *   is intact);
+ * - `}` after arguments with no `;`, and the end of the file in the middle of a directive, keep the
+ *   directive as written and close it there;
+ * - an extra `}` at the top level is dropped; a `{` with no directive name opens a block that is
+ *   read (to keep the braces balanced) and dropped;
+ * - the end of the file inside blocks closes them all, with one error (the innermost block).
+ * Everything parsed before the first error is exactly what nginx would read.
+ */
+
+/** A directive as parsed from one file; the model builder expands includes and sets parents. */
+export interface ParsedDirective {
+  name: string;
+  /** The name as a token (a `map`/`types` entry may be quoted, e.g. `'' 0;`). */
+  nameArg: NginxArg;
+  args: NginxArg[];
+  /** From the name's first character to the `;` or closing `}` included. */
+  span: Span;
+  nameSpan: Span;
+  block?: ParsedDirective[];
+  rawBody?: string;
+  rawBodySpan?: Span;
+}
+
+export type ParseProblemKind = 'syntax' | 'missing-semicolon';
+
+export interface ParsedProblem {
+  /** nginx's wording for syntax errors. */
+  message: string;
+  span: Span;
+  /**
+   * `syntax`: nginx refuses the file with this message. `missing-semicolon`: a well-known
+   * directive name found as the first word of a line inside another directive's arguments
+   * (nginx may or may not refuse it, depending on the first directive's argument rules).
+   */
+  kind: ParseProblemKind;
+  related?: RelatedLocation[];
+}
+
+export interface ParsedNginxFile {
+  file: string;
+  directives: ParsedDirective[];
+  problems: ParsedProblem[];
+  /** Offsets of `#` comments (start, end), for tools that need to skip them (e.g. template detection). */
+  comments: Array<[number, number]>;
+}
+
+export interface ParseOptions {
+  /** Line index of the whole text (shared, e.g., by the pieces of an `nginx -T` dump). */
+  lines?: LineIndex;
+  /** Parse only text[start, end): one file of an `nginx -T` dump. */
+  start?: number;
+  end?: number;
+}
+
+/** nginx's NGX_CONF_BUFFER: a token must fit in it. */
+const CONF_BUFFER = 4096;
+
+interface Token {
+  value: string;
+  raw: string;
+  quoted: boolean;
+  start: number;
+  end: number;
+}
+
+type ReadKind = 'ok' | 'block-start' | 'block-done' | 'file-done';
+
+interface ReadResult {
+  kind: ReadKind;
+  args: Token[];
+  /** Offset of the `;`, `{` or `}` that ended the read; the end of the text for file-done. */
+  at: number;
+  /** file-done with a directive (or token) unfinished. */
+  unfinished?: boolean;
+  /** Where an unclosed quoted token started, for the end-of-file message. */
+  openQuote?: number;
+}
+
+const SP = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+
+function isSpace(c: number): boolean {
+  return c === SP || c === TAB || c === CR || c === LF;
+}
+
+function utf8Length(c: number): number {
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdfff) return 2; // each half of a surrogate pair: 4 bytes together
+  return 3;
+}
+
+/** The value nginx stores for a token: the escapes it knows applied, every other backslash kept. */
+export function unescapeNginx(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '\\' && i + 1 < raw.length) {
+      const n = raw[i + 1]!;
+      if (n === '"' || n === "'" || n === '\\') {
+        out += n;
+        i++;
+        continue;
+      }
+      if (n === 't' || n === 'r' || n === 'n') {
+        out += n === 't' ? '\t' : n === 'r' ? '\r' : '\n';
+        i++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** The tokenizer: one call of `read()` is one call of ngx_conf_read_token. */
+class Reader {
+  pos: number;
+  private bytePos = 0;
+  readonly comments: Array<[number, number]> = [];
+
+  constructor(
+    private readonly text: string,
+    start: number,
+    private readonly end: number,
+    private readonly problem: (message: string, start: number, end: number, related?: Array<[number, number, string]>) => void,
+  ) {
+    this.pos = start;
+  }
+
+  /** Move past text consumed by someone else (a raw Lua body). */
+  skipTo(offset: number): void {
+    for (let i = this.pos; i < offset; i++) this.bytePos += utf8Length(this.text.charCodeAt(i));
+    this.pos = offset;
+  }
+
+  read(): ReadResult {
+    const text = this.text;
+    const args: Token[] = [];
+    let needSpace = false;
+    let lastSpace = true;
+    let sharpComment = false;
+    let variable = false;
+    let escaped = false;
+    let sQuoted = false;
+    let dQuoted = false;
+    // Start of the current token (nginx's `start`), as an offset and as a byte position.
+    let start = this.pos;
+    let startByte = this.bytePos;
+    let tokenQuoted = false;
+    let commentStart = -1;
+    let tooLongReported = false;
+
+    for (;;) {
+      if (this.pos >= this.end) {
+        if (sharpComment) this.comments.push([commentStart, this.end]);
+        if (args.length > 0 || !lastSpace) {
+          // A plain token cut by the end of the file is kept, so the directive survives for the audit.
+          if (!lastSpace && !needSpace && !sQuoted && !dQuoted && start < this.end) {
+            const raw = text.slice(start, this.end);
+            args.push({ value: unescapeNginx(raw), raw, quoted: false, start, end: this.end });
+          }
+          return { kind: 'file-done', args, at: this.end, unfinished: true, openQuote: sQuoted || dQuoted ? start - 1 : undefined };
+        }
+        return { kind: 'file-done', args, at: this.end };
+      }
+      if (!tooLongReported && this.bytePos - startByte >= CONF_BUFFER) {
+        tooLongReported = true;
+        const message = dQuoted || sQuoted
+          ? `too long parameter, probably missing terminating "${dQuoted ? '"' : "'"}" character`
+          : `too long parameter "${Buffer.from(text.slice(start, start + 10), 'utf8').subarray(0, 10).toString('utf8')}..." started`;
+        this.problem(message, start, start + 1);
+      }
+      const i = this.pos;
+      const ch = text.charCodeAt(i);
+      this.pos++;
+      this.bytePos += utf8Length(ch);
+
+      if (ch === LF && sharpComment) {
+        sharpComment = false;
+        this.comments.push([commentStart, i]);
+      }
+      if (sharpComment) continue;
+      if (escaped) {
+        escaped = false;
+        continue;
+      }
+
+      if (needSpace) {
+        if (isSpace(ch)) {
+          lastSpace = true;
+          needSpace = false;
+          continue;
+        }
+        if (ch === 0x3b /* ; */) return { kind: 'ok', args, at: i };
+        if (ch === 0x7b /* { */) return { kind: 'block-start', args, at: i };
+        if (ch === 0x29 /* ) */) {
+          lastSpace = true;
+          needSpace = false;
+        } else {
+          // nginx stops here; we read on as if a space separated the two tokens.
+          this.problem(`unexpected "${String.fromCharCode(ch)}"`, i, i + 1);
+          lastSpace = true;
+          needSpace = false;
+        }
+      }
+
+      if (lastSpace) {
+        start = i;
+        startByte = this.bytePos - utf8Length(ch);
+        tooLongReported = false;
+        tokenQuoted = false;
+        if (isSpace(ch)) continue;
+        switch (ch) {
+          case 0x3b: // ;
+            if (args.length === 0) {
+              // nginx stops; a stray `;` changes nothing around it, so we skip it.
+              this.problem('unexpected ";"', i, i + 1);
+              continue;
+            }
+            return { kind: 'ok', args, at: i };
+          case 0x7b: // {
+            return { kind: 'block-start', args, at: i };
+          case 0x7d: // }
+            return { kind: 'block-done', args, at: i };
+          case 0x23: // #
+            sharpComment = true;
+            commentStart = i;
+            continue;
+          case 0x5c: // backslash
+            escaped = true;
+            lastSpace = false;
+            continue;
+          case 0x22: // "
+            start = i + 1;
+            startByte = this.bytePos;
+            dQuoted = true;
+            tokenQuoted = true;
+            lastSpace = false;
+            continue;
+          case 0x27: // '
+            start = i + 1;
+            startByte = this.bytePos;
+            sQuoted = true;
+            tokenQuoted = true;
+            lastSpace = false;
+            continue;
+          case 0x24: // $
+            variable = true;
+            lastSpace = false;
+            continue;
+          default:
+            lastSpace = false;
+        }
+        continue;
+      }
+
+      if (ch === 0x7b && variable) continue;
+      variable = false;
+      if (ch === 0x5c) {
+        escaped = true;
+        continue;
+      }
+      if (ch === 0x24) {
+        variable = true;
+        continue;
+      }
+
+      let found = false;
+      if (dQuoted) {
+        if (ch === 0x22) {
+          dQuoted = false;
+          needSpace = true;
+          found = true;
+        }
+      } else if (sQuoted) {
+        if (ch === 0x27) {
+          sQuoted = false;
+          needSpace = true;
+          found = true;
+        }
+      } else if (isSpace(ch) || ch === 0x3b || ch === 0x7b) {
+        lastSpace = true;
+        found = true;
+      }
+
+      if (found) {
+        const rawStart = tokenQuoted ? start - 1 : start;
+        const rawEnd = tokenQuoted ? i + 1 : i;
+        args.push({ value: unescapeNginx(text.slice(start, i)), raw: text.slice(rawStart, rawEnd), quoted: tokenQuoted, start: rawStart, end: rawEnd });
+        if (ch === 0x3b) return { kind: 'ok', args, at: i };
+        if (ch === 0x7b) return { kind: 'block-start', args, at: i };
+      }
+    }
+  }
+}
+
+interface Frame {
+  /** undefined for the file level. */
+  directive?: ParsedDirective;
+  children: ParsedDirective[];
+  /** The block's data is read by a custom handler (map, types, ...). */
+  handler: boolean;
+  /** Offset of the `{`. */
+  open: number;
+}
+
+/** Parse one nginx configuration file (or one file of an `nginx -T` dump). Never throws. */
+export function parseNginx(file: string, text: string, opts: ParseOptions = {}): ParsedNginxFile {
+  const lines = opts.lines ?? new LineIndex(text);
+  const begin = opts.start ?? 0;
+  const end = opts.end ?? text.length;
+  const problems: ParsedProblem[] = [];
+  const span = (a: number, b: number): Span => lines.span(file, a, b);
+  const addProblem = (message: string, a: number, b: number, related?: Array<[number, number, string]>, kind: ParseProblemKind = 'syntax') => {
+    const p: ParsedProblem = { message, span: span(a, b), kind };
+    if (related && related.length > 0) p.related = related.map(([s, e, m]) => ({ span: span(s, e), message: m }));
+    problems.push(p);
+  };
+  const reader = new Reader(text, begin, end, addProblem);
+
+  const toArg = (t: Token): NginxArg => ({ value: t.value, raw: t.raw, quoted: t.quoted, span: span(t.start, t.end) });
+
+  const makeDirective = (tokens: Token[], endOffset: number): ParsedDirective => {
+    const [nameTok, ...rest] = tokens as [Token, ...Token[]];
+    const args = nameTok.value === 'if' && !nameTok.quoted ? stripIfParens(rest) : rest;
+    const nameArg = toArg(nameTok);
+    return { name: nameTok.value, nameArg, args: args.map(toArg), span: span(nameTok.start, endOffset), nameSpan: nameArg.span };
+  };
+
+  /** A well-known directive name starting a line inside the arguments: a `;` is missing before it. */
+  const checkMissingSemicolon = (tokens: Token[], frame: Frame) => {
+    if (frame.handler) return;
+    for (let k = 1; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.quoted || !LINE_START_DIRECTIVES.has(t.value)) continue;
+      const prev = tokens[k - 1]!;
+      if (!/[\r\n]/.test(text.slice(prev.end, t.start))) continue;
+      addProblem(
+        `missing ";" after "${tokens.slice(0, k).map((x) => x.raw).join(' ')}": nginx reads "${t.value}" on the next line as one more argument of "${tokens[0]!.value}"`,
+        prev.start,
+        prev.end,
+        [[t.start, t.end, `"${t.value}" is read as an argument of "${tokens[0]!.value}"`]],
+        'missing-semicolon',
+      );
+      return;
+    }
+  };
+
+  const root: Frame = { children: [], handler: false, open: begin };
+  const stack: Frame[] = [root];
+
+  for (;;) {
+    const frame = stack[stack.length - 1]!;
+    const r = reader.read();
+
+    if (r.kind === 'block-done') {
+      if (r.args.length > 0) {
+        addProblem('unexpected "}"', r.at, r.at + 1);
+        checkMissingSemicolon(r.args, frame);
+        frame.children.push(makeDirective(r.args, r.args[r.args.length - 1]!.end));
+      }
+      if (stack.length === 1) {
+        if (r.args.length === 0) addProblem('unexpected "}"', r.at, r.at + 1);
+        continue;
+      }
+      closeFrame(frame, r.at + 1);
+      stack.pop();
+      continue;
+    }
+
+    if (r.kind === 'file-done') {
+      if (r.unfinished) {
+        const related: Array<[number, number, string]> = [];
+        if (r.openQuote !== undefined) related.push([r.openQuote, r.openQuote + 1, 'this quoted string is never closed']);
+        else if (r.args.length > 0) related.push([r.args[0]!.start, r.args[r.args.length - 1]!.end, 'this directive has no ";"']);
+        addProblem('unexpected end of file, expecting ";" or "}"', r.at, r.at, related);
+        if (r.args.length > 0 && r.openQuote === undefined) {
+          checkMissingSemicolon(r.args, frame);
+          frame.children.push(makeDirective(r.args, r.args[r.args.length - 1]!.end));
+        }
+      } else if (stack.length > 1) {
+        const open = frame.open;
+        const what = frame.directive ? `"${frame.directive.name}" block` : 'block';
+        addProblem('unexpected end of file, expecting "}"', r.at, r.at, [[open, open + 1, `this ${what} is never closed`]]);
+      }
+      while (stack.length > 1) closeFrame(stack.pop()!, r.at);
+      break;
+    }
+
+    if (r.kind === 'ok') {
+      if (r.args.length === 0) continue; // reported by the reader
+      checkMissingSemicolon(r.args, frame);
+      const d = makeDirective(r.args, r.at + 1);
+      if (!frame.handler && takesBlock(d.name, frame)) {
+        addProblem(`directive "${d.name}" has no opening "{"`, r.at, r.at + 1);
+      }
+      frame.children.push(d);
+      continue;
+    }
+
+    // block-start
+    if (r.args.length === 0) {
+      addProblem('unexpected "{"', r.at, r.at + 1);
+      stack.push({ children: [], handler: false, open: r.at }); // read and dropped
+      continue;
+    }
+    checkMissingSemicolon(r.args, frame);
+    const d = makeDirective(r.args, r.at + 1);
+    d.block = [];
+    frame.children.push(d);
+    if (frame.handler) addProblem('unexpected "{"', r.at, r.at + 1);
+    else if (SIMPLE_DIRECTIVES.has(d.name) && !(d.name === 'server' && frame.directive?.name !== 'upstream')) {
+      addProblem(`directive "${d.name}" is not terminated by ";"`, r.at, r.at + 1, [[d.nameSpan.start.offset, d.nameSpan.end.offset, `"${d.name}" takes no block`]]);
+    }
+    if (isRawBlockDirective(d.name)) {
+      const close = scanLuaBlock(text, r.at + 1, end);
+      if (close === undefined) {
+        addProblem('unexpected end of file, expecting "}"', end, end, [[r.at, r.at + 1, `this "${d.name}" block is never closed`]]);
+        d.rawBody = text.slice(r.at + 1, end);
+        d.rawBodySpan = span(r.at + 1, end);
+        d.span = span(d.nameSpan.start.offset, end);
+        reader.skipTo(end);
+      } else {
+        d.rawBody = text.slice(r.at + 1, close);
+        d.rawBodySpan = span(r.at + 1, close);
+        d.span = span(d.nameSpan.start.offset, close + 1);
+        reader.skipTo(close + 1);
+      }
+      continue;
+    }
+    stack.push({ directive: d, children: d.block, handler: HANDLER_BLOCKS.has(d.name), open: r.at });
+  }
+
+  return { file, directives: root.children, problems, comments: reader.comments };
+
+  function closeFrame(frame: Frame, endOffset: number): void {
+    if (frame.directive) frame.directive.span = span(frame.directive.nameSpan.start.offset, endOffset);
+  }
+}
+
+/** Does nginx require a block for this directive here? (`server` is simple inside `upstream`.) */
+function takesBlock(name: string, frame: Frame): boolean {
+  if (name === 'server') return frame.directive !== undefined && frame.directive.name !== 'upstream' && ['http', 'stream', 'mail'].includes(frame.directive.name);
+  return BLOCK_DIRECTIVES.has(name);
+}
+
+/** `if ($a = b)`: drop the `(` and `)` the rewrite module strips from the first and last arguments. */
+function stripIfParens(args: Token[]): Token[] {
+  const out = args.map((t) => ({ ...t }));
+  const first = out[0];
+  if (first && !first.quoted && first.raw.startsWith('(')) {
+    if (first.raw.length === 1) out.shift();
+    else {
+      first.raw = first.raw.slice(1);
+      first.value = first.value.slice(1);
+      first.start += 1;
+    }
+  }
+  const last = out[out.length - 1];
+  if (last && !last.quoted && last.raw.endsWith(')')) {
+    if (last.raw.length === 1) out.pop();
+    else {
+      last.raw = last.raw.slice(0, -1);
+      last.value = last.value.slice(0, -1);
+      last.end -= 1;
+    }
+  }
+  return out;
+}
