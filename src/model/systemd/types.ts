@@ -8,6 +8,12 @@ import type { Span } from '../../core/position.js';
  * reads ExecStart). Extend it additively.
  */
 
+/** One physical-line piece of a value: `text` sits at `span` character for character. */
+export interface SystemdValuePiece {
+  text: string;
+  span: Span;
+}
+
 /** One assignment as written (continuations joined), with where its key and value are. */
 export interface SystemdEntry {
   section: string;
@@ -18,9 +24,35 @@ export interface SystemdEntry {
   span: Span;
   valueSpan: Span;
   file: string;
+  /** The key alone. */
+  keySpan?: Span;
+  /**
+   * The value by physical line (continuations): concatenated, the texts are exactly `value`, each
+   * character at its piece's span. `valueRangeSpan()` (src/model/systemd/query.ts) turns an index
+   * range of the value into a span, e.g. to point at one word of a continued ExecStart.
+   */
+  valuePieces?: SystemdValuePiece[];
 }
 
 export type SystemdUnitType = 'service' | 'socket' | 'timer' | 'path' | 'target' | 'mount' | 'other';
+
+export interface SystemdProblem {
+  message: string;
+  span: Span;
+  /** True when systemd refuses to load the unit because of it; otherwise systemd ignores a line or a key. */
+  fatal?: boolean;
+  /** What kind of problem: a syntax error, an ignored section, a key systemd 252 does not know. */
+  kind?: 'syntax' | 'unknown-section' | 'unknown-key';
+  /** For 'unknown-key' and 'unknown-section': the key or section name as written. */
+  name?: string;
+}
+
+/** A `[Section]` header line of the unit file or of a drop-in. */
+export interface SystemdSectionHeader {
+  name: string;
+  span: Span;
+  file: string;
+}
 
 export interface SystemdUnit {
   /** Unit name, e.g. "gunicorn.service". */
@@ -38,5 +70,22 @@ export interface SystemdUnit {
    * so a rule can point at the one that wins: the last).
    */
   entries: SystemdEntry[];
-  problems: Array<{ message: string; span: Span }>;
+  problems: SystemdProblem[];
+  /**
+   * Every assignment systemd reads, in the order it reads them (unit file, then drop-ins), empty
+   * assignments included and nothing removed: for settings whose merging has its own rules
+   * (`CapabilityBoundingSet=` empty means "no capabilities", `RestrictNamespaces=` lists merge ...).
+   * Assignments in sections systemd ignores are left out.
+   */
+  assignments: SystemdEntry[];
+  /** Section headers of the unit file and its drop-ins, in reading order (e.g. to point at `[Service]`). */
+  sections: SystemdSectionHeader[];
+  /** The empty assignments that reset a list-valued key (e.g. a drop-in's `ExecStart=`). */
+  resets: SystemdEntry[];
+  /** A template (`app@.service`): only its instances run; specifiers such as `%i` are unknown here. */
+  template: boolean;
+  /** The instance of an instantiated unit name (`app@blue.service` → "blue"). */
+  instance?: string;
+  /** Production or development, from the path (deploy/dev/..., app-local.service, ...). */
+  role: 'production' | 'development';
 }
