@@ -197,6 +197,7 @@ export function makeResult(): AuditResult {
     findings: [envFinding, hstsUnknown, debugFinding, secretFinding],
     notices,
     readiness: computeReadiness(outcomes, 80),
+    suppressed: [],
     projects: [
       {
         root: '.',
@@ -221,6 +222,7 @@ export function makeCleanResult(): AuditResult {
     findings: [],
     notices: [],
     readiness: computeReadiness(outcomes, 80),
+    suppressed: [],
     projects: [],
   };
 }

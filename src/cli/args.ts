@@ -1,10 +1,23 @@
 import { parseArgs } from 'node:util';
 import type { Severity } from '../core/finding.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'github' | 'junit';
+
+/** What the invocation asks for: an audit (the default), or one of the subcommands. */
+export type Command = 'audit' | 'baseline' | 'checklist' | 'rules' | 'explain';
+
+export const COMMANDS: readonly Command[] = ['baseline', 'checklist', 'rules', 'explain'];
 
 export interface CliOptions {
+  command: Command;
+  /** The rule id for `explain`. */
+  ruleId?: string;
   path: string;
+  config?: string;
+  inlineSuppressions: boolean;
+  baseline?: string;
+  diffBase?: string;
+  failOnNew: boolean;
   format: OutputFormat;
   output?: string;
   sarifOutput?: string;
@@ -19,25 +32,38 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: audit-deploy [PATH] [options]
+       audit-deploy baseline [PATH] [--baseline FILE]
+       audit-deploy checklist [PATH] [--format text|json|markdown]
+       audit-deploy rules [--format text|json]
+       audit-deploy explain RULE_ID
 
 Audit a Django repository's deployment configuration without running it.
 
 Options:
-  --format text|json|sarif   report format on stdout (default: text)
+  --format FORMAT            text (default), json, sarif, markdown, github (workflow annotations), junit
   --output FILE              write the report to FILE instead of stdout
-  --sarif-output FILE        also write a SARIF 2.1.0 report to FILE
+  --sarif-output FILE        also write a SARIF 2.1.0 report to FILE (suppressed results left out)
   --settings MODULE          the settings module production uses (e.g. config.settings.production)
   --min-score N              readiness needed to pass, 0-100 (default: 80)
   --fail-on SEVERITY         also fail on any finding at or above blocker|high|medium|low
+  --config FILE              configuration file (default: nearest .audit-deploy.yml or
+                             pyproject.toml [tool.audit-deploy], up to the git root)
+  --no-inline-suppressions   ignore "# audit-deploy: ignore[ID] -- reason" comments
+  --baseline FILE            report only findings not in FILE (default: .audit-deploy-baseline.json
+                             in PATH when it exists); \`audit-deploy baseline\` writes it
+  --diff-base REF            compare with the repository at git REF (work tree untouched): readiness
+                             change, newly failing and newly fixed items
+  --fail-on-new              with --diff-base or a baseline: fail only on new findings
   --color auto|always|never  colour in text output (default: auto; honours NO_COLOR and FORCE_COLOR)
   -h, --help                 show this help
   -v, --version              show the version
 
-Exit status: 0 the gate passes, 1 it fails (not ready, score below --min-score, or a finding
-at or above --fail-on), 2 usage or internal error.
+Exit status: 0 the gate passes, 1 it fails (not ready, score below --min-score, a finding at or
+above --fail-on, or with --fail-on-new a new finding), 2 usage, configuration or internal error.
+A directory named like a subcommand is audited as ./NAME.
 `;
 
-const FORMATS: OutputFormat[] = ['text', 'json', 'sarif'];
+const FORMATS: OutputFormat[] = ['text', 'json', 'sarif', 'markdown', 'github', 'junit'];
 const SEVERITIES: Severity[] = ['blocker', 'high', 'medium', 'low'];
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -55,6 +81,11 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'min-score': { type: 'string' },
         'fail-on': { type: 'string' },
         color: { type: 'string' },
+        config: { type: 'string' },
+        'no-inline-suppressions': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'diff-base': { type: 'string' },
+        'fail-on-new': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -62,7 +93,17 @@ export function parseCliArgs(argv: string[]): CliOptions {
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  const positionals = [...parsed.positionals];
+  let command: Command = 'audit';
+  if (positionals.length > 0 && (COMMANDS as readonly string[]).includes(positionals[0]!)) command = positionals.shift() as Command;
+  let ruleId: string | undefined;
+  if (command === 'explain') {
+    ruleId = positionals.shift();
+    if (!ruleId) throw new UsageError('explain needs a rule id, e.g. audit-deploy explain DJ018');
+    ruleId = ruleId.toUpperCase();
+  }
+  if (command === 'rules' && positionals.length > 0) throw new UsageError(`rules takes no PATH, got ${positionals.join(' ')}`);
   if (positionals.length > 1) throw new UsageError(`expected at most one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
 
   const format = (values.format ?? 'text') as OutputFormat;
@@ -88,7 +129,23 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new UsageError(`--settings must be a dotted module name like config.settings.production, not "${values.settings}"`);
   }
 
+  const allowed: Record<Command, OutputFormat[]> = {
+    audit: FORMATS,
+    baseline: ['text'],
+    checklist: ['text', 'json', 'markdown'],
+    rules: ['text', 'json'],
+    explain: ['text', 'markdown'],
+  };
+  if (!allowed[command].includes(format)) throw new UsageError(`${command === 'audit' ? 'the audit' : command} supports --format ${allowed[command].join(', ')}, not ${format}`);
+
   return {
+    command,
+    ...(ruleId ? { ruleId } : {}),
+    config: values.config,
+    inlineSuppressions: !values['no-inline-suppressions'],
+    baseline: values.baseline,
+    diffBase: values['diff-base'],
+    failOnNew: values['fail-on-new'] ?? false,
     path: positionals[0] ?? '.',
     format,
     output: values.output,

@@ -1,8 +1,13 @@
 import { resolve } from 'node:path';
-import type { Notice } from '../core/finding.js';
+import { emptyConfig, type AuditConfig } from '../config/types.js';
+import type { Finding, Notice } from '../core/finding.js';
+import { readText } from '../discover/read.js';
+import { applyBaseline, type Baseline } from '../engine/baseline.js';
+import { configureRules, perPathFilter, refoldOutcomes } from '../engine/configure.js';
 import type { AuditResult, ProjectSummary } from '../engine/result.js';
 import { loadRules } from '../engine/registry.js';
 import { compareFindings, runRules } from '../engine/run.js';
+import { applySuppressions, findSuppressions, type Suppression } from '../engine/suppress.js';
 import { buildModel } from '../model/build.js';
 import { versionText } from '../model/django-helpers.js';
 import type { PyValue } from '../model/python-value.js';
@@ -16,26 +21,76 @@ export interface AuditOptions {
   settings?: string;
   /** Readiness threshold (percent) for READY. */
   threshold?: number;
+  /** The project's configuration (selection, severities, per-path ignores, production files). */
+  config?: AuditConfig;
+  /** Honour `# audit-deploy: ignore[ID] -- reason` comments (default true). */
+  inlineSuppressions?: boolean;
+  /** Report only findings this baseline does not hold. */
+  baseline?: { baseline: Baseline; file: string };
+  /** Told what the run is doing, for a progress line on long runs. */
+  onProgress?: (stage: string) => void;
 }
 
 /** The whole pipeline: discover, parse, model, rules, score. Reporting is the caller's. */
 export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secrets: string[] }> {
   const root = resolve(opts.root);
-  const [rules, model] = await Promise.all([loadRules(), buildModel(root, { settings: opts.settings })]);
+  const config = opts.config ?? emptyConfig();
+  opts.onProgress?.('reading the repository');
+  const [allRules, model] = await Promise.all([
+    loadRules(),
+    buildModel(root, { settings: opts.settings ?? config.settings, production: config.production, development: config.development }),
+  ]);
+  const rules = configureRules(allRules, config);
   const notices: Notice[] = [...model.notices];
-  const outcomes = runRules(rules, model, notices);
-  const findings = outcomes.flatMap((o) => o.findings).sort(compareFindings);
+  opts.onProgress?.('checking');
+  const rawOutcomes = runRules(rules, model, notices);
+
+  const inPath = perPathFilter(config);
+  const candidates = rawOutcomes.flatMap((o) => o.findings).filter(inPath);
+  const suppressions = opts.inlineSuppressions === false ? [] : collectSuppressions(model, notices);
+  const { kept, suppressed } = applySuppressions(candidates, suppressions, notices);
+  const outcomes = refoldOutcomes(rawOutcomes, new Set(kept), suppressed);
+  // The score is the truth about the repository: a baseline hides known findings from the report
+  // and from the new-findings gate, never from the readiness.
+  const readiness = computeReadiness(outcomes, opts.threshold ?? config.minScore ?? 80);
+
+  let findings = kept.sort(compareFindings);
+  let baseline: AuditResult['baseline'];
+  if (opts.baseline) {
+    const split = applyBaseline(findings, opts.baseline.baseline);
+    findings = split.fresh;
+    baseline = { file: opts.baseline.file, known: split.known.length, stale: split.stale };
+    for (const e of split.stale) {
+      notices.push({ kind: 'baseline', file: e.file, message: `${opts.baseline.file}: ${e.rule} in ${e.file} is fixed (${e.count} baseline entr${e.count === 1 ? 'y' : 'ies'} no longer match); rewrite the baseline to drop it` });
+    }
+  }
   return {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     root,
     outcomes,
     findings,
     notices,
-    readiness: computeReadiness(outcomes, opts.threshold ?? 80),
+    readiness,
     projects: model.djangoProjects.map(summarise),
+    suppressed: suppressed.map((s) => ({ finding: s.finding, reason: s.suppression.reason, span: s.suppression.span })),
+    ...(baseline ? { baseline } : {}),
+    ...(config.file ? { configFile: config.file } : {}),
     secrets: knownSecrets(model),
   };
 }
+
+/** Suppression comments in every file the audit classified (files of unknown kinds have no findings). */
+function collectSuppressions(model: DeploymentModel, notices: Notice[]): Suppression[] {
+  const out: Suppression[] = [];
+  for (const f of model.files) {
+    if (f.kind === 'other') continue;
+    const { text } = readText(f);
+    if (text !== undefined) out.push(...findSuppressions(f.path, text, notices));
+  }
+  return out;
+}
+
+export type { Finding };
 
 function summarise(p: DeploymentModel['djangoProjects'][number]): ProjectSummary {
   return {

@@ -58,7 +58,7 @@ export interface Finding {
 
 /** Something the run could not do fully: unreadable file, skipped symlink, size limit, ... */
 export interface Notice {
-  kind: 'unreadable' | 'binary' | 'too-large' | 'encoding' | 'symlink' | 'limit' | 'unsupported' | 'info';
+  kind: 'unreadable' | 'binary' | 'too-large' | 'encoding' | 'symlink' | 'limit' | 'unsupported' | 'info' | 'suppression' | 'baseline';
   message: string;
   span?: Span;
   file?: string;

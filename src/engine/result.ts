@@ -1,4 +1,7 @@
 import type { Finding, Notice, Severity } from '../core/finding.js';
+import type { Span } from '../core/position.js';
+import type { BaselineEntry } from './baseline.js';
+import type { Comparison } from './compare.js';
 import type { RuleMeta } from './rule.js';
 
 /**
@@ -61,4 +64,12 @@ export interface AuditResult {
   notices: Notice[];
   readiness: Readiness;
   projects: ProjectSummary[];
+  /** Findings an inline `audit-deploy: ignore[...]` comment suppressed, with its reason. */
+  suppressed: Array<{ finding: Finding; reason: string; span: Span }>;
+  /** When a baseline was applied: how many findings it hid, and its entries that no longer match. */
+  baseline?: { file: string; known: number; stale: BaselineEntry[] };
+  /** The configuration file used, if any. */
+  configFile?: string;
+  /** With --diff-base: the change against that revision. */
+  comparison?: Comparison;
 }

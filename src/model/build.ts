@@ -1,3 +1,4 @@
+import ignore from 'ignore';
 import type { Notice } from '../core/finding.js';
 import { makeSourceText, type SourceText } from '../core/source.js';
 import { readText } from '../discover/read.js';
@@ -8,7 +9,7 @@ import { detectDjangoVersion, parseDependencies } from '../parse/requirements.js
 import { chooseProductionModule, findProjectRoots, moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
-import { LayeredEnv, type DotenvDialect, type EnvLayer } from './env/types.js';
+import { LayeredEnv, type DotenvDialect, type EnvLayer, type EnvSourceRole } from './env/types.js';
 import { asStringList } from './python-value.js';
 import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
@@ -23,6 +24,10 @@ export interface BuildOptions {
   /** DJANGO_SETTINGS_MODULE to treat as production (the --settings flag). */
   settings?: string;
   maxFileBytes?: number;
+  /** gitignore-style patterns of files that describe production, whatever their names say (configuration). */
+  production?: string[];
+  /** gitignore-style patterns of files for development only, whatever their names say (configuration). */
+  development?: string[];
 }
 
 /** Where the evaluator pretends the repository is deployed, for BASE_DIR arithmetic. */
@@ -41,6 +46,11 @@ const TEXT_KINDS = new Set<DiscoveredFile['kind']>([
  */
 export interface ModelSources {
   readonly byPath: ReadonlyMap<string, DiscoveredFile>;
+  /**
+   * What the project's configuration says a file is for ('production' or 'development'), or
+   * undefined when it says nothing and the file's name and place decide.
+   */
+  configuredRole(path: string): 'production' | 'development' | undefined;
   text(path: string): SourceText | undefined;
   python(path: string): ParsedPython | undefined;
 }
@@ -54,8 +64,25 @@ class SourceCache implements ModelSources {
   private readonly parsed = new Map<string, ParsedPython>();
   readonly byPath: Map<string, DiscoveredFile>;
 
-  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number) {
+  private readonly productionPaths = ignore();
+  private readonly developmentPaths = ignore();
+
+  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number, roles: { production?: string[]; development?: string[] } = {}) {
     this.byPath = new Map(files.map((f) => [f.path, f]));
+    this.productionPaths.add(roles.production ?? []);
+    this.developmentPaths.add(roles.development ?? []);
+  }
+
+  configuredRole(path: string): 'production' | 'development' | undefined {
+    // Development wins: saying a file is only for development is the safer statement.
+    if (this.developmentPaths.ignores(path)) return 'development';
+    if (this.productionPaths.ignores(path)) return 'production';
+    return undefined;
+  }
+
+  /** The role of an env file: the configuration's word first, then the file's name. */
+  envRole(path: string): EnvSourceRole {
+    return this.configuredRole(path) ?? envFileRole(path);
   }
 
   text(path: string): SourceText | undefined {
@@ -128,7 +155,7 @@ class ProjectResolver implements ModuleResolver {
 
 export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Promise<DeploymentModel> {
   const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes });
-  const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes);
+  const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts);
   const djangoProjects: DjangoProject[] = [];
   for (const root of findProjectRoots(files)) {
     const project = buildProject(root, files, cache, opts, notices);
@@ -193,7 +220,7 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
   const loadDotenv = (repoRelPath: string, dialect: DotenvDialect): EnvLayer | undefined => {
     const file = cache.byPath.get(repoRelPath);
     if (!file) return undefined;
-    const role = envFileRole(repoRelPath);
+    const role = cache.envRole(repoRelPath);
     if (role === 'example' || role === 'test') return undefined;
     const src = cache.text(repoRelPath);
     return src ? dotenvLayer(repoRelPath, src.text, role, dialect) : undefined;
@@ -283,7 +310,7 @@ function productionEnvLayers(root: string, files: DiscoveredFile[], cache: Sourc
   const layers: EnvLayer[] = [];
   const candidates = files
     .filter((f) => f.kind === 'dotenv' && (within(root, f.path) || !f.path.includes('/') || f.path.startsWith('.envs/')))
-    .filter((f) => envFileRole(f.path) === 'production')
+    .filter((f) => cache.envRole(f.path) === 'production')
     // Repository-level files first so the project's own files win.
     .sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
   for (const f of candidates) {

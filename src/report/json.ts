@@ -48,6 +48,19 @@ export interface JsonReport {
   findings: JsonFinding[];
   notices: { kind: string; message: string; file: string | null; location: JsonLocation | null }[];
   rules: JsonRule[];
+  /** Findings suppressed by inline comments, with the reason and where the comment is. */
+  suppressed: { finding: JsonFinding; reason: string; location: JsonLocation }[];
+  baseline: { file: string; known: number; stale: { rule: string; file: string; fingerprint: string; count: number }[] } | null;
+  comparison: {
+    baseRef: string;
+    baseScore: number | null;
+    baseStatus: string;
+    delta: number | null;
+    newlyFailing: { id: string; title: string; severity: string; before: string; after: string }[];
+    newlyFixed: { id: string; title: string; severity: string; before: string; after: string }[];
+    newFindings: JsonFinding[];
+  } | null;
+  configFile: string | null;
 }
 
 /**
@@ -69,6 +82,22 @@ export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): Js
     findings: sortedFindings(result).map(findingOf),
     notices: result.notices.map(noticeOf),
     rules: [...result.outcomes].sort(compareOutcomes).map(ruleOf),
+    suppressed: result.suppressed.map((s) => ({ finding: findingOf(s.finding), reason: s.reason, location: locationOf(s.span) })),
+    baseline: result.baseline
+      ? { file: result.baseline.file, known: result.baseline.known, stale: result.baseline.stale.map((e) => ({ rule: e.rule, file: e.file, fingerprint: e.fingerprint, count: e.count })) }
+      : null,
+    comparison: result.comparison
+      ? {
+          baseRef: result.comparison.baseRef,
+          baseScore: result.comparison.baseScore,
+          baseStatus: result.comparison.baseStatus,
+          delta: result.comparison.delta,
+          newlyFailing: result.comparison.newlyFailing.map((i) => ({ ...i })),
+          newlyFixed: result.comparison.newlyFixed.map((i) => ({ ...i })),
+          newFindings: result.comparison.newFindings.map(findingOf),
+        }
+      : null,
+    configFile: result.configFile ?? null,
   };
   return cleanStrings(report, clean);
 }

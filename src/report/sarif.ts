@@ -36,6 +36,8 @@ const NOTICE_LEVEL: Record<Notice['kind'], 'warning' | 'note'> = {
   limit: 'warning',
   unsupported: 'note',
   info: 'note',
+  suppression: 'warning',
+  baseline: 'note',
 };
 
 type Json = Record<string, unknown>;

@@ -3,6 +3,7 @@ import type { Finding, Notice, Severity } from '../core/finding.js';
 import { formatSpan } from '../core/position.js';
 import type { AuditResult, ProjectSummary, Readiness, ReadinessItem } from '../engine/result.js';
 import type { RuleMeta } from '../engine/rule.js';
+import { describeChange } from '../engine/compare.js';
 import { firstSentence, makeSanitizer, sortedFindings, type ReportOptions } from './common.js';
 
 export interface TextOptions extends ReportOptions {
@@ -32,10 +33,12 @@ export function formatText(result: AuditResult, opts: TextOptions): string {
   const findings = sortedFindings(result);
   const blocks = [
     headline(p, result.readiness),
+    comparisonBlock(p, result),
     projectsBlock(p, result.projects),
     failuresBlock(p, findings.filter((f) => f.status === 'fail')),
     unknownsBlock(p, findings.filter((f) => f.status === 'unknown')),
     noticesBlock(p, result.notices),
+    acceptedBlock(p, result),
     checklistBlock(p, result.readiness.items),
   ];
   return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
@@ -48,6 +51,24 @@ function headline(p: Printer, r: Readiness): string[] {
   const counts = [`${fail} failed`, `${unknown} unknown`, `${pass} passed`, `${na} n/a`];
   if (silenced > 0) counts.push(`${silenced} silenced`);
   return [p.c.bold(`Readiness: ${score} — ${colour(r.status)} (threshold ${r.threshold}%)`), `  ${counts.join(' · ')}`];
+}
+
+function comparisonBlock(p: Printer, result: AuditResult): string[] {
+  const c = result.comparison;
+  if (!c) return [];
+  const lines = [p.c.bold(`Against ${p.clean(c.baseRef)}: ${describeChange(c, result.readiness.score)}`)];
+  for (const i of c.newlyFailing) lines.push(`  ${p.c.red('newly failing')}  ${p.c.bold(i.id)}  ${p.clean(i.title)}`);
+  for (const i of c.newlyFixed) lines.push(`  ${p.c.green('newly fixed')}    ${p.c.bold(i.id)}  ${p.clean(i.title)}`);
+  lines.push(p.c.dim(`  ${c.newFindings.length} new finding${c.newFindings.length === 1 ? '' : 's'}`));
+  return lines;
+}
+
+/** What the team accepted: inline suppressions and the baseline (counts only; details in JSON). */
+function acceptedBlock(p: Printer, result: AuditResult): string[] {
+  const lines: string[] = [];
+  if (result.suppressed.length > 0) lines.push(p.c.dim(`${result.suppressed.length} finding${result.suppressed.length === 1 ? '' : 's'} suppressed inline (with reasons; --no-inline-suppressions shows them)`));
+  if (result.baseline) lines.push(p.c.dim(`${result.baseline.known} known finding${result.baseline.known === 1 ? '' : 's'} hidden by the baseline ${p.clean(result.baseline.file)}; ${result.baseline.stale.length} stale entr${result.baseline.stale.length === 1 ? 'y' : 'ies'}`));
+  return lines;
 }
 
 function projectsBlock(p: Printer, projects: ProjectSummary[]): string[] {
