@@ -4,14 +4,16 @@ import type { Severity } from '../core/finding.js';
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'github' | 'junit';
 
 /** What the invocation asks for: an audit (the default), or one of the subcommands. */
-export type Command = 'audit' | 'baseline' | 'checklist' | 'rules' | 'explain';
+export type Command = 'audit' | 'baseline' | 'checklist' | 'rules' | 'explain' | 'files';
 
-export const COMMANDS: readonly Command[] = ['baseline', 'checklist', 'rules', 'explain'];
+export const COMMANDS: readonly Command[] = ['baseline', 'checklist', 'rules', 'explain', 'files'];
 
 export interface CliOptions {
   command: Command;
   /** The rule id for `explain`. */
   ruleId?: string;
+  /** For `files`: the files whose findings are reported (relative to the current directory). */
+  files: string[];
   path: string;
   config?: string;
   inlineSuppressions: boolean;
@@ -36,6 +38,8 @@ export const USAGE = `Usage: audit-deploy [PATH] [options]
        audit-deploy checklist [PATH] [--format text|json|markdown]
        audit-deploy rules [--format text|json]
        audit-deploy explain RULE_ID
+       audit-deploy files FILE...   (pre-commit: audit the repository in the current directory,
+                                     report and gate only findings in FILEs)
 
 Audit a Django repository's deployment configuration without running it.
 
@@ -104,6 +108,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
     ruleId = ruleId.toUpperCase();
   }
   if (command === 'rules' && positionals.length > 0) throw new UsageError(`rules takes no PATH, got ${positionals.join(' ')}`);
+  let files: string[] = [];
+  if (command === 'files') {
+    files = positionals.splice(0);
+  }
   if (positionals.length > 1) throw new UsageError(`expected at most one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
 
   const format = (values.format ?? 'text') as OutputFormat;
@@ -135,12 +143,14 @@ export function parseCliArgs(argv: string[]): CliOptions {
     checklist: ['text', 'json', 'markdown'],
     rules: ['text', 'json'],
     explain: ['text', 'markdown'],
+    files: ['text', 'json', 'github'],
   };
   if (!allowed[command].includes(format)) throw new UsageError(`${command === 'audit' ? 'the audit' : command} supports --format ${allowed[command].join(', ')}, not ${format}`);
 
   return {
     command,
     ...(ruleId ? { ruleId } : {}),
+    files,
     config: values.config,
     inlineSuppressions: !values['no-inline-suppressions'],
     baseline: values.baseline,

@@ -119,10 +119,24 @@ async function audit(opts: CliOptions, io: CliIO): Promise<number> {
     return gatePasses(result, { failOn, failOnNew: opts.failOnNew }) ? 0 : 1;
   }
 
+  if (opts.command === 'files') {
+    // Only what the commit touches: the rest of the repository is the readiness hook's business.
+    const wanted = new Set(opts.files.map((f) => relative(resolve(opts.path), resolve(f)).split('\\').join('/')));
+    result.findings = result.findings.filter((f) => wanted.has(f.span.file));
+    result.notices = result.notices.filter((n) => {
+      const file = n.file ?? n.span?.file;
+      return file === undefined || wanted.has(file);
+    });
+  }
+
   const color = !opts.output && useColor(opts.color, Boolean(io.stdout.isTTY), io.env);
   const pathPrefix = relative(process.cwd(), resolve(opts.path)).split('\\').join('/');
   const report = render(result, opts.format, { color, secrets: result.secrets, pathPrefix: pathPrefix.startsWith('..') ? '' : pathPrefix, linkBase: githubLinkBase(io.env) });
   emit(opts, io, report, result);
+  if (opts.command === 'files') {
+    const worst = failOn ? SEVERITY_ORDER.indexOf(failOn) : SEVERITY_ORDER.length - 1;
+    return result.findings.some((f) => f.status === 'fail' && SEVERITY_ORDER.indexOf(f.severity) <= worst) ? 1 : 0;
+  }
   return gatePasses(result, { failOn, failOnNew: opts.failOnNew }) ? 0 : 1;
 }
 
