@@ -101,6 +101,8 @@ interface ReadResult {
   unfinished?: boolean;
   /** Where an unclosed quoted token started, for the end-of-file message. */
   openQuote?: number;
+  /** The unfinished token was already reported as too long (the end of the file is the same error). */
+  reported?: boolean;
 }
 
 const SP = 0x20;
@@ -190,7 +192,7 @@ class Reader {
             const raw = text.slice(start, this.end);
             args.push({ value: unescapeNginx(raw), raw, quoted: false, start, end: this.end });
           }
-          return { kind: 'file-done', args, at: this.end, unfinished: true, openQuote: sQuoted || dQuoted ? start - 1 : undefined };
+          return { kind: 'file-done', args, at: this.end, unfinished: true, openQuote: sQuoted || dQuoted ? start - 1 : undefined, reported: tooLongReported };
         }
         return { kind: 'file-done', args, at: this.end };
       }
@@ -228,10 +230,17 @@ class Reader {
           lastSpace = true;
           needSpace = false;
         } else {
-          // nginx stops here; we read on as if a space separated the two tokens.
+          // nginx stops here; we read on as if a space separated the two tokens (a `#` there
+          // starts a word, not a comment, so the rest of the line is not lost).
           this.problem(`unexpected "${String.fromCharCode(ch)}"`, i, i + 1);
-          lastSpace = true;
           needSpace = false;
+          if (ch === 0x23) {
+            start = i;
+            startByte = this.bytePos - 1;
+            tokenQuoted = false;
+            continue;
+          }
+          lastSpace = true;
         }
       }
 
@@ -377,6 +386,22 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
     }
   };
 
+  /**
+   * No nginx directive has a name outside [A-Za-z0-9_]: inside a block of the same file (never at a
+   * file's top level, which may be included into a `map` or `types` block) such a name is what nginx
+   * calls an unknown directive. The usual cause: an unquoted regex with `{` (`location ~ ^/a{2}$`),
+   * where the `{` opened the block early.
+   */
+  const checkName = (d: ParsedDirective, frame: Frame, at: number) => {
+    if (!frame.directive || frame.handler || d.nameArg.quoted || /^[A-Za-z0-9_]+$/.test(d.name)) return;
+    const related: Array<[number, number, string]> = [];
+    const parent = frame.directive;
+    if (parent.args.length > 0 && ['location', 'if', 'rewrite'].includes(parent.name)) {
+      related.push([frame.open, frame.open + 1, `this "{" ends "${parent.name} ${parent.args.map((a) => a.raw).join(' ')}": a regex holding "{" must be quoted`]);
+    }
+    addProblem(`unknown directive "${d.name}"`, at, at + 1, related);
+  };
+
   const root: Frame = { children: [], handler: false, open: begin };
   const stack: Frame[] = [root];
 
@@ -400,7 +425,9 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
     }
 
     if (r.kind === 'file-done') {
-      if (r.unfinished) {
+      if (r.unfinished && r.reported) {
+        // Already reported: a token too long for nginx's buffer, which ran to the end of the file.
+      } else if (r.unfinished) {
         const related: Array<[number, number, string]> = [];
         if (r.openQuote !== undefined) related.push([r.openQuote, r.openQuote + 1, 'this quoted string is never closed']);
         else if (r.args.length > 0) related.push([r.args[0]!.start, r.args[r.args.length - 1]!.end, 'this directive has no ";"']);
@@ -409,7 +436,9 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
           checkMissingSemicolon(r.args, frame);
           frame.children.push(makeDirective(r.args, r.args[r.args.length - 1]!.end));
         }
-      } else if (stack.length > 1) {
+      } else if (stack.length > 1 && !problems.some((p) => p.kind === 'syntax')) {
+        // (After an earlier error the braces may be off because of it: nginx would have stopped
+        // there, and so does this message.)
         const open = frame.open;
         const what = frame.directive ? `"${frame.directive.name}" block` : 'block';
         addProblem('unexpected end of file, expecting "}"', r.at, r.at, [[open, open + 1, `this ${what} is never closed`]]);
@@ -422,7 +451,8 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
       if (r.args.length === 0) continue; // reported by the reader
       checkMissingSemicolon(r.args, frame);
       const d = makeDirective(r.args, r.at + 1);
-      if (!frame.handler && takesBlock(d.name, frame)) {
+      checkName(d, frame, r.at);
+      if (!frame.handler && takesBlock(d, frame)) {
         addProblem(`directive "${d.name}" has no opening "{"`, r.at, r.at + 1);
       }
       frame.children.push(d);
@@ -432,11 +462,12 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
     // block-start
     if (r.args.length === 0) {
       addProblem('unexpected "{"', r.at, r.at + 1);
-      stack.push({ children: [], handler: false, open: r.at }); // read and dropped
+      stack.push({ children: [], handler: frame.handler, open: r.at }); // read and dropped
       continue;
     }
     checkMissingSemicolon(r.args, frame);
     const d = makeDirective(r.args, r.at + 1);
+    checkName(d, frame, r.at);
     d.block = [];
     frame.children.push(d);
     if (frame.handler) addProblem('unexpected "{"', r.at, r.at + 1);
@@ -459,7 +490,7 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
       }
       continue;
     }
-    stack.push({ directive: d, children: d.block, handler: HANDLER_BLOCKS.has(d.name), open: r.at });
+    stack.push({ directive: d, children: d.block, handler: frame.handler || HANDLER_BLOCKS.has(d.name), open: r.at });
   }
 
   return { file, directives: root.children, problems, comments: reader.comments };
@@ -470,9 +501,13 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
 }
 
 /** Does nginx require a block for this directive here? (`server` is simple inside `upstream`.) */
-function takesBlock(name: string, frame: Frame): boolean {
-  if (name === 'server') return frame.directive !== undefined && frame.directive.name !== 'upstream' && ['http', 'stream', 'mail'].includes(frame.directive.name);
-  return BLOCK_DIRECTIVES.has(name);
+function takesBlock(d: ParsedDirective, frame: Frame): boolean {
+  if (d.name === 'server') {
+    // Inside upstream it is simple; `server;` with no address is an error everywhere.
+    const parent = frame.directive?.name;
+    return parent !== 'upstream' && (d.args.length === 0 || parent === 'http' || parent === 'stream' || parent === 'mail');
+  }
+  return BLOCK_DIRECTIVES.has(d.name);
 }
 
 /** `if ($a = b)`: drop the `(` and `)` the rewrite module strips from the first and last arguments. */
