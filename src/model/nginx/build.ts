@@ -73,7 +73,11 @@ class NginxBuilder {
     private readonly notices: Notice[],
   ) {
     this.byPath = new Map(files.map((f) => [f.path, f]));
+    for (const n of notices) if (n.file && (n.kind === 'too-large' || n.kind === 'unreadable' || n.kind === 'binary')) this.skipped.set(n.file, n.message);
   }
+
+  /** Files discovery saw but did not keep (too large, unreadable, binary), with why. */
+  private readonly skipped = new Map<string, string>();
 
   build(): NginxConfig[] {
     const candidates = this.files
@@ -186,6 +190,10 @@ class NginxBuilder {
     for (const candidate of candidates) {
       const files = this.match(candidate);
       if (files.length > 0) return result('resolved', files);
+    }
+    if (!glob) {
+      const skipped = candidates.find((c) => this.skipped.has(normalizePath(c)));
+      if (skipped) return result('limit', [normalizePath(skipped)]);
     }
     if (DISTRIBUTION_FILES.some((re) => re.test(normalizePath(rel)))) return result('distribution');
     return result(glob ? 'empty-glob' : 'missing');
@@ -306,6 +314,12 @@ class NginxBuilder {
       d.include = inc;
       this.noteUnresolved(inc, pd, state);
       const brought: NginxDirective[] = [];
+      if (inc.status === 'limit') {
+        const target = inc.files[0]!;
+        state.problem({ kind: 'limit', message: `${target} is not read (${this.skipped.get(target) ?? 'skipped'}); what it sets is not known`, span: pd.span });
+        inc.files = [];
+        continue;
+      }
       for (const target of inc.files) {
         if (chain.includes(target)) {
           inc.status = 'cycle';
