@@ -1,6 +1,7 @@
 import type { Span } from '../../core/position.js';
 import type { DeploymentModel } from '../types.js';
 import type { NginxArg, NginxConfig, NginxDirective, NginxVersion } from './types.js';
+import { hasPlaceholder as templatePlaceholder } from '../../parse/nginx/template.js';
 import { detectNginxVersion } from './version.js';
 
 /**
@@ -194,14 +195,12 @@ export function nginxQuery(config: NginxConfig, model?: DeploymentModel): NginxQ
 export class NginxQuery {
   private readonly levels = new Map<NginxDirective | undefined, Level>();
   private readonly resolvedIncludes = new Set<string>();
-  private readonly problemIncludes = new Set<string>();
   private enclosing: Level | null | undefined;
 
   constructor(readonly config: NginxConfig, readonly model?: DeploymentModel) {
     walkDirectives(config.directives, (d) => {
       for (const s of d.includedFrom) this.resolvedIncludes.add(spanKey(s));
     });
-    for (const p of config.problems) if (p.kind === 'include') this.problemIncludes.add(p.span.file + ':' + p.span.start.line);
   }
 
   // ----- levels
@@ -264,9 +263,9 @@ export class NginxQuery {
   /** True for an include the builder left unexpanded (a file outside the repository ...). */
   isUnresolvedInclude(d: NginxDirective): boolean {
     if (d.name !== 'include' || VIRTUAL.has(d)) return false;
+    if (d.include) return d.include.status !== 'resolved' && d.include.status !== 'empty-glob';
     if (this.resolvedIncludes.has(spanKey(d.span))) return false;
-    if (this.problemIncludes.has(d.span.file + ':' + d.span.start.line)) return true;
-    // A glob that matched nothing the builder could see; a literal path that was not found.
+    // Without the builder's verdict: a glob that matched nothing, or a literal path not found.
     return true;
   }
 
@@ -276,7 +275,8 @@ export class NginxQuery {
     const path = argValue(d, 0);
     if (stockFileOf(path)) return false;
     if (isServerCollection(path)) return false;
-    if (/(?:^|\/)modules-enabled\//.test(path)) return false;
+    if (/(?:^|\/)(?:modules-enabled|modules|default\.d)\//.test(path)) return false;
+    if (d.include?.status === 'distribution' && /(?:^|\/)(?:koi-utf|koi-win|win-utf)$/.test(path)) return false;
     return true;
   }
 
@@ -473,17 +473,14 @@ export class NginxQuery {
 
   /** True when a value holds an envsubst placeholder ($VAR, ${VAR}) in a template configuration. */
   hasPlaceholder(value: string): boolean {
-    return this.config.template && PLACEHOLDER.test(value);
+    return this.config.template && templatePlaceholder(value);
   }
 
   /** True when any argument of the directive holds a template placeholder. */
   directiveHasPlaceholder(d: NginxDirective): boolean {
-    return this.config.template && d.args.some((a) => PLACEHOLDER.test(a.value));
+    return this.config.template && d.args.some((a) => templatePlaceholder(a.value));
   }
 }
-
-/** envsubst placeholders: upper-case names by convention; nginx's own variables are lower-case. */
-const PLACEHOLDER = /\$\{?[A-Z][A-Z0-9_]*\}?/;
 
 function topKind(config: NginxConfig): LevelKind {
   switch (config.context) {
