@@ -357,7 +357,7 @@ class NginxBuilder {
       const why = inc.status === 'distribution'
         ? 'a file nginx packages ship, not expected in the repository'
         : 'outside nginx\'s configuration directory, not in the repository';
-      this.notices.push({ kind: 'info', message: `${where.file}:${where.start.line}: include "${inc.pattern}" is ${why}; its content is not checked`, span: where, file: where.file });
+      this.notices.push({ kind: 'info', message: `include "${inc.pattern}" is ${why}; its content is not checked`, span: where, file: where.file });
     }
   }
 
@@ -368,7 +368,7 @@ class NginxBuilder {
     if (file.engine === 'jinja') {
       state.config.template = true;
       state.problem({ kind: 'template', message: `${file.path} is a Jinja/Go template; it is not nginx configuration until rendered and is not checked`, span: file.source.lines.lineSpan(file.path, 1) });
-      this.notice(`${file.path}: Jinja/Go template; not parsed as nginx configuration`, file.path);
+      this.notice(`Jinja/Go template; not parsed as nginx configuration`, file.path);
       return;
     }
     const placeholder = firstPlaceholder(file.parsed?.directives ?? []);
@@ -380,13 +380,14 @@ class NginxBuilder {
         message: `${file.path} is an envsubst template${names}: values holding a placeholder are filled in when the container starts and are not judged`,
         span: placeholder?.span ?? file.source.lines.lineSpan(file.path, 1),
       });
-      this.notice(`${file.path}: envsubst template; values holding placeholders are not judged`, file.path);
+      this.notice(`envsubst template; values holding placeholders are not judged`, file.path);
     }
   }
 
   private notice(message: string, file: string): void {
-    if (this.noticed.has(message)) return;
-    this.noticed.add(message);
+    const key = `${file}\0${message}`;
+    if (this.noticed.has(key)) return;
+    this.noticed.add(key);
     this.notices.push({ kind: 'info', message, file });
   }
 }
