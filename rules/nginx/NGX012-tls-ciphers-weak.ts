@@ -27,16 +27,17 @@ const WEAK_WORDS = new Map<string, string>([
 const ANON_INCLUDING = new Set(['ALL', 'HIGH']);
 
 /** Weak parts of a single suite name, e.g. ECDHE-RSA-DES-CBC3-SHA. */
-function weakSuite(name: string): string | undefined {
+function weakSuite(name: string): string[] {
   const n = name.toUpperCase();
-  if (/(?:^|-)RC4(?:-|$)/.test(n)) return 'RC4';
-  if (/DES-CBC3|(?:^|-)3DES(?:-|$)/.test(n)) return '3DES (Sweet32)';
-  if (/(?:^|-)DES(?:-|$)|DES-CBC-/.test(n)) return 'single DES';
-  if (/(?:^|-)MD5$/.test(n)) return 'MD5 MACs';
-  if (/(?:^|-)NULL(?:-|$)/.test(n)) return 'no encryption (NULL)';
-  if (/^EXP\d*-/.test(n)) return 'export-grade suites';
-  if (/^(?:ADH|AECDH)-/.test(n) || /-ANON-/.test(n)) return 'anonymous key exchange';
-  return undefined;
+  const out: string[] = [];
+  if (/^EXP\d*-/.test(n)) out.push('export-grade suites');
+  if (/(?:^|-)RC4(?:-|$)/.test(n)) out.push('RC4');
+  if (/DES-CBC3|(?:^|-)3DES(?:-|$)/.test(n)) out.push('3DES (Sweet32)');
+  else if (/(?:^|-)DES(?:-|$)|DES-CBC-/.test(n)) out.push('single DES');
+  if (/(?:^|-)MD5$/.test(n)) out.push('MD5 MACs');
+  if (/(?:^|-)NULL(?:-|$)/.test(n)) out.push('no encryption (NULL)');
+  if (/^(?:ADH|AECDH)-/.test(n) || /-ANON-/.test(n)) out.push('anonymous key exchange');
+  return out;
 }
 
 export function weakCipherParts(list: string): string[] {
@@ -53,8 +54,7 @@ export function weakCipherParts(list: string): string[] {
       if (word && !negated.has(p)) found.add(word);
     }
     if (parts.length === 1) {
-      const suite = weakSuite(t);
-      if (suite && !WEAK_WORDS.has(parts[0]!)) found.add(suite);
+      if (!WEAK_WORDS.has(parts[0]!)) for (const w of weakSuite(t)) found.add(w);
       if (ANON_INCLUDING.has(parts[0]!) && !negated.has('ANULL') && !negated.has('ADH')) found.add(`anonymous suites (${parts[0]} without !aNULL)`);
     }
   }
