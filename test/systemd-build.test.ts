@@ -96,7 +96,7 @@ describe('systemd model builder', () => {
     });
     expect(u!.problems.map((p) => [p.kind, p.message, p.span.start.line])).toEqual([
       ['unknown-section', "Unknown section 'service'. Ignoring.", 3],
-      ['unknown-key', "Unknown key name 'Restrat' in section 'Service', ignoring.", 7],
+      ['unknown-key', "Unknown key 'Restrat' in section [Service], ignoring.", 7],
     ]);
     expect(lastValue(u!, 'Service', 'User')).toBeUndefined();
     expect(u!.sections.map((s) => [s.name, s.span.start.line])).toEqual([

@@ -91,7 +91,7 @@ function addFile(unit: SystemdUnit, parsed: ParsedUnitFile, file: string): void 
     const known = KNOWN_KEYS[a.section];
     if (known && !known.has(a.key) && !a.key.startsWith('X-')) {
       unit.problems.push({
-        message: `Unknown key name '${a.key}' in section '${a.section}', ignoring.`,
+        message: `Unknown key '${a.key}' in section [${a.section}], ignoring.`,
         span: a.keySpan,
         kind: 'unknown-key',
         name: a.key,

@@ -1,5 +1,5 @@
 import type { Position, Span } from '../../core/position.js';
-import { parseExecLine, type ExecCommand, type ParsedExec } from '../../parse/systemd/exec.js';
+import { parseExecLine, splitWords, type ExecCommand, type ParsedExec } from '../../parse/systemd/exec.js';
 import type { SystemdEntry, SystemdUnit } from './types.js';
 
 /**
@@ -160,4 +160,38 @@ export function shellScript(command: ExecCommand): { text: string; wordIndex: nu
     if (!a.text.startsWith('-')) return undefined;
   }
   return undefined;
+}
+
+/** Variables the Environment= lines of a unit set, with where each value is. */
+export function environmentAssignments(unit: SystemdUnit): EnvironmentAssignment[] {
+  const out: EnvironmentAssignment[] = [];
+  for (const entry of entriesOf(unit, 'Service', 'Environment')) {
+    for (const w of splitWords(entry.value).words) {
+      const eq = w.text.indexOf('=');
+      if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(w.text.slice(0, eq))) continue;
+      const raw = entry.value.slice(w.start, w.end);
+      const rawEq = raw.indexOf('=');
+      // Point at the value: exactly when the word is written plainly or in quotes around the whole word.
+      let valueSpan = valueRangeSpan(entry, w.start, w.end);
+      if (raw === w.text) valueSpan = valueRangeSpan(entry, w.start + eq + 1, w.end);
+      else if (/^(["']).*\1$/s.test(raw) && raw.slice(1, -1) === w.text) valueSpan = valueRangeSpan(entry, w.start + 1 + eq + 1, w.end - 1);
+      else if (rawEq > 0 && raw.slice(rawEq + 1).replace(/^(["'])(.*)\1$/s, '$2') === w.text.slice(eq + 1)) {
+        const quoted = /^["']/.test(raw.slice(rawEq + 1));
+        valueSpan = valueRangeSpan(entry, w.start + rawEq + 1 + (quoted ? 1 : 0), w.end - (quoted ? 1 : 0));
+      }
+      out.push({ name: w.text.slice(0, eq), value: w.text.slice(eq + 1), entry, valueSpan, span: valueRangeSpan(entry, w.start, w.end) });
+    }
+  }
+  return out;
+}
+
+
+export interface EnvironmentAssignment {
+  name: string;
+  /** The value as the process sees it (quotes removed, escapes applied). */
+  value: string;
+  entry: SystemdEntry;
+  /** The value in the file (the whole `NAME=value` word when quoting makes the value alone unmappable). */
+  valueSpan: Span;
+  span: Span;
 }

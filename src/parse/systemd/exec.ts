@@ -236,3 +236,26 @@ export function executableKind(path: ExecWord): 'absolute' | 'search-path' | 'in
   if (t === '' || t === '.' || t === '..' || t.includes('/')) return 'invalid';
   return 'search-path';
 }
+
+/**
+ * Split a value into words the way systemd reads `Environment=` and other quoted lists
+ * (extract_first_word with EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE): blanks separate words, quotes group,
+ * C escapes are applied. Words that systemd would refuse are left out and reported in `errors`.
+ */
+export function splitWords(value: string): { words: ExecWord[]; errors: ExecParseError[] } {
+  const words: ExecWord[] = [];
+  const errors: ExecParseError[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < value.length && BLANK.test(value[i]!)) i++;
+    if (i >= value.length) break;
+    const r = readWord(value, i, errors);
+    if ('error' in r) {
+      errors.push(r.error);
+      break;
+    }
+    words.push(r.word);
+    i = r.next;
+  }
+  return { words, errors };
+}
