@@ -11,7 +11,7 @@ export default defineRule({
     section: 'web-server',
     docs: {
       whatItDoes:
-        "Reports a TLS server whose session tickets are on (`ssl_session_tickets on`, or nginx's default) while nothing rotates the ticket keys: nginx rotates them itself only from 1.23.2 and only with a shared session cache (`ssl_session_cache shared:...`). Not reported with `ssl_session_ticket_key` files (rotating them is then the operator's job), with a shared cache on an nginx release that is not known to be older than 1.23.2, or in development configurations.",
+        "Reports a TLS server whose session tickets are on (`ssl_session_tickets on`, or nginx's default) while nothing rotates the ticket keys: nginx rotates them itself only from 1.23.2 and only with a shared session cache (`ssl_session_cache shared:...`). Not reported when only TLSv1.3 is enabled (its resumption mixes in a fresh key exchange), with `ssl_session_ticket_key` files (rotating them is then the operator's job), with a shared cache on an nginx release that is not known to be older than 1.23.2, or in development configurations.",
       whyIsThisBad:
         'The ticket key encrypts every resumable session. Generated once at start-up and kept until the next restart, it undoes forward secrecy: whoever obtains it (from memory, a core dump) can decrypt all recorded sessions since the start. Mozilla therefore recommends `ssl_session_tickets off` unless keys are rotated.',
       example: 'ssl_protocols TLSv1.2 TLSv1.3;\nssl_session_tickets on;',
@@ -30,6 +30,10 @@ export default defineRule({
       const tickets = query.effective(server, 'ssl_session_tickets');
       if (tickets.state === 'unknown') continue;
       if (tickets.state === 'set' && flag(tickets.directive) !== 'on') continue;
+      // TLS 1.3 resumption mixes in a fresh key exchange: only TLS 1.2 and older tickets undo forward secrecy.
+      const protocols = query.effective(server, 'ssl_protocols');
+      if (protocols.state === 'unknown') continue;
+      if (protocols.state === 'set' && !protocols.directive.args.some((a) => /^(?:SSLv\d|TLSv1(?:\.[012])?)$/.test(a.value))) continue;
       const keys = query.effective(server, 'ssl_session_ticket_key');
       if (keys.state !== 'unset') continue;
       const cache = query.effective(server, 'ssl_session_cache');

@@ -1,7 +1,15 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { appProxiedLocations, argValue, findHeader, headSpan, isDevelopment } from '../../src/model/nginx/effective.js';
+import { appProxiedLocations, findHeader, headSpan, isDevelopment, passTarget } from '../../src/model/nginx/effective.js';
 import { truthy } from '../../src/model/python-value.js';
-import { declaredAbove, DJANGO_DOCS, djangoSetting, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q } from './NGX1.common.js';
+import type { NginxDirective } from '../../src/model/nginx/types.js';
+import { andMore, declaredAbove, DJANGO_DOCS, djangoSetting, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q, reportLocations, serverLabel } from './NGX1.common.js';
+
+/** What nginx sends as Host by default: $proxy_host, "localhost" for a unix socket. */
+function proxyHost(pass: Parameters<typeof passTarget>[0]): string {
+  const t = passTarget(pass);
+  if (t.unix) return 'localhost';
+  return t.port !== undefined && t.port !== 80 ? `${t.host}:${t.port}` : (t.host ?? '');
+}
 
 export default defineRule({
   meta: {
@@ -12,7 +20,7 @@ export default defineRule({
     section: 'web-server',
     docs: {
       whatItDoes:
-        "For each location that proxies to the application (an upstream, a local address or socket, a one-label service name), reports when no `proxy_set_header Host` is in effect. When a Host set at an enclosing level is dropped by the location's own proxy_set_header, NGX020 reports the cause instead. Not reported when Django uses X-Forwarded-Host (USE_X_FORWARDED_HOST) and nginx sets it, when an unreadable include may set it, or in development configurations.",
+        "For each location that proxies to the application (an upstream, a local address or socket, a one-label service name), reports when no `proxy_set_header Host` is in effect (once per server, at the first such location's proxy_pass, the others as related locations). When a Host set at an enclosing level is dropped by the location's own proxy_set_header, NGX020 reports the cause instead. Not reported when Django uses X-Forwarded-Host (USE_X_FORWARDED_HOST) and nginx sets it, when an unreadable include may set it, or in development configurations.",
       whyIsThisBad:
         "Without it nginx sends `Host: $proxy_host`, the name in proxy_pass (`django`, `127.0.0.1:8000`). Django validates that against ALLOWED_HOSTS and answers 400 (DisallowedHost) unless the upstream name is listed, and every absolute URL it builds (redirects, password-reset and e-mail links, sitemaps) points at the internal name.",
       example: 'location / {\n    proxy_pass http://127.0.0.1:8000;\n}',
@@ -29,17 +37,20 @@ export default defineRule({
     const xfh = djangoSetting(model, 'USE_X_FORWARDED_HOST');
     const usesXfh = xfh !== undefined && truthy(xfh) === true;
     for (const server of query.servers()) {
+      const hits: Array<{ location: NginxDirective; pass: NginxDirective }> = [];
       for (const { location, pass } of appProxiedLocations(query, server)) {
         const arr = query.effectiveArray(location, 'proxy_set_header');
         if (!arr.complete || findHeader(arr.directives, 'host')) continue;
         if (usesXfh && findHeader(arr.directives, 'x-forwarded-host')) continue;
         if (declaredAbove(query, location, 'proxy_set_header', 'host')) continue;
-        ctx.report({
-          message: `${locationLabel(location)} proxies without proxy_set_header Host, so Django receives Host: ${argValue(pass, 0).replace(/^\w+:\/\//, '').split('/')[0]} (the upstream) and rejects or mis-builds URLs; set Host $host`,
-          span: headSpan(pass),
-          target: `${locationLabel(location)}:host`,
-        });
+        hits.push({ location, pass });
       }
+      reportLocations(
+        ctx,
+        hits,
+        (first, others) => `${locationLabel(first)}${andMore(others)} proxies without proxy_set_header Host, so Django receives Host: ${proxyHost(hits[0]!.pass)} (nginx's $proxy_host) and rejects or mis-builds URLs; set Host $host`,
+        `${serverLabel(query, server)}:host`,
+      );
     }
   },
 });

@@ -1,6 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { appProxiedLocations, findHeader, headSpan, isDevelopment } from '../../src/model/nginx/effective.js';
-import { declaredAbove, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q } from './NGX1.common.js';
+import type { NginxDirective } from '../../src/model/nginx/types.js';
+import { andMore, declaredAbove, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q, reportLocations, serverLabel } from './NGX1.common.js';
 
 const CLIENT_IP_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded'];
 
@@ -13,7 +14,7 @@ export default defineRule({
     section: 'web-server',
     docs: {
       whatItDoes:
-        'For each location that proxies to the application, reports when none of X-Forwarded-For, X-Real-IP or Forwarded is set by proxy_set_header in effect there. Headers dropped by a nearer proxy_set_header are left to NGX020; unreadable includes and development configurations are not judged.',
+        'For each location that proxies to the application, reports when none of X-Forwarded-For, X-Real-IP or Forwarded is set by proxy_set_header in effect there (once per server, at the first such location\'s proxy_pass, the others as related locations). Headers dropped by a nearer proxy_set_header are left to NGX020; unreadable includes and development configurations are not judged.',
       whyIsThisBad:
         "The application only sees nginx's address (127.0.0.1 or the container's): access logs, audit trails, login throttling (django-axes, rate limits) and geo-IP all work on one address, so one abusive client locks everybody out or nobody at all.",
       example: 'location / {\n    proxy_set_header Host $host;\n    proxy_pass http://django;\n}',
@@ -28,16 +29,19 @@ export default defineRule({
     if (isDevelopment(config)) return;
     const query = q(config, model);
     for (const server of query.servers()) {
+      const hits: Array<{ location: NginxDirective; pass: NginxDirective }> = [];
       for (const { location, pass } of appProxiedLocations(query, server)) {
         const arr = query.effectiveArray(location, 'proxy_set_header');
         if (!arr.complete || CLIENT_IP_HEADERS.some((h) => findHeader(arr.directives, h))) continue;
         if (CLIENT_IP_HEADERS.some((h) => declaredAbove(query, location, 'proxy_set_header', h))) continue;
-        ctx.report({
-          message: `${locationLabel(location)} proxies without X-Forwarded-For or X-Real-IP: the application sees every request as coming from nginx`,
-          span: headSpan(pass),
-          target: `${locationLabel(location)}:xff`,
-        });
+        hits.push({ location, pass });
       }
+      reportLocations(
+        ctx,
+        hits,
+        (first, others) => `${locationLabel(first)}${andMore(others)} proxies without X-Forwarded-For or X-Real-IP: the application sees every request as coming from nginx`,
+        `${serverLabel(query, server)}:xff`,
+      );
     }
   },
 });

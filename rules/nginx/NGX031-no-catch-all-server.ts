@@ -59,9 +59,11 @@ export default defineRule({
     const servers = query.servers();
     for (const server of servers) {
       if (appProxiedLocations(query, server).length === 0) continue;
+      const judged = new Set<number>();
       for (const listen of listensOf(query, server)) {
         const port = listen.port;
-        if (port === undefined || guarded.has(port)) continue;
+        if (port === undefined || guarded.has(port) || judged.has(port)) continue;
+        judged.add(port);
         let why: string | undefined;
         let target = `${serverLabel(query, server)}:${port}`;
         let span = listen.implicit ? blockHead(server) : headSpan(listen.directive);

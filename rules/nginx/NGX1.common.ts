@@ -303,3 +303,33 @@ export function canMatchNewline(source: string): boolean {
   }
   return ['\n', 'a\nb', '\r\n', 'a\r\nb', '%\n'].some((s) => re.test(s));
 }
+
+/**
+ * One finding per server for a defect repeated in several proxied locations: at the first
+ * location's proxy_pass, the others as related locations (the fix usually belongs at server level).
+ */
+export function reportLocations(
+  ctx: { report: (input: { message: string; span: Span; related?: RelatedLocation[]; target?: string }) => void },
+  hits: Array<{ location: NginxDirective; pass: NginxDirective }>,
+  message: (first: NginxDirective, others: number) => string,
+  target: string,
+): void {
+  const [first, ...rest] = hits;
+  if (!first) return;
+  ctx.report({
+    message: message(first.location, rest.length),
+    span: headSpanOf(first.pass),
+    related: rest.map((h) => ({ span: headSpanOf(h.pass), message: `${locationLabel(h.location)} has the same gap` })),
+    target,
+  });
+}
+
+function headSpanOf(d: NginxDirective): Span {
+  const last = d.args[d.args.length - 1];
+  return last ? { file: d.nameSpan.file, start: d.nameSpan.start, end: last.span.end } : d.nameSpan;
+}
+
+/** " (and 2 more proxied locations)" or "". */
+export function andMore(n: number): string {
+  return n === 0 ? '' : ` (and ${n} more proxied location${n === 1 ? '' : 's'})`;
+}
