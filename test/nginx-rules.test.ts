@@ -165,6 +165,8 @@ server {
     expect(runNginxRule(NGX021, modelOf([main, site])).map((h) => `${h.span.file}:${h.line}:${h.status}`)).toEqual(['nginx/conf.d/app.conf:2:fail']);
     expect(runNginxRule(NGX021, modelOf([configFrom('server { listen 80; }')])).map((h) => h.status)).toEqual(['unknown']);
     expect(fire(NGX021, 'server_tokens off;\nserver { listen 80; }')).toEqual([]);
+    const opaque = runNginxRule(NGX021, modelOf([configFrom('events {}\nhttp {\n include /opt/nginx/common.conf;\n server { listen 80; }\n}')]));
+    expect(opaque.map((h) => `${h.line}:${h.status}`)).toEqual(['2:unknown']);
   });
 
   it('NGX022: once per server at the first proxied location; 0 where written', () => {
@@ -200,6 +202,9 @@ describe('paths, hosts and request data', () => {
     expect(fire(NGX031, 'server { listen 80 default_server; server_name shop.test; location / { proxy_pass http://app; } }')).toEqual([1]);
     expect(fire(NGX031, 'server {\n listen 80;\n server_name _;\n location / { proxy_pass http://app; }\n}')).toEqual([3]);
     expect(fire(NGX031, 'server { listen 80 default_server; return 444; }\nserver { listen 80; server_name _; location / { proxy_pass http://app; } }')).toEqual([]);
+    // A complete nginx.conf: the first server on a port is its default, unless includes the repository lacks may hold others.
+    expect(fire(NGX031, 'events {}\nhttp {\n server { listen 80; server_name shop.test; location / { proxy_pass http://app; } }\n}')).toEqual([3]);
+    expect(fire(NGX031, 'events {}\nhttp {\n include /opt/vhosts/*.conf;\n server { listen 80; server_name shop.test; location / { proxy_pass http://app; } }\n}')).toEqual([]);
   });
 
   it('NGX032: zones defined in another production file of the repository count', () => {

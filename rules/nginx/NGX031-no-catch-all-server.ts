@@ -55,7 +55,7 @@ export default defineRule({
         for (const l of listensOf(oq, s)) if (l.defaultServer && l.port !== undefined) guarded.add(l.port);
       }
     }
-    const fullView = config.context === 'main' && query.opaqueHttpIncludes().length === 0;
+    const fullView = config.context === 'main' && query.unresolvedHttpIncludes().length === 0;
     const servers = query.servers();
     for (const server of servers) {
       if (appProxiedLocations(query, server).length === 0) continue;

@@ -55,7 +55,7 @@ export default defineRule({
     };
     collect(query.allDirectives());
     for (const other of model.nginx) if (other !== config && (other.role === config.role || other.role === 'production')) collect(q(other, model).allDirectives());
-    const certain = config.context === 'main' && query.opaqueHttpIncludes().length === 0;
+    const certain = config.context === 'main' && query.unresolvedHttpIncludes().length === 0;
     for (const d of uses) {
       const used = usedZone(d);
       if (!used || query.hasPlaceholder(used.zone) || used.zone.includes('$')) continue;

@@ -443,6 +443,27 @@ export class NginxQuery {
     return out;
   }
 
+  /**
+   * Includes at http level or above (own configuration and the enclosing nginx.conf) whose files
+   * are not in the repository, stock files aside: server collections count, since the servers and
+   * zones they hold are not seen. A configuration without any shows nginx's whole http block.
+   */
+  unresolvedHttpIncludes(): NginxDirective[] {
+    const out: NginxDirective[] = [];
+    const scan = (q: NginxQuery) => {
+      for (const d of q.allDirectives()) {
+        if (!q.isUnresolvedInclude(d) || stockFileOf(argValue(d, 0))) continue;
+        if (/(?:^|\/)(?:modules-enabled|modules)\//.test(argValue(d, 0))) continue;
+        const p = d.parent;
+        if (!p || p.name === 'http') out.push(d);
+      }
+    };
+    scan(this);
+    const enc = this.enclosingHttp;
+    if (enc && this.model) scan(nginxQuery(enc.config, this.model));
+    return out;
+  }
+
   /** The opaque includes of the configuration (and of the enclosing nginx.conf) at http level or above. */
   opaqueHttpIncludes(): NginxDirective[] {
     const out: NginxDirective[] = [];
