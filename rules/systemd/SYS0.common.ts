@@ -22,6 +22,18 @@ export const NETWORK_ONLINE = 'https://systemd.io/NETWORK_ONLINE/';
 /** Long-running service types: the main process is the service for as long as it runs. */
 export const LONG_RUNNING_TYPES = new Set(['simple', 'exec', 'notify', 'notify-reload', 'forking', 'dbus', 'idle']);
 
+/**
+ * Programs that manage their own privileges or only drive another daemon (containers): running
+ * them as root is how they are meant to run, and sandboxing the client says nothing of the workload.
+ */
+const SELF_MANAGED = /^(?:docker|docker-compose|dockerd|containerd|podman|podman-compose|nerdctl|nginx|apache2|httpd|haproxy|caddy|traefik|sshd)$/;
+
+/** True when the service's main program is a container client or a daemon that drops privileges itself. */
+export function runsSelfManagedDaemon(unit: SystemdUnit): boolean {
+  const invs = invocations(unit);
+  return invs.length > 0 && invs.every((i) => SELF_MANAGED.test(base(i.program.text)));
+}
+
 /** A production service unit, the subject of most systemd rules. */
 export function isProductionService(unit: SystemdUnit): boolean {
   return unit.type === 'service' && unit.role === 'production';

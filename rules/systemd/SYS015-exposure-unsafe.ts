@@ -11,7 +11,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "Computes the exposure score `systemd-analyze security` gives a production long-running service (the same 81 checks, weights and formula as systemd 252, from the unit file and its drop-ins) and reports a score of 9.0 or more, naming the settings that cost most. A test keeps the number identical to the real `systemd-analyze security --offline=true`.",
+        "Computes the exposure score `systemd-analyze security` gives a production long-running service (container clients such as docker compose excepted; the same 81 checks, weights and formula as systemd 252, from the unit file and its drop-ins) and reports a score of 9.0 or more, naming the settings that cost most. A test keeps the number identical to the real `systemd-analyze security --offline=true`.",
       whyIsThisBad:
         'A service with no sandboxing sees the whole host: a remote code execution in the app can read other services\' secrets and home directories, write to /usr and /etc, load kernel modules (as root), use raw sockets and create namespaces to escape. A few settings remove most of that at no cost to a typical Django app.',
       example: '[Service]\nUser=www-data\nExecStart=/srv/app/venv/bin/gunicorn shop.wsgi',

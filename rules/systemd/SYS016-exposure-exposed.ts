@@ -11,7 +11,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "Computes the exposure score `systemd-analyze security` gives a production long-running service (systemd 252's checks, weights and formula, from the unit file and its drop-ins) and reports a score from 7.5 to 8.9, the EXPOSED band, naming the settings that cost most. Scores of 9.0 and more are SYS015's.",
+        "Computes the exposure score `systemd-analyze security` gives a production long-running service (container clients such as docker compose excepted; systemd 252's checks, weights and formula, from the unit file and its drop-ins) and reports a score from 7.5 to 8.9, the EXPOSED band, naming the settings that cost most. Scores of 9.0 and more are SYS015's.",
       whyIsThisBad:
         'Some sandboxing is in place, but a compromised app still reaches much of the host: the remaining gaps (capabilities, system calls, kernel tunables, other users\' files) are what an attacker uses next.',
       example: '[Service]\nDynamicUser=yes\nExecStart=/srv/app/venv/bin/gunicorn shop.wsgi',

@@ -11,7 +11,7 @@ export default defineRule({
     section: 'process-manager',
     docs: {
       whatItDoes:
-        "Reports what systemd skips with only a log line: a line without '=', an assignment before any section, a section the unit type does not have (`[service]` in lower case, `[Instal]`), and a key systemd does not know that looks like a misspelt one (`Restrat=`, `user=`, `EnviromentFile=`). Keys unknown to systemd 252 that resemble no known key are not reported: newer releases may know them. Checked in production units only.",
+        "Reports what systemd skips with only a log line: a line without '=', an assignment before any section, a section the unit type does not have (`[service]` in lower case, `[Instal]`), a key placed in the wrong section (`After=` in [Service], `StartLimitIntervalSec=` in [Service], `Restart=` in [Unit]), and a key systemd does not know that looks like a misspelt one (`Restrat=`, `user=`, `EnviromentFile=`). Keys unknown to systemd 252 that resemble no known key are not reported: newer releases may know them. Checked in production units only.",
       whyIsThisBad:
         'The setting silently does not apply: a misspelt User= leaves the service running as root, a misspelt Restart= leaves it dead after a crash, and a whole `[service]` section is dropped. Nothing fails at deploy time, so the mistake lives on.',
       example: '[Service]\nUsers=www-data\nRestrat=on-failure',
@@ -28,6 +28,15 @@ export default defineRule({
       if (p.fatal) continue;
       if (p.kind === 'unknown-key') {
         const section = /in section \[([^\]]+)\]/.exec(p.message)?.[1] ?? '';
+        const home = sectionsOf(unit.type).find((s) => s !== section && KNOWN_KEYS[s]?.has(p.name ?? ''));
+        if (home) {
+          ctx.report({
+            message: `${unit.name}: ${p.name}= belongs in [${home}]; in [${section}] systemd ignores it, so it has no effect`,
+            span: p.span,
+            target: `${unit.name}:${section}:${p.name}`,
+          });
+          continue;
+        }
         const guess = closestKey(p.name ?? '', KNOWN_KEYS[section]);
         if (!guess) continue;
         ctx.report({
@@ -49,6 +58,11 @@ export default defineRule({
     }
   },
 });
+
+function sectionsOf(type: string): string[] {
+  const own = { service: 'Service', socket: 'Socket', timer: 'Timer', path: 'Path', mount: 'Mount' }[type];
+  return own ? ['Unit', own, 'Install'] : ['Unit', 'Install'];
+}
 
 /** A known key one or two edits away (or differing only in case); undefined when none or several. */
 function closestKey(name: string, known: ReadonlySet<string> | undefined): string | undefined {

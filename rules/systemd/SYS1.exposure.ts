@@ -1,7 +1,7 @@
 import type { RuleContext } from '../../src/engine/rule.js';
 import { computeExposure, type Exposure, type ExposureRow } from '../../src/model/systemd/exposure.js';
 import type { SystemdUnit } from '../../src/model/systemd/types.js';
-import { exposureRowFix, isProductionService, LONG_RUNNING_TYPES, serviceHeader, serviceType } from './SYS0.common.js';
+import { exposureRowFix, isProductionService, LONG_RUNNING_TYPES, runsSelfManagedDaemon, serviceHeader, serviceType } from './SYS0.common.js';
 
 /**
  * Shared by SYS015 and SYS016: the exposure of a production long-running service, reported when it
@@ -10,7 +10,7 @@ import { exposureRowFix, isProductionService, LONG_RUNNING_TYPES, serviceHeader,
  */
 export function reportExposure(unit: SystemdUnit, ctx: RuleContext, from: number, to: number): void {
   if (!isProductionService(unit) || !LONG_RUNNING_TYPES.has(serviceType(unit))) return;
-  if (unit.problems.some((p) => p.fatal)) return;
+  if (unit.problems.some((p) => p.fatal) || runsSelfManagedDaemon(unit)) return;
   const e = computeExposure(unit);
   if ('unknown' in e) return;
   if (e.exposure < from || e.exposure >= to) return;
