@@ -28,6 +28,12 @@ export interface EvaluateOptions {
   loadDotenv?: (repoRelPath: string, dialect: DotenvDialect) => EnvLayer | undefined;
   deployRoot?: string;
   limits?: { maxSteps?: number; maxDepth?: number };
+  /**
+   * Which module-level names the result exposes: the upper-case ones Django reads as settings
+   * (the default), or every name, for files other programs read the same way (a gunicorn config
+   * file's `bind`, `workers`, `timeout` are lower-case).
+   */
+  names?: 'upper-case' | 'all';
 }
 
 const DEFAULT_MAX_STEPS = 200_000;
@@ -96,7 +102,7 @@ function buildResult(opts: EvaluateOptions, file: string, interp: Interp, ns: Sc
   const bindings = new Map<string, SettingBinding>();
   if (ns) {
     for (const [name, b] of ns.vars) {
-      if (!isUpperName(name)) continue;
+      if (opts.names !== 'all' && !isUpperName(name)) continue;
       bindings.set(name, toBinding(name, b, file));
     }
   }
