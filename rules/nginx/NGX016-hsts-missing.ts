@@ -29,6 +29,7 @@ export default defineRule({
   check(config, ctx, model) {
     if (isDevelopment(config)) return;
     const query = q(config, model);
+    const moreSetHsts = query.allDirectives().some((d) => d.name === 'more_set_headers' && d.args.some((a) => a.value.toLowerCase().startsWith('strict-transport-security')));
     for (const server of tlsContentServers(query)) {
       const atServer = query.effectiveArray(server, 'add_header');
       if (!atServer.complete || findHeader(atServer.directives, STS)) continue;
@@ -37,7 +38,7 @@ export default defineRule({
         const atRoot = query.effectiveArray(root, 'add_header');
         if (!atRoot.complete || findHeader(atRoot.directives, STS)) continue;
       }
-      if (query.allDirectives().some((d) => d.name === 'more_set_headers' && d.args.some((a) => a.value.toLowerCase().startsWith('strict-transport-security')))) continue;
+      if (moreSetHsts) continue;
       const django = djangoSends(model, SECURITY_MIDDLEWARE, { name: 'SECURE_HSTS_SECONDS', on: (v) => truthy(v) });
       if (django === true) continue;
       const listen = tlsListen(query, server);

@@ -201,7 +201,7 @@ export const XFRAME_MIDDLEWARE = 'django.middleware.clickjacking.XFrameOptionsMi
 /** True when some level from the block outwards declares the header (even if a nearer level drops it). */
 export function declaredAbove(query: NginxQuery, block: NginxDirective, directive: string, header: string): boolean {
   const h = header.toLowerCase();
-  return query.chain(block).some((level) => level.children.some((d) => d.name === directive && argValue(d, 0).toLowerCase() === h));
+  return query.chain(block).some((level) => query.named(level, directive).some((d) => argValue(d, 0).toLowerCase() === h));
 }
 
 /** The request header Django's SECURE_PROXY_SSL_HEADER names (lower-case), when it is set and known. */

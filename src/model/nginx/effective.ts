@@ -196,6 +196,10 @@ export class NginxQuery {
   private readonly levels = new Map<NginxDirective | undefined, Level>();
   private readonly resolvedIncludes = new Set<string>();
   private enclosing: Level | null | undefined;
+  private all?: NginxDirective[];
+  private upstreamMap?: Map<string, NginxDirective>;
+  private unresolvedHttp?: NginxDirective[];
+  private serverList?: NginxDirective[];
 
   constructor(readonly config: NginxConfig, readonly model?: DeploymentModel) {
     walkDirectives(config.directives, (d) => {
@@ -306,6 +310,35 @@ export class NginxQuery {
 
   // ----- lookups
 
+  private readonly index = new WeakMap<Level, { byName: Map<string, NginxDirective[]>; opaque: NginxDirective | undefined }>();
+
+  private indexOf(level: Level): { byName: Map<string, NginxDirective[]>; opaque: NginxDirective | undefined } {
+    let ix = this.index.get(level);
+    if (!ix) {
+      const byName = new Map<string, NginxDirective[]>();
+      let opaque: NginxDirective | undefined;
+      for (const d of level.children) {
+        let list = byName.get(d.name);
+        if (!list) byName.set(d.name, (list = []));
+        list.push(d);
+        if (!opaque && this.isOpaqueInclude(d)) opaque = d;
+      }
+      ix = { byName, opaque };
+      this.index.set(level, ix);
+    }
+    return ix;
+  }
+
+  /** The directives of a level with a name, in order. */
+  named(level: Level, name: string): readonly NginxDirective[] {
+    return this.indexOf(level).byName.get(name) ?? [];
+  }
+
+  /** The first include at a level whose content cannot be known, if any. */
+  opaqueAt(level: Level): NginxDirective | undefined {
+    return this.indexOf(level).opaque;
+  }
+
   /** The value of `name` in effect inside `block` (the top level for undefined). */
   effective(block: NginxDirective | undefined, name: string): Effective {
     return this.effectiveIn(this.chain(block), name);
@@ -313,9 +346,9 @@ export class NginxQuery {
 
   effectiveIn(chain: readonly Level[], name: string): Effective {
     for (const level of chain) {
-      const own = level.children.find((d) => d.name === name);
+      const own = this.named(level, name)[0];
       if (own) return { state: 'set', directive: own, level };
-      const opaque = level.children.find((d) => this.isOpaqueInclude(d));
+      const opaque = this.opaqueAt(level);
       if (opaque) return { state: 'unknown', include: opaque, level };
     }
     return { state: 'unset' };
@@ -332,8 +365,8 @@ export class NginxQuery {
     const collected: NginxDirective[] = [];
     let firstLevel: Level | undefined;
     for (const level of chain) {
-      const own = level.children.filter((d) => d.name === name);
-      const opaque = level.children.find((d) => this.isOpaqueInclude(d));
+      const own = this.named(level, name);
+      const opaque = this.opaqueAt(level);
       if (own.length > 0) {
         firstLevel ??= level;
         collected.unshift(...own);
@@ -368,7 +401,9 @@ export class NginxQuery {
 
   /** Every http server block of the configuration (not stream/mail servers, not upstream members). */
   servers(): NginxDirective[] {
+    if (this.serverList) return this.serverList;
     const out: NginxDirective[] = [];
+    this.serverList = out;
     const visit = (list: readonly NginxDirective[], inHttp: boolean) => {
       for (const d of list) {
         if (!d.block) continue;
@@ -381,8 +416,7 @@ export class NginxQuery {
       }
     };
     const ctx = this.config.context;
-    visit(this.config.directives, ctx === 'http');
-    if (ctx === 'server') return [];
+    if (ctx !== 'server') visit(this.config.directives, ctx === 'http');
     return out;
   }
 
@@ -412,6 +446,7 @@ export class NginxQuery {
 
   /** Every directive of the configuration (stock includes expanded), depth-first. */
   allDirectives(): NginxDirective[] {
+    if (this.all) return this.all;
     const out: NginxDirective[] = [];
     const visit = (level: Level) => {
       for (const d of level.children) {
@@ -420,12 +455,15 @@ export class NginxQuery {
       }
     };
     visit(this.top);
+    this.all = out;
     return out;
   }
 
   /** `upstream NAME {}` blocks visible to the configuration (its own, then the enclosing nginx.conf's). */
   upstreams(): Map<string, NginxDirective> {
+    if (this.upstreamMap) return this.upstreamMap;
     const map = new Map<string, NginxDirective>();
+    this.upstreamMap = map;
     const add = (q: NginxQuery) => {
       for (const d of q.allDirectives()) if (d.name === 'upstream' && d.block && d.args[0] && !map.has(d.args[0].value)) map.set(d.args[0].value, d);
     };
@@ -449,7 +487,9 @@ export class NginxQuery {
    * zones they hold are not seen. A configuration without any shows nginx's whole http block.
    */
   unresolvedHttpIncludes(): NginxDirective[] {
+    if (this.unresolvedHttp) return this.unresolvedHttp;
     const out: NginxDirective[] = [];
+    this.unresolvedHttp = out;
     const scan = (q: NginxQuery) => {
       for (const d of q.allDirectives()) {
         if (!q.isUnresolvedInclude(d) || stockFileOf(argValue(d, 0))) continue;
