@@ -173,6 +173,7 @@ server {
     expect(fire(NGX022, 'server {\n location /a/ { proxy_pass http://app; }\n location /b/ { proxy_pass http://app; }\n}')).toEqual([2]);
     expect(fire(NGX022, 'client_max_body_size 10m;\nserver { location / { proxy_pass http://app; } }')).toEqual([]);
     expect(fire(NGX022, 'server { location / { root /srv; } }')).toEqual([]);
+    expect(fire(NGX022, 'server {\n location / {\n  include uwsgi_params;\n  uwsgi_pass unix:///run/uwsgi/app.sock;\n }\n}')).toEqual([4]);
   });
 
   it('NGX027: websocket locations keep their long timeouts', () => {

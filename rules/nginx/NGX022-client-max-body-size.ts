@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { appProxiedLocations, argValue, headSpan, isDevelopment } from '../../src/model/nginx/effective.js';
+import { APP_PASS, appProxiedLocations, argValue, headSpan, isDevelopment } from '../../src/model/nginx/effective.js';
 import { DJANGO_DOCS, HTTP_CORE, once, q, serverLabel } from './NGX1.common.js';
 
 export default defineRule({
@@ -11,7 +11,7 @@ export default defineRule({
     section: 'web-server',
     docs: {
       whatItDoes:
-        "For each location that proxies to the application, works out the `client_max_body_size` in effect (location > server > http). Unset means nginx's 1m default and is reported once per server, at the first such location's proxy_pass; `0` (no limit) is reported where it is written. Values an unreadable include may set and development configurations are not judged.",
+        "For each location that hands requests to the application (proxy_pass or uwsgi_pass), works out the `client_max_body_size` in effect (location > server > http). Unset means nginx's 1m default and is reported once per server, at the first such location's proxy_pass or uwsgi_pass; `0` (no limit) is reported where it is written. Values an unreadable include may set and development configurations are not judged.",
       whyIsThisBad:
         "With the 1m default any upload or form post above one megabyte fails with 413 Request Entity Too Large before Django sees it, an error users cannot understand and Django never logs. `0` removes the limit altogether, so anyone can stream gigabytes into the request buffers and the application's temporary storage.",
       example: 'location / {\n    proxy_pass http://django;\n}',
@@ -28,7 +28,7 @@ export default defineRule({
     const report = once(ctx);
     for (const server of query.servers()) {
       let defaultReported = false;
-      for (const { location, pass } of appProxiedLocations(query, server)) {
+      for (const { location, pass } of appProxiedLocations(query, server, APP_PASS)) {
         const e = query.effective(location, 'client_max_body_size');
         if (e.state === 'unknown') continue;
         if (e.state === 'set') {

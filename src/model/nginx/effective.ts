@@ -783,15 +783,24 @@ export function passesToApp(q: NginxQuery, d: NginxDirective): boolean | undefin
 }
 
 /** Locations that hand requests to the application with proxy_pass (with the directive). */
-export function appProxiedLocations(q: NginxQuery, server: NginxDirective): Array<{ location: NginxDirective; pass: NginxDirective }> {
+export function appProxiedLocations(
+  q: NginxQuery,
+  server: NginxDirective,
+  via: ReadonlySet<string> = PROXY_PASS_ONLY,
+): Array<{ location: NginxDirective; pass: NginxDirective }> {
   const out: Array<{ location: NginxDirective; pass: NginxDirective }> = [];
   for (const location of q.locations(server)) {
-    const pass = proxyPassOf(q, location);
+    const pass = ownAndConditional(q, location).find((d) => via.has(d.name));
     if (pass && passesToApp(q, pass) === true) out.push({ location, pass });
   }
   // A proxy_pass directly in an `if` at server level is rare; a server-level proxy_pass is invalid.
   return out;
 }
+
+const PROXY_PASS_ONLY: ReadonlySet<string> = new Set(['proxy_pass']);
+
+/** proxy_pass and uwsgi_pass: both hand the request body to the application. */
+export const APP_PASS: ReadonlySet<string> = new Set(['proxy_pass', 'uwsgi_pass']);
 
 /** The header name of an add_header / proxy_set_header directive, lower-cased. */
 export function headerName(d: NginxDirective): string {
