@@ -752,6 +752,8 @@ export function passTarget(d: NginxDirective): PassTarget {
     scheme = m[1]!.toLowerCase();
     rest = rest.slice(m[0].length);
   }
+  // uwsgi_pass unix:///run/app.sock (a unix: "scheme" followed by an absolute path).
+  if (scheme === 'unix') return { scheme: undefined, unix: true, uri: '', variableHost: false };
   if (rest.startsWith('unix:')) {
     const end = rest.indexOf(':', 5);
     return { scheme, unix: true, uri: end >= 0 ? rest.slice(end + 1) : '', variableHost: false };
