@@ -65,8 +65,10 @@ export interface Invocation {
 
 const TOOLS: Record<string, Invocation['tool']> = {
   gunicorn: 'gunicorn',
+  gunicorn3: 'gunicorn',
   uvicorn: 'uvicorn',
   uwsgi: 'uwsgi',
+  uwsgi_python3: 'uwsgi',
   daphne: 'daphne',
   hypercorn: 'hypercorn',
   granian: 'granian',

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { unitNames } from '../../src/model/systemd/query.js';
+import { isTemplatePlaceholder, unitNames } from '../../src/model/systemd/query.js';
 import { isProductionService, SYSTEMD_SERVICE, SYSTEMD_UNIT } from './SYS0.common.js';
 
 /** Socket units a distribution provides: never expected in an application repository. */
@@ -14,7 +14,7 @@ export default defineRule({
     section: 'process-manager',
     docs: {
       whatItDoes:
-        "Reports Requires=, BindsTo=, Requisite= or Sockets= naming a `.socket` unit that is not in the repository (nor as a template such as gunicorn.socket.j2), when the repository holds the service. Sockets a distribution provides (systemd-*, dbus, docker ...) are not reported.",
+        "Reports Requires=, BindsTo=, Requisite= or Sockets= naming a `.socket` unit that is not in the repository (nor as a template such as gunicorn.socket.j2), when the repository holds the service. Sockets a distribution provides (systemd-*, dbus, docker ...) and names holding template placeholders (`gunicorn_PROJECT_NAME.socket`, `{{ app }}.socket`) are not reported.",
       whyIsThisBad:
         "If the socket unit is not installed with the service, systemd fails the start with 'Unit gunicorn.socket not found' (a hard dependency), or starts the service without the listening socket it expects (Sockets=): nginx then gets 502 Bad Gateway. A socket unit kept outside the repository is also a deploy step that is easy to miss on a new server.",
       example: '# gunicorn.service, with no gunicorn.socket next to it\n[Unit]\nRequires=gunicorn.socket',
@@ -35,7 +35,7 @@ export default defineRule({
     const files = model.files.map((f) => f.path.slice(f.path.lastIndexOf('/') + 1));
     const seen = new Set<string>();
     for (const n of names) {
-      if (!n.name.endsWith('.socket') || seen.has(n.name) || SYSTEM_SOCKET.test(n.name) || n.name.includes('%')) continue;
+      if (!n.name.endsWith('.socket') || seen.has(n.name) || SYSTEM_SOCKET.test(n.name) || /[%$]/.test(n.name) || isTemplatePlaceholder(n.name)) continue;
       seen.add(n.name);
       if (have.has(n.name) || files.some((f) => f.startsWith(`${n.name}.`))) continue;
       ctx.report({

@@ -195,3 +195,13 @@ export interface EnvironmentAssignment {
   valueSpan: Span;
   span: Span;
 }
+
+/**
+ * A value written for a templating tool rather than for systemd: Jinja/Ansible `{{ var }}` and
+ * `{% ... %}`, ERB `<%= %>`, `@VAR@` / `__VAR__` markers, and upper-case placeholders such as
+ * `PROJECT_NAME` inside a name. Rules do not judge such values. (`$VAR` is not one: systemd
+ * itself reads some of those, and refuses them where it does not.)
+ */
+export function isTemplatePlaceholder(value: string): boolean {
+  return /\{\{|\{%|<%|@[A-Z_]{3,}@|__[A-Z][A-Z0-9_]*__|(?:^|[^A-Za-z])[A-Z]{2,}(?:_[A-Z]+)+(?:$|[^A-Za-z])/.test(value);
+}
