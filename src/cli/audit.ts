@@ -83,7 +83,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
 function collectSuppressions(model: DeploymentModel, notices: Notice[]): Suppression[] {
   const out: Suppression[] = [];
   for (const f of model.files) {
-    if (f.kind === 'other') continue;
+    // Documentation may quote the syntax; it is never where a finding is suppressed.
+    if (f.kind === 'other' || f.kind === 'docs') continue;
     const { text } = readText(f);
     if (text !== undefined) out.push(...findSuppressions(f.path, text, notices));
   }

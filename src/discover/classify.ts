@@ -29,6 +29,8 @@ const NGINX_DIRS = new Set(['nginx', 'sites-available', 'sites-enabled', 'nginx.
 /** nginx, systemd, uWSGI and Procfile files, by name and place only. */
 function classifyServerConfig(base: string, dirs: string[]): FileKind {
   const parent = dirs[dirs.length - 1] ?? '';
+  const container = classifyContainerOrPipeline(base, dirs);
+  if (container) return container;
   if (/^Procfile(?:\.[\w-]+)?$/.test(base)) return 'procfile';
   // A drop-in first: `gunicorn.service.d/override.conf` is not nginx.
   if (SYSTEMD_UNIT.test(parent.replace(/\.d$/, '')) && parent.endsWith('.d') && base.endsWith('.conf')) return 'systemd-dropin';
@@ -92,4 +94,27 @@ function isEnvFile(base: string, dirs: string[]): boolean {
   if (base === '.env' || base.endsWith('.env')) return true;
   if (base.startsWith('.env.') && !base.endsWith('.py')) return true;
   return dirs.includes('.envs');
+}
+
+const SCRIPT_DIRS = new Set(['bin', 'scripts', 'script', 'deploy', 'deployment', 'ops', 'tools']);
+
+/** Containers, orchestration, CI, process managers, scripts, infrastructure code and docs. */
+function classifyContainerOrPipeline(base: string, dirs: string[]): FileKind | undefined {
+  const lower = base.toLowerCase();
+  if (/^(?:dockerfile|containerfile)(?:[._-][\w.-]+)?$/i.test(base) || /\.(?:dockerfile|containerfile)$/i.test(base)) return 'dockerfile';
+  if (base === '.dockerignore' || base.endsWith('.dockerignore')) return 'dockerignore';
+  if (/\.ya?ml$/i.test(base)) {
+    if (/^(?:docker-)?compose(?:[._-][\w.-]*)?\.ya?ml$/i.test(base)) return 'compose';
+    const n = dirs.length;
+    if (n >= 2 && dirs[n - 2] === '.github' && dirs[n - 1] === 'workflows') return 'github-workflow';
+    return 'yaml-candidate';
+  }
+  if (/^ecosystem(?:\.[\w-]+)?\.config\.(?:c?js|mjs|json)$/.test(base) || /^pm2(?:[._-][\w-]+)?\.(?:json|ya?ml)$/.test(base)) return 'pm2';
+  if (base === 'package.json') return 'package-json';
+  if (/\.(?:sh|bash)$/.test(lower)) return 'shell-script';
+  if (/\.(?:tf|tfvars)$|\.tf\.json$/.test(lower)) return 'terraform';
+  if (lower === 'crontab' || lower.endsWith('.cron') || lower.endsWith('.crontab') || dirs[dirs.length - 1] === 'cron.d') return 'crontab';
+  if (/\.(?:md|markdown|rst)$/.test(lower)) return 'docs';
+  if (!base.includes('.') && dirs.some((d) => SCRIPT_DIRS.has(d))) return 'script-candidate';
+  return undefined;
 }

@@ -31,6 +31,28 @@ export type FileKind =
   | 'ini-candidate'
   /** Procfile, Procfile.<name> (Heroku, Dokku, honcho, foreman). */
   | 'procfile'
+  /** Dockerfile, Dockerfile.<name>, <name>.Dockerfile, Containerfile. */
+  | 'dockerfile'
+  | 'dockerignore'
+  /** docker-compose*.yml, compose*.yaml (and overrides). */
+  | 'compose'
+  /** .github/workflows/*.yml. */
+  | 'github-workflow'
+  /** Another YAML file: Kubernetes manifests and other deployment YAML are recognised by content. */
+  | 'yaml-candidate'
+  /** ecosystem.config.js/.cjs/.mjs/.json (pm2). */
+  | 'pm2'
+  | 'package-json'
+  /** *.sh, *.bash. */
+  | 'shell-script'
+  /** An extension-less file under bin/, scripts/, deploy/ ...: a script if it starts with a shell shebang. */
+  | 'script-candidate'
+  /** *.tf, *.tfvars, *.tf.json. */
+  | 'terraform'
+  /** crontab files: crontab, *.cron, cron.d/*. */
+  | 'crontab'
+  /** Markdown and reStructuredText documentation (secrets pasted into docs). */
+  | 'docs'
   | 'other';
 
 export interface DiscoveredFile {

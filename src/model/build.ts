@@ -37,6 +37,8 @@ const TEXT_KINDS = new Set<DiscoveredFile['kind']>([
   'python', 'django-settings', 'django-urls', 'django-wsgi', 'django-asgi', 'django-manage',
   'requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg', 'dotenv',
   'nginx', 'conf-candidate', 'systemd-unit', 'systemd-dropin', 'gunicorn-config', 'uwsgi-config', 'ini-candidate', 'procfile',
+  'dockerfile', 'dockerignore', 'compose', 'github-workflow', 'yaml-candidate', 'pm2', 'package-json', 'shell-script',
+  'script-candidate', 'terraform', 'crontab', 'docs',
 ]);
 
 /**
