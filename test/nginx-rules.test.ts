@@ -24,6 +24,7 @@ import NGX035 from '../rules/nginx/NGX035-directive-newer-than-nginx.js';
 import NGX036 from '../rules/nginx/NGX036-proxy-pass-user-controlled.js';
 import NGX037 from '../rules/nginx/NGX037-header-splitting.js';
 import NGX038 from '../rules/nginx/NGX038-if-in-location.js';
+import NGX040 from '../rules/nginx/NGX040-port-443-without-ssl.js';
 import { canMatchNewline, captureGroups } from '../rules/nginx/NGX1.common.js';
 import { configFrom, linesOf, modelOf, runNginxRule, type ConfigOptions } from './nginx-rules-support.js';
 
@@ -49,6 +50,11 @@ server {
 }
 server { listen 443 ssl; ssl_certificate_key /k.pem; }
 `)).toEqual([3, 6]);
+  });
+
+  it('NGX040: plain listens on 443; ssl, legacy ssl on and QUIC listens are fine', () => {
+    expect(fire(NGX040, 'server { listen 443 ssl; listen 443 quic reuseport; }\nserver { listen 443; ssl on; }\nserver { listen 8080; }')).toEqual([]);
+    expect(fire(NGX040, 'server {\n listen 80;\n listen [::]:443;\n}')).toEqual([3]);
   });
 
   it('NGX011: explicit outdated protocols fire where written, also in the enclosing nginx.conf; the certbot file does not', () => {
