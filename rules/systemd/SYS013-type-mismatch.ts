@@ -11,9 +11,9 @@ export default defineRule({
     section: 'process-manager',
     docs: {
       whatItDoes:
-        "Reports a production service whose program puts itself in the background (`celery multi start`, gunicorn --daemon, uwsgi --daemonize) under a Type= that expects it to stay in the foreground (simple, exec, notify, the default simple), and Type=forking for a server that stays in the foreground (gunicorn without --daemon, uvicorn, daphne, celery worker or beat, manage.py runserver).",
+        "Reports a production service whose program puts itself in the background (`celery multi start`, celery worker --detach, gunicorn --daemon, uwsgi --daemonize) under a Type= that expects it to stay in the foreground (simple, exec, notify, the default simple), Type=forking for a server that stays in the foreground (gunicorn without --daemon, uvicorn, daphne, celery worker or beat, manage.py runserver), and Type=oneshot for such a server.",
       whyIsThisBad:
-        "A detaching program's first process exits at once: under Type=simple systemd sees the service end and kills what is left in its cgroup, so the workers die seconds after starting (or run unsupervised with KillMode=process). Under Type=forking systemd waits for the first process to exit; a foreground server never does, the start times out after TimeoutStartSec and systemd kills it, in a loop with Restart=.",
+        "A detaching program's first process exits at once: under Type=simple systemd sees the service end and kills what is left in its cgroup, so the workers die seconds after starting (or run unsupervised with KillMode=process). Under Type=forking systemd waits for the first process to exit; a foreground server never does, the start times out after TimeoutStartSec and systemd kills it, in a loop with Restart=. Under Type=oneshot there is no start timeout at all: the unit stays 'activating' forever and whatever is ordered after it (multi-user.target at boot) never starts.",
       example: '[Service]\nType=simple\nExecStart=/srv/app/venv/bin/celery -A shop multi start w1 --pidfile=/run/celery/%n.pid',
       useInstead: '[Service]\nType=exec\nExecStart=/srv/app/venv/bin/celery -A shop worker --loglevel=INFO',
     },
@@ -41,6 +41,15 @@ export default defineRule({
       });
       return;
     }
+    if (type === 'oneshot' && !detach && foreground(inv)) {
+      ctx.report({
+        message: `${unit.name} is Type=oneshot but ${foreground(inv)} runs until stopped: systemd waits for it to exit with no start timeout, so the unit stays 'activating' forever and every unit ordered after it (multi-user.target at boot) waits; use Type=exec with Restart=on-failure`,
+        span: typeSpan,
+        target: `${unit.name}:Type`,
+        related: [{ span: inv.program.span, message: `${foreground(inv)} runs in the foreground` }],
+      });
+      return;
+    }
     if (type === 'forking' && !detach && foreground(inv)) {
       ctx.report({
         message: `${unit.name} is Type=forking but ${foreground(inv)} stays in the foreground: systemd waits for it to exit, the start times out after TimeoutStartSec and the service is killed; use Type=exec (or notify for gunicorn)`,
@@ -59,6 +68,10 @@ function detaches(inv: Invocation): { what: string; word: Word; instead: string 
     if (!action || ['start', 'restart'].includes(action.text) || !['stop', 'stopwait', 'kill', 'show', 'names', 'expand', 'get', 'help'].includes(action.text)) {
       return { what: 'celery multi', word: celery, instead: 'celery worker' };
     }
+  }
+  if (celery && (celery.text === 'worker' || celery.text === 'beat')) {
+    const d = hasFlag(inv.args, ['--detach']);
+    if (d) return { what: `celery ${celery.text} --detach`, word: d, instead: `celery ${celery.text} without --detach` };
   }
   if (inv.tool === 'gunicorn') {
     const d = hasFlag(inv.args, ['--daemon', '-D']);
