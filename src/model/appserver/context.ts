@@ -150,24 +150,26 @@ function normalize(path: string): string | undefined {
  */
 export function mapDirectory(absolute: string, byPath: ReadonlyMap<string, unknown>): string | undefined {
   const segs = absolute.split('/').filter(Boolean);
-  const dirs = new Set<string>();
-  for (const p of byPath.keys()) {
-    const parts = p.split('/');
-    for (let n = 1; n < parts.length; n++) dirs.add(parts.slice(0, n).join('/'));
+  const dirs = directoriesOf(byPath);
+  // The candidates are the path's own suffixes, longest first: a few set lookups, whatever the repository's size.
+  for (let k = segs.length; k >= 1; k--) {
+    const suffix = segs.slice(segs.length - k).join('/');
+    if (dirs.has(suffix)) return suffix;
   }
-  let best: string | undefined;
-  let bestLen = 0;
-  let tie = false;
-  for (const d of dirs) {
-    const ds = d.split('/');
-    if (ds.length > segs.length) continue;
-    if (ds.every((s, k) => s === segs[segs.length - ds.length + k])) {
-      if (ds.length > bestLen) {
-        best = d;
-        bestLen = ds.length;
-        tie = false;
-      } else if (ds.length === bestLen) tie = true;
+  return undefined;
+}
+
+/** Every directory holding a file, computed once per file map (a unit per project must not rescan 20,000 paths). */
+const directoryCache = new WeakMap<ReadonlyMap<string, unknown>, Set<string>>();
+
+function directoriesOf(byPath: ReadonlyMap<string, unknown>): Set<string> {
+  let dirs = directoryCache.get(byPath);
+  if (!dirs) {
+    dirs = new Set<string>();
+    for (const p of byPath.keys()) {
+      for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
     }
+    directoryCache.set(byPath, dirs);
   }
-  return tie ? undefined : best;
+  return dirs;
 }
