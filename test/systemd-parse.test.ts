@@ -94,6 +94,7 @@ describe('systemd unit parser: lines', () => {
       ["Missing key name before '=', ignoring line.", 4, false],
     ]);
     expect(p.assignments.map((a) => a.key)).toEqual(['User']);
+    expect(p.problems[0]!.include).toBe('/etc/foo.service');
   });
 
   it('an unterminated section header is fatal and its assignments are dropped', () => {

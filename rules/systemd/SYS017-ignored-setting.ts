@@ -11,7 +11,7 @@ export default defineRule({
     section: 'process-manager',
     docs: {
       whatItDoes:
-        "Reports what systemd skips with only a log line: a line without '=', an assignment before any section, a section the unit type does not have (`[service]` in lower case, `[Instal]`), a key placed in the wrong section (`After=` in [Service], `StartLimitIntervalSec=` in [Service], `Restart=` in [Unit]), and a key systemd does not know that looks like a misspelt one (`Restrat=`, `user=`, `EnviromentFile=`). Keys unknown to systemd 252 that resemble no known key are not reported: newer releases may know them. Checked in production units only.",
+        "Reports what systemd skips with only a log line: a line without '=' (the obsolete `.include` directive among them), an assignment before any section, a section the unit type does not have (`[service]` in lower case, `[Instal]`), a key placed in the wrong section (`After=` in [Service], `StartLimitIntervalSec=` in [Service], `Restart=` in [Unit]), and a key systemd does not know that looks like a misspelt one (`Restrat=`, `user=`, `EnviromentFile=`). Keys unknown to systemd 252 that resemble no known key are not reported: newer releases may know them. Checked in production units only.",
       whyIsThisBad:
         'The setting silently does not apply: a misspelt User= leaves the service running as root, a misspelt Restart= leaves it dead after a crash, and a whole `[service]` section is dropped. Nothing fails at deploy time, so the mistake lives on.',
       example: '[Service]\nUsers=www-data\nRestrat=on-failure',
@@ -51,6 +51,12 @@ export default defineRule({
           message: `${unit.name}: systemd ignores the whole [${p.name}] section (${guess ? `did you mean [${guess}]?` : `a ${unit.type} unit has no such section`}), so none of its settings apply`,
           span: p.span,
           target: `${unit.name}:[${p.name}]`,
+        });
+      } else if (p.kind === 'syntax' && p.name === '.include') {
+        ctx.report({
+          message: `${unit.name}: systemd no longer supports .include and ignores this line, so none of the included file's settings apply; put the overrides in a drop-in (${unit.name}.d/override.conf)`,
+          span: p.span,
+          target: `${unit.name}:include:${p.span.start.line}`,
         });
       } else if (p.kind === 'syntax') {
         ctx.report({ message: `${unit.name}: ${p.message.replace(/\.? ?Ignoring\.?$|, ignoring line\.$/i, '')}: systemd ignores this line`, span: p.span, target: `${unit.name}:line:${p.span.start.line}` });

@@ -75,7 +75,7 @@ export function buildSystemdUnits(files: DiscoveredFile[], sources: ModelSources
 }
 
 function addFile(unit: SystemdUnit, parsed: ParsedUnitFile, file: string): void {
-  for (const p of parsed.problems) unit.problems.push({ message: p.message, span: p.span, fatal: p.fatal, kind: 'syntax' });
+  for (const p of parsed.problems) unit.problems.push({ message: p.message, span: p.span, fatal: p.fatal, kind: 'syntax', ...(p.include !== undefined ? { name: '.include' } : {}) });
   const allowed = sectionsOf(unit.type);
   const warned = new Set<string>();
   for (const s of parsed.sections) {

@@ -43,7 +43,7 @@ export interface SystemdProblem {
   fatal?: boolean;
   /** What kind of problem: a syntax error, an ignored section, a key systemd 252 does not know. */
   kind?: 'syntax' | 'unknown-section' | 'unknown-key';
-  /** For 'unknown-key' and 'unknown-section': the key or section name as written. */
+  /** For 'unknown-key' and 'unknown-section': the key or section name as written; '.include' for that obsolete directive. */
   name?: string;
 }
 

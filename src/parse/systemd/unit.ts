@@ -52,6 +52,8 @@ export interface UnitProblem {
   span: Span;
   /** True when systemd refuses to load the unit because of it (not only ignores a line). */
   fatal: boolean;
+  /** The line is an obsolete `.include FILE` directive (systemd no longer reads it). */
+  include?: string;
 }
 
 export interface ParsedUnitFile {
@@ -183,14 +185,16 @@ function parseLine(out: ParsedUnitFile, lines: LineIndex, state: ParseState, pie
     return;
   }
 
+  const include = /^\.include[ \t]+(.*)$/.exec(joined.slice(start, end))?.[1];
+  const withInclude = (p: UnitProblem): UnitProblem => (include !== undefined ? { ...p, include } : p);
   if (state.section === undefined) {
-    if (!state.sectionIgnored) out.problems.push({ message: 'Assignment outside of section. Ignoring.', span: lineSpan, fatal: false });
+    if (!state.sectionIgnored) out.problems.push(withInclude({ message: 'Assignment outside of section. Ignoring.', span: lineSpan, fatal: false }));
     return;
   }
 
   const eq = joined.indexOf('=', start);
   if (eq < 0 || eq >= end) {
-    out.problems.push({ message: "Missing '=', ignoring line.", span: lineSpan, fatal: false });
+    out.problems.push(withInclude({ message: "Missing '=', ignoring line.", span: lineSpan, fatal: false }));
     return;
   }
   if (eq === start) {
