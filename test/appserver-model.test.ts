@@ -256,3 +256,57 @@ describe("the settings evaluator's names option (gunicorn config files are lower
     expect(all.get('bind')!.span.start.line).toBe(2);
   });
 });
+
+describe('gunicorn and uWSGI from systemd units', () => {
+  const unit = [
+    '[Unit]',
+    'Description=shop',
+    '',
+    '[Service]',
+    'User=www-data',
+    'WorkingDirectory=/srv/shop/src',
+    'Environment="GUNICORN_CMD_ARGS=--timeout 90 --max-requests 1000" WEB_CONCURRENCY=5',
+    'ExecStart=/srv/shop/venv/bin/gunicorn \\',
+    '    --bind unix:/run/shop.sock \\',
+    '    shop.wsgi:application',
+    '',
+  ].join('\n');
+
+  it('reads a continued ExecStart with exact positions, the environment, GUNICORN_CMD_ARGS and the working directory', async () => {
+    const [g, ...rest] = await serversOf({ 'deploy/shop.service': unit, 'src/gunicorn.conf.py': 'timeout = 20\nkeepalive = 5\n', 'src/shop/wsgi.py': '' });
+    expect(rest).toEqual([]);
+    expect(g!.origin).toBe('systemd');
+    expect(g!.unit).toEqual({ name: 'shop.service', file: 'deploy/shop.service' });
+    expect(g!.environment.complete).toBe(true);
+    expect(g!.environment.vars.map((v) => [v.name, v.value, at(v.span)])).toEqual([
+      ['GUNICORN_CMD_ARGS', '--timeout 90 --max-requests 1000', 'deploy/shop.service:7:32-7:64'],
+      ['WEB_CONCURRENCY', '5', 'deploy/shop.service:7:82-7:83'],
+    ]);
+    expect(at(g!.options.bind!.span)).toBe('deploy/shop.service:9:5-9:31');
+    expect(at(g!.app!.span)).toBe('deploy/shop.service:10:5-10:26');
+    // WorkingDirectory=/srv/shop/src is the repository's src/: its gunicorn.conf.py applies, GUNICORN_CMD_ARGS beats it.
+    expect(g!.configFiles.map((c) => [c.file, c.status])).toEqual([['src/gunicorn.conf.py', 'joined']]);
+    expect(val(g!.options.keepalive)).toBe(5);
+    expect(g!.options.timeout).toMatchObject({ source: 'environment', value: { kind: 'int', value: 90 } });
+    expect(at(g!.options.timeout!.span)).toBe('deploy/shop.service:7:32-7:44');
+    expect(g!.options.workers).toMatchObject({ source: 'environment', certain: true, value: { kind: 'int', value: 5 } });
+  });
+
+  it('a unit without WorkingDirectory starts in /: no implicit config; an env file leaves defaults open', async () => {
+    const servers = await serversOf({
+      'a.service': '[Service]\nExecStart=/usr/bin/gunicorn app.wsgi\n',
+      'b.service': '[Service]\nEnvironmentFile=/etc/shop.env\nWorkingDirectory=/srv/shop\nExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/shop.ini\n',
+      'gunicorn.conf.py': 'workers = 3\n',
+    });
+    const a = servers.find((s) => s.unit?.name === 'a.service')!;
+    const b = servers.find((s) => s.unit?.name === 'b.service')!;
+    expect(a.configFiles).toEqual([]);
+    expect(a.options.workers).toMatchObject({ source: 'default', certain: true, value: { kind: 'int', value: 1 } });
+    expect(b.server).toBe('uwsgi');
+    expect(b.environment).toMatchObject({ complete: false, openBy: 'EnvironmentFile=/etc/shop.env' });
+    expect(b.configFiles).toEqual([{ reference: '/etc/uwsgi/shop.ini', span: expect.anything(), status: 'missing' }]);
+    expect(b.options.master).toMatchObject({ certain: false });
+    // The config nobody's command line reads is an instance of its own.
+    expect(servers.filter((s) => s.origin === 'gunicorn-config').map((s) => s.file)).toEqual(['gunicorn.conf.py']);
+  });
+});

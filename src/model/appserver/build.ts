@@ -49,7 +49,7 @@ export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, 
         span: entry.valueSpan,
         environment: unitEnvironment(unit, sources),
         unit: { name: unit.name, file: unit.file },
-        ...unitDirectory(unit, allPaths),
+        ...unitDirectory(unit, rec, allPaths),
       };
       out.push(instanceFor(rec, launch, ctx, allPaths));
     }
@@ -288,15 +288,32 @@ function unitEnvironment(unit: SystemdUnit, sources: ModelSources): AppServerEnv
   return env;
 }
 
-/** A unit's WorkingDirectory= as a repository directory (or the root, assumed); none when the unit sets none (it starts in /). */
-function unitDirectory(unit: SystemdUnit, allPaths: ReadonlyMap<string, unknown>): Pick<Launch, 'cwd' | 'cwdOutsideRepo'> {
+/**
+ * A unit's WorkingDirectory= as a repository directory. The directory whose path is the longest
+ * suffix of it is one candidate, the repository root (cloned into the working directory) the
+ * other; the one from which the command's app module imports (or that holds the server's config
+ * file, or manage.py) wins. None when the unit sets no WorkingDirectory= (it starts in /).
+ */
+function unitDirectory(unit: SystemdUnit, rec: RecognizedCommand, allPaths: ReadonlyMap<string, unknown>): Pick<Launch, 'cwd' | 'cwdOutsideRepo'> {
   let wd: string | undefined;
   for (const e of unit.entries) if (e.section === 'Service' && e.key === 'WorkingDirectory') wd = e.value || undefined;
   if (!wd) return { cwdOutsideRepo: true };
   const path = wd.replace(/^-/, '');
-  if (!path.startsWith('/') || /%[a-zA-Z]/.test(path)) return { cwd: { dir: '', assumed: true } };
-  const dir = mapDirectory(path, allPaths);
-  return { cwd: dir !== undefined ? { dir, assumed: false } : { dir: '', assumed: true } };
+  const mapped = path.startsWith('/') && !/%[a-zA-Z]/.test(path) ? mapDirectory(path, allPaths) : undefined;
+  const candidates = [...new Set([...(mapped !== undefined ? [mapped] : []), ''])];
+  const within = (dir: string, rel: string) => (dir ? `${dir}/${rel}` : rel);
+  const modules = rec.args.filter((w) => !w.value.startsWith('-') && /^[A-Za-z_][\w.]*(?::[\w.()]+)?$/.test(w.value)).map((w) => w.value.split(':')[0]!.split('.').join('/'));
+  const configName = rec.server === 'gunicorn' ? 'gunicorn.conf.py' : undefined;
+  const tests: Array<(dir: string) => boolean> = [
+    (dir) => modules.some((m) => allPaths.has(within(dir, `${m}.py`)) || allPaths.has(within(dir, `${m}/__init__.py`))),
+    (dir) => configName !== undefined && allPaths.has(within(dir, configName)),
+    (dir) => allPaths.has(within(dir, 'manage.py')),
+  ];
+  for (const test of tests) {
+    const hit = candidates.find(test);
+    if (hit !== undefined) return { cwd: { dir: hit, assumed: hit !== mapped } };
+  }
+  return { cwd: { dir: candidates[0]!, assumed: mapped === undefined } };
 }
 
 /** A word known exactly (exec-form arrays): each character at its place inside the span when the lengths agree. */

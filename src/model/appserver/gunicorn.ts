@@ -183,7 +183,7 @@ function defaultLayer(launch: Launch, lookup: (n: string) => string | null | und
         } else {
           certain = false;
           variables = [name];
-          doubt = `${name} is not set in the repository and would change it (${s.envDefault.describe})${launch.environment.openBy ? `; ${launch.environment.openBy} may set it` : ''}`;
+          doubt = `${name} is not set in the repository${launch.environment.openBy ? `, and ${launch.environment.openBy} may set it` : ''}`;
         }
       }
     }
@@ -254,6 +254,8 @@ function configLayer(file: string, launch: Launch, ctx: BuildContext, problems: 
     const b = evaluated.get(name)!;
     if (b.span.file !== file) continue;
     const value = fromPython(b, s, parsed);
+    // None is valid for string settings (validate_string): the setting stays unset.
+    if (value === null) continue;
     if (!value) {
       problems.push({ message: `${name} = ${pyRepr(b.value)} is not a valid value for gunicorn's ${name}`, span: b.span });
       continue;
@@ -294,7 +296,7 @@ function configResolver(file: string, parsed: ParsedPython, ctx: BuildContext): 
 }
 
 /** A Python value converted the way gunicorn's validator for the setting converts it. */
-function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython): OptionValue | undefined {
+function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython): OptionValue | null | undefined {
   const v = b.value;
   if (v.kind === 'unknown') {
     const u: OptionValue = { kind: 'unknown', reason: v.reason, variables: [...v.variables] };
@@ -319,7 +321,7 @@ function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython)
       return undefined;
     case 'str':
       if (v.kind === 'str') return { kind: 'str', value: v.value.trim() };
-      if (v.kind === 'none') return undefined;
+      if (v.kind === 'none') return null;
       if (v.kind === 'path') return { kind: 'str', value: v.value };
       return undefined;
     case 'list': {
@@ -337,6 +339,17 @@ function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython)
         return { kind: 'list', items };
       }
       return undefined;
+    }
+    case 'dict': {
+      // secure_scheme_headers / logconfig_dict: kept as `KEY=value` items (an empty dict is an empty list).
+      if (v.kind !== 'dict') return undefined;
+      const span = b.valueSpan ?? b.span;
+      const items: ListItem[] = [];
+      for (const e of v.entries) {
+        if (e.key.kind !== 'str') return { kind: 'unknown', reason: 'a key is not known', variables: [] };
+        items.push({ value: `${e.key.value}=${e.value.kind === 'str' ? e.value.value : pyRepr(e.value)}`, span });
+      }
+      return { kind: 'list', items };
     }
     default:
       return undefined;
