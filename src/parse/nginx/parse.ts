@@ -77,6 +77,11 @@ export interface ParseOptions {
   /** Parse only text[start, end): one file of an `nginx -T` dump. */
   start?: number;
   end?: number;
+  /**
+   * The block the file's top level is read in, when known (`http` for a file included there):
+   * `server x;` is then an error at the top level too. Unknown by default.
+   */
+  context?: string;
 }
 
 /** nginx's NGX_CONF_BUFFER: a token must fit in it. */
@@ -387,16 +392,16 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
   };
 
   /**
-   * No nginx directive has a name outside [A-Za-z0-9_]: inside a block of the same file (never at a
-   * file's top level, which may be included into a `map` or `types` block) such a name is what nginx
-   * calls an unknown directive. The usual cause: an unquoted regex with `{` (`location ~ ^/a{2}$`),
-   * where the `{` opened the block early.
+   * No nginx directive has a name outside [A-Za-z0-9_]: inside a block of the same file (at a
+   * file's top level only when the context is given: the file might be included into a `map` or
+   * `types` block) such a name is what nginx calls an unknown directive. The usual cause: an
+   * unquoted regex with `{` (`location ~ ^/a{2}$`), where the `{` opened the block early.
    */
   const checkName = (d: ParsedDirective, frame: Frame, at: number) => {
-    if (!frame.directive || frame.handler || d.nameArg.quoted || /^[A-Za-z0-9_]+$/.test(d.name)) return;
+    if ((!frame.directive && !opts.context) || frame.handler || d.nameArg.quoted || /^[A-Za-z0-9_]+$/.test(d.name)) return;
     const related: Array<[number, number, string]> = [];
     const parent = frame.directive;
-    if (parent.args.length > 0 && ['location', 'if', 'rewrite'].includes(parent.name)) {
+    if (parent && parent.args.length > 0 && ['location', 'if', 'rewrite'].includes(parent.name)) {
       related.push([frame.open, frame.open + 1, `this "{" ends "${parent.name} ${parent.args.map((a) => a.raw).join(' ')}": a regex holding "{" must be quoted`]);
     }
     addProblem(`unknown directive "${d.name}"`, at, at + 1, related);
@@ -452,7 +457,7 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
       checkMissingSemicolon(r.args, frame);
       const d = makeDirective(r.args, r.at + 1);
       checkName(d, frame, r.at);
-      if (!frame.handler && takesBlock(d, frame)) {
+      if (!frame.handler && takesBlock(d, frame.directive?.name ?? opts.context)) {
         addProblem(`directive "${d.name}" has no opening "{"`, r.at, r.at + 1);
       }
       frame.children.push(d);
@@ -471,7 +476,7 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
     d.block = [];
     frame.children.push(d);
     if (frame.handler) addProblem('unexpected "{"', r.at, r.at + 1);
-    else if (SIMPLE_DIRECTIVES.has(d.name) && !(d.name === 'server' && frame.directive?.name !== 'upstream')) {
+    else if (SIMPLE_DIRECTIVES.has(d.name) || (d.name === 'server' && (frame.directive?.name ?? opts.context) === 'upstream')) {
       addProblem(`directive "${d.name}" is not terminated by ";"`, r.at, r.at + 1, [[d.nameSpan.start.offset, d.nameSpan.end.offset, `"${d.name}" takes no block`]]);
     }
     if (isRawBlockDirective(d.name)) {
@@ -500,11 +505,10 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
   }
 }
 
-/** Does nginx require a block for this directive here? (`server` is simple inside `upstream`.) */
-function takesBlock(d: ParsedDirective, frame: Frame): boolean {
+/** Does nginx require a block for this directive under `parent`? (`server` is simple inside `upstream`.) */
+export function takesBlock(d: { name: string; args: readonly unknown[] }, parent: string | undefined): boolean {
   if (d.name === 'server') {
     // Inside upstream it is simple; `server;` with no address is an error everywhere.
-    const parent = frame.directive?.name;
     return parent !== 'upstream' && (d.args.length === 0 || parent === 'http' || parent === 'stream' || parent === 'mail');
   }
   return BLOCK_DIRECTIVES.has(d.name);
