@@ -19,6 +19,8 @@ import { extractUrlRoutes } from './urls.js';
 import { buildAppServers } from './appserver/build.js';
 import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
+import { buildK8s } from './k8s/build.js';
+import { buildWorkflows } from './workflows/build.js';
 
 export interface BuildOptions {
   /** DJANGO_SETTINGS_MODULE to treat as production (the --settings flag). */
@@ -166,6 +168,8 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const nginx = buildNginxConfigs(files, cache, notices);
   const systemdUnits = buildSystemdUnits(files, cache, notices);
   const appServers = buildAppServers(files, cache, { systemdUnits }, notices);
+  const k8s = buildK8s(files, cache, notices);
+  const workflows = buildWorkflows(files, cache, notices);
   return {
     root: rootAbs,
     files,
@@ -173,6 +177,10 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     nginx,
     systemdUnits,
     appServers,
+    k8sObjects: k8s.objects,
+    k8sFiles: k8s.files,
+    k8sKustomizations: k8s.kustomizations,
+    workflows,
     parseProblems: dedupeProblems(cache.syntaxProblems()),
     notices,
   };

@@ -1,7 +1,9 @@
 import type { AppServerInstance } from './appserver/types.js';
+import type { K8sFile, K8sObject } from './k8s/types.js';
 import type { NginxConfig } from './nginx/types.js';
 import type { SystemdUnit } from './systemd/types.js';
 import type { DeploymentModel, DjangoProject } from './types.js';
+import type { Workflow } from './workflows/types.js';
 
 /**
  * What each rule scope hands its rules: a rule declares a scope and is run once per subject.
@@ -18,6 +20,12 @@ export interface ScopeSubjects {
   systemd: SystemdUnit;
   /** Once per application server instance (gunicorn, uWSGI, ...) found in a config file or command line. */
   appServer: AppServerInstance;
+  /** Once per Kubernetes object (a document of a manifest file; kustomize patches included, marked). */
+  k8sObject: K8sObject;
+  /** Once per Kubernetes manifest file (syntax problems). */
+  k8sFile: K8sFile;
+  /** Once per GitHub Actions workflow file. */
+  workflow: Workflow;
 }
 
 export type RuleScope = keyof ScopeSubjects;
@@ -34,4 +42,7 @@ export const SCOPES: { [S in RuleScope]: ScopeTable & { subjects: (model: Deploy
   nginx: { subjects: (m) => m.nginx, noneReason: 'no nginx configuration found' },
   systemd: { subjects: (m) => m.systemdUnits, noneReason: 'no systemd unit found' },
   appServer: { subjects: (m) => m.appServers, noneReason: 'no application server configuration found' },
+  k8sObject: { subjects: (m) => m.k8sObjects ?? [], noneReason: 'no Kubernetes manifest found' },
+  k8sFile: { subjects: (m) => (m.k8sFiles ?? []).filter((f) => f.kind === 'manifest'), noneReason: 'no Kubernetes manifest found' },
+  workflow: { subjects: (m) => m.workflows ?? [], noneReason: 'no GitHub Actions workflow found' },
 };

@@ -3,8 +3,10 @@ import type { Span } from '../core/position.js';
 import type { DiscoveredFile } from '../discover/types.js';
 import type { AppServerInstance } from './appserver/types.js';
 import type { EnvLayer } from './env/types.js';
+import type { K8sFile, K8sKustomization, K8sObject } from './k8s/types.js';
 import type { NginxConfig } from './nginx/types.js';
 import type { SystemdUnit } from './systemd/types.js';
+import type { Workflow } from './workflows/types.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 
 export interface DjangoVersion {
@@ -95,6 +97,16 @@ export interface DeploymentModel {
   systemdUnits: SystemdUnit[];
   /** Application server instances: gunicorn, uWSGI, ... (issue 3). */
   appServers: AppServerInstance[];
+  /**
+   * Kubernetes objects from manifest files (kustomize patches and fragments marked), issue 4.
+   * Optional so hand-built models in tests need not list them; buildModel always sets them.
+   */
+  k8sObjects?: K8sObject[];
+  /** Kubernetes manifest, kustomization and template files, with their YAML problems. */
+  k8sFiles?: K8sFile[];
+  k8sKustomizations?: K8sKustomization[];
+  /** GitHub Actions workflows (.github/workflows/*.yml), issue 4. */
+  workflows?: Workflow[];
   /** Syntax problems found in any parsed file. */
   parseProblems: ParseProblem[];
   notices: Notice[];
