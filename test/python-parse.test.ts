@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePython, spanOf } from '../src/parse/python.js';
+import { nestingBeyondPython, parsePython, spanOf } from '../src/parse/python.js';
 
 describe('parsePython', () => {
   it('parses a clean module without problems', () => {
@@ -70,5 +70,27 @@ describe('parsePython', () => {
     const p = parsePython('empty.py', '');
     expect(p.problems).toEqual([]);
     expect(p.root.namedChildCount).toBe(0);
+  });
+});
+
+describe('nesting beyond what CPython compiles', () => {
+  it('is a syntax problem and an empty module, not a stack overflow', () => {
+    const deep = `A = 1\nX = ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    const parsed = parsePython('deep.py', deep);
+    expect(parsed.problems.map((p) => `${p.span.start.line}:${p.span.start.column} ${p.message}`)).toEqual([
+      '2:205 too many nested parentheses (Python allows 200): Python cannot compile this file',
+    ]);
+    expect(parsed.root.namedChildren).toEqual([]);
+  });
+
+  it('counts only real brackets: strings and comments do not nest', () => {
+    const text = `S = "${'('.repeat(300)}"\n# ${'['.repeat(300)}\nT = """\n${'{'.repeat(300)}\n"""\nU = ${'('.repeat(200)}1${')'.repeat(200)}\n`;
+    expect(nestingBeyondPython(text)).toBeUndefined();
+  });
+
+  it('stops at 100 levels of indentation, as CPython 3.11 does (99 compile)', () => {
+    const nested = (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}if True:`).join('\n') + `\n${' '.repeat(n)}pass\n`;
+    expect(nestingBeyondPython(nested(100))?.message).toMatch(/too many levels of indentation/);
+    expect(nestingBeyondPython(nested(99))).toBeUndefined();
   });
 });

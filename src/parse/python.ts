@@ -35,6 +35,13 @@ function sharedParser(): Parser {
  */
 export function parsePython(path: string, text: string): ParsedPython {
   const lines = new LineIndex(text);
+  const tooDeep = nestingBeyondPython(text);
+  if (tooDeep) {
+    // CPython refuses the whole file, so there is nothing to evaluate; and a tree that deep would
+    // overflow the stack of every recursive walk over it.
+    const problem: ParseProblem = { file: path, span: lines.span(path, tooDeep.offset, tooDeep.offset + 1), message: tooDeep.message, kind: 'syntax' };
+    return { path, text, lines, tree: undefined, root: emptyRoot(), problems: [problem] };
+  }
   try {
     // The callback form avoids the binding's limits on one huge string argument.
     const chunk = 64 * 1024;
@@ -51,6 +58,67 @@ export function parsePython(path: string, text: string): ParsedPython {
     };
     return { path, text, lines, tree: undefined, root: emptyRoot(), problems: [problem] };
   }
+}
+
+/** CPython's tokenizer limits: MAXLEVEL (nested brackets) and MAXINDENT (its indentation stack, level 0 included). */
+const MAX_BRACKET_LEVEL = 200;
+const MAX_INDENT_LEVEL = 100;
+
+/**
+ * Where the text nests deeper than CPython's tokenizer accepts ("too many nested parentheses",
+ * "too many levels of indentation"), found by a linear scan that skips comments and strings.
+ */
+export function nestingBeyondPython(text: string): { offset: number; message: string } | undefined {
+  let level = 0;
+  const indents: number[] = [0];
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    if (atLineStart && level === 0) {
+      let width = 0;
+      let j = i;
+      while (text[j] === ' ' || text[j] === '\t') {
+        width += text[j] === '\t' ? 8 - (width % 8) : 1;
+        j++;
+      }
+      const blank = j >= text.length || text[j] === '\n' || text[j] === '\r' || text[j] === '#';
+      if (!blank) {
+        while (indents.length > 1 && width < indents[indents.length - 1]!) indents.pop();
+        if (width > indents[indents.length - 1]!) {
+          indents.push(width);
+          if (indents.length - 1 >= MAX_INDENT_LEVEL) return { offset: j, message: 'too many levels of indentation (Python allows 99): Python cannot compile this file' };
+        }
+      }
+      i = j;
+      atLineStart = false;
+      if (i >= text.length) break;
+    }
+    const ch = text[i]!;
+    if (ch === '\n' || ch === '\r') {
+      atLineStart = true;
+      continue;
+    }
+    if (ch === '#') {
+      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      const triple = text.startsWith(ch.repeat(3), i);
+      const quote = triple ? ch.repeat(3) : ch;
+      i += quote.length;
+      while (i < text.length && !text.startsWith(quote, i)) {
+        if (text[i] === '\\') i++;
+        else if (!triple && (text[i] === '\n' || text[i] === '\r')) break;
+        i++;
+      }
+      i += quote.length - 1;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') {
+      level++;
+      if (level > MAX_BRACKET_LEVEL) return { offset: i, message: `too many nested parentheses (Python allows ${MAX_BRACKET_LEVEL}): Python cannot compile this file` };
+    } else if ((ch === ')' || ch === ']' || ch === '}') && level > 0) level--;
+  }
+  return undefined;
 }
 
 /** Converts a node's extent to our Span (1-based lines/columns, UTF-16, end exclusive). */
