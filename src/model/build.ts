@@ -17,6 +17,7 @@ import { extractModelClasses, setsDefaultAutoField } from './django-models.js';
 import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js';
 import { extractUrlRoutes } from './urls.js';
 import { buildAppServers } from './appserver/build.js';
+import { buildContainers } from './containers/build.js';
 import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
 import { buildK8s } from './k8s/build.js';
@@ -167,7 +168,8 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   }
   const nginx = buildNginxConfigs(files, cache, notices);
   const systemdUnits = buildSystemdUnits(files, cache, notices);
-  const appServers = buildAppServers(files, cache, { systemdUnits }, notices);
+  const containers = buildContainers(files, cache, notices);
+  const appServers = buildAppServers(files, cache, { systemdUnits, commandLines: containers.commandLines }, notices);
   const k8s = buildK8s(files, cache, notices);
   const workflows = buildWorkflows(files, cache, notices);
   return {
@@ -177,6 +179,8 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     nginx,
     systemdUnits,
     appServers,
+    dockerfiles: containers.dockerfiles,
+    composeProjects: containers.composeProjects,
     k8sObjects: k8s.objects,
     k8sFiles: k8s.files,
     k8sKustomizations: k8s.kustomizations,

@@ -1,4 +1,5 @@
 import type { AppServerInstance } from './appserver/types.js';
+import type { ComposeProject, DockerfileModel } from './containers/types.js';
 import type { K8sFile, K8sObject } from './k8s/types.js';
 import type { NginxConfig } from './nginx/types.js';
 import type { SystemdUnit } from './systemd/types.js';
@@ -20,6 +21,10 @@ export interface ScopeSubjects {
   systemd: SystemdUnit;
   /** Once per application server instance (gunicorn, uWSGI, ...) found in a config file or command line. */
   appServer: AppServerInstance;
+  /** Once per Dockerfile (its stages, the image that runs, its build contexts). */
+  dockerfile: DockerfileModel;
+  /** Once per compose project (a file, or files merged as `docker compose -f a -f b` merges them). */
+  compose: ComposeProject;
   /** Once per Kubernetes object (a document of a manifest file; kustomize patches included, marked). */
   k8sObject: K8sObject;
   /** Once per Kubernetes manifest file (syntax problems). */
@@ -42,6 +47,8 @@ export const SCOPES: { [S in RuleScope]: ScopeTable & { subjects: (model: Deploy
   nginx: { subjects: (m) => m.nginx, noneReason: 'no nginx configuration found' },
   systemd: { subjects: (m) => m.systemdUnits, noneReason: 'no systemd unit found' },
   appServer: { subjects: (m) => m.appServers, noneReason: 'no application server configuration found' },
+  dockerfile: { subjects: (m) => m.dockerfiles ?? [], noneReason: 'no Dockerfile found' },
+  compose: { subjects: (m) => m.composeProjects ?? [], noneReason: 'no docker compose file found' },
   k8sObject: { subjects: (m) => m.k8sObjects ?? [], noneReason: 'no Kubernetes manifest found' },
   k8sFile: { subjects: (m) => (m.k8sFiles ?? []).filter((f) => f.kind === 'manifest'), noneReason: 'no Kubernetes manifest found' },
   workflow: { subjects: (m) => m.workflows ?? [], noneReason: 'no GitHub Actions workflow found' },

@@ -2,6 +2,7 @@ import type { Notice } from '../core/finding.js';
 import type { Span } from '../core/position.js';
 import type { DiscoveredFile } from '../discover/types.js';
 import type { AppServerInstance } from './appserver/types.js';
+import type { ComposeProject, DockerfileModel } from './containers/types.js';
 import type { EnvLayer } from './env/types.js';
 import type { K8sFile, K8sKustomization, K8sObject } from './k8s/types.js';
 import type { NginxConfig } from './nginx/types.js';
@@ -107,6 +108,13 @@ export interface DeploymentModel {
   k8sKustomizations?: K8sKustomization[];
   /** GitHub Actions workflows (.github/workflows/*.yml), issue 4. */
   workflows?: Workflow[];
+  /**
+   * Dockerfiles (stages, final image, build contexts) and compose projects (files merged, services
+   * with the environment their containers get), issue 4. Optional so hand-built models in tests
+   * need not list them; buildModel always sets them.
+   */
+  dockerfiles?: DockerfileModel[];
+  composeProjects?: ComposeProject[];
   /** Syntax problems found in any parsed file. */
   parseProblems: ParseProblem[];
   notices: Notice[];
