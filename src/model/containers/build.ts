@@ -10,6 +10,7 @@ import { pathRole, recognizeShell } from '../appserver/command.js';
 import type { ExternalCommandLine } from '../appserver/types.js';
 import type { ModelSources } from '../build.js';
 import { buildProject, dirOf, planProjects, readComposeFiles, scalarStart, type ComposeSources } from './compose.js';
+import { copySourcesOf, launchScriptsOf, runsOf, sensitiveIn, type RepoView } from './analyse.js';
 import { buildStages } from './dockerfile.js';
 import type { ComposeProject, ComposeService, ContainerEnvLayer, DockerBuildContext, DockerCommand, DockerfileModel, DockerStage } from './types.js';
 
@@ -64,9 +65,12 @@ export function buildContainers(files: DiscoveredFile[], sources: ModelSources, 
       uses.set(df, [...(uses.get(df) ?? []), { project, service }]);
     }
   }
+  const repo: RepoView = { paths, text: (p) => sources.text(p) };
+  const rootAbs = rootOf(files);
+  if (rootAbs) repo.rootAbs = rootAbs;
   const dockerfiles: DockerfileModel[] = [];
   for (const [path, p] of parsed) {
-    dockerfiles.push(dockerfileModel(path, p, uses.get(path) ?? [], sources, paths));
+    dockerfiles.push(dockerfileModel(path, p, uses.get(path) ?? [], sources, repo));
   }
   const byPath = new Map(dockerfiles.map((d) => [d.file, d]));
 
@@ -87,7 +91,15 @@ export function buildContainers(files: DiscoveredFile[], sources: ModelSources, 
   return { dockerfiles, composeProjects, commandLines: commandLines(dockerfiles, composeProjects, sources) };
 }
 
-function dockerfileModel(path: string, parsed: ParsedDockerfile, users: Array<{ project: ComposeProject; service: ComposeService }>, sources: ModelSources, paths: ReadonlySet<string>): DockerfileModel {
+/** The absolute root of the tree, from any discovered file. */
+function rootOf(files: DiscoveredFile[]): string | undefined {
+  const f = files[0];
+  if (!f || !f.absPath.endsWith(f.path)) return undefined;
+  return f.absPath.slice(0, f.absPath.length - f.path.length).replace(/[\\/]$/, '') || '/';
+}
+
+function dockerfileModel(path: string, parsed: ParsedDockerfile, users: Array<{ project: ComposeProject; service: ComposeService }>, sources: ModelSources, repo: RepoView): DockerfileModel {
+  const paths = repo.paths;
   const dir = dirOf(path);
   // Build args of the first service that builds it (they decide ARG defaults); each context keeps its own.
   const firstArgs = users[0] ? argValues(users[0].service) : {};
@@ -104,10 +116,11 @@ function dockerfileModel(path: string, parsed: ParsedDockerfile, users: Array<{ 
   };
   const contexts: DockerBuildContext[] = [];
   for (const { project, service } of users) {
-    const c: DockerBuildContext = { origin: 'compose', service: { project: project.name, name: service.name, span: service.build!.span }, buildArgs: argValues(service) };
+    const c: DockerBuildContext = { origin: 'compose', service: { project: project.name, name: service.name, span: service.build!.span }, buildArgs: argValues(service), sensitive: [] };
     if (service.build!.context !== undefined) c.dir = service.build!.context;
     const di = dockerignoreFor(c.dir);
     if (di) c.dockerignore = di;
+    if (c.dir !== undefined) c.sensitive = sensitiveIn(c.dir, di, repo);
     const target = service.build?.target?.value.toLowerCase();
     if (target) {
       const st = stages.find((s) => s.name === target);
@@ -117,8 +130,8 @@ function dockerfileModel(path: string, parsed: ParsedDockerfile, users: Array<{ 
   }
   if (contexts.length === 0) {
     for (const d of dir === '' ? [''] : [dir, '']) {
-      const c: DockerBuildContext = { origin: 'assumed', dir: d };
       const di = dockerignoreFor(d);
+      const c: DockerBuildContext = { origin: 'assumed', dir: d, sensitive: sensitiveIn(d, di, repo) };
       if (di) c.dockerignore = di;
       contexts.push(c);
     }
@@ -147,7 +160,7 @@ function dockerfileModel(path: string, parsed: ParsedDockerfile, users: Array<{ 
     role = pathRole(path);
     roleReason = role === 'development' ? `the path ${path} names a development setup` : `no development word in ${path}`;
   }
-  return {
+  const model: DockerfileModel = {
     file: path,
     dir,
     role,
@@ -157,8 +170,17 @@ function dockerfileModel(path: string, parsed: ParsedDockerfile, users: Array<{ 
     targets,
     shippedStages: [...shipped].sort((a, b) => a - b),
     contexts,
+    copySources: [],
     problems: parsed.problems,
   };
+  const src = sources.text(path);
+  if (src) for (const s of stages) s.runs = runsOf(s, src);
+  for (const t of targets) {
+    const s = stages[t];
+    if (s) s.launchScripts = launchScriptsOf(s, stages, model, repo);
+  }
+  model.copySources = copySourcesOf(model, repo);
+  return model;
 }
 
 function argValues(service: ComposeService): Record<string, string | null> {

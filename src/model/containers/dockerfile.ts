@@ -36,6 +36,8 @@ export function buildStages(parsed: ParsedDockerfile, buildArgs: Record<string, 
       env: base ? [...base.env] : [],
       args: [],
       exposes: base ? [...base.exposes] : [],
+      runs: [],
+      launchScripts: [],
     };
     if (s.from.stageName) stage.name = s.from.stageName.toLowerCase();
     if (baseStage !== undefined) stage.baseStage = baseStage;

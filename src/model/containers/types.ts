@@ -66,6 +66,44 @@ export interface DockerImageRef {
   digest?: string;
 }
 
+/** A shell word with its span (quotes removed, expansions kept as written). */
+export interface ShellWordAt {
+  value: string;
+  span: Span;
+  quoted: boolean;
+}
+
+/** One simple command of a RUN (or shell-form CMD) script. */
+export interface DockerShellCommand {
+  words: ShellWordAt[];
+  /** What ends it: `&&`, `||`, `;`, `|`, `&`, a line break. */
+  separator?: string;
+  /** Written in a heredoc body (`RUN <<EOF`). */
+  heredoc?: boolean;
+}
+
+export interface DockerRun {
+  instruction: DfInstruction;
+  stage: number;
+  /** Exec form (`RUN ["pip", "install", "x"]`): one command, no shell. */
+  exec: boolean;
+  commands: DockerShellCommand[];
+  /** `--mount=` flag values (`type=cache,target=/root/.cache/pip`). */
+  mounts: string[];
+}
+
+/** A script the image starts with (ENTRYPOINT or CMD program), found in the repository through the COPY that put it there. */
+export interface DockerLaunchScript {
+  /** The path inside the image. */
+  containerPath: string;
+  /** The repository file. */
+  file: string;
+  /** It switches to another user (gosu, su-exec, setpriv, runuser, chpst, s6-setuidgid, su -c). */
+  dropsPrivileges: boolean;
+  /** It waits for its dependencies (pg_isready, wait-for-it, dockerize -wait, nc -z, a retry loop). */
+  waitsForDependencies: boolean;
+}
+
 export interface DockerStage {
   index: number;
   /** `AS name`, lower-cased as Docker does. */
@@ -89,6 +127,24 @@ export interface DockerStage {
   /** ARG defaults in effect (global ARGs re-declared in the stage, and the stage's own). */
   args: DockerEnvVar[];
   exposes: Located<string>[];
+  /** The stage's RUN instructions, split into shell commands with spans. */
+  runs: DockerRun[];
+  /** Scripts its ENTRYPOINT/CMD run, when the repository holds them. */
+  launchScripts: DockerLaunchScript[];
+}
+
+/** A COPY/ADD source looked up in the build contexts. */
+export interface DockerCopySource {
+  instruction: DfInstruction;
+  stage: number;
+  value: string;
+  span: Span;
+  /** Context directories ('' = root) in which nothing matches it (or only files .dockerignore leaves out). */
+  missingIn: string[];
+  /** Context directories looked in. */
+  checkedIn: string[];
+  /** When missing only because .dockerignore leaves it out: the pattern. */
+  ignoredBy?: Span;
 }
 
 /** Where a Dockerfile is built from: the build context directory in the repository and who says so. */
@@ -105,6 +161,11 @@ export interface DockerBuildContext {
   buildArgs?: Record<string, string | null>;
   /** The stage the service builds (`build.target`), as an index. */
   target?: number;
+  /**
+   * Secret-bearing paths in the context: `.git` (a context at the repository root) and env files
+   * (`.env`, `.env.production`, `.envs/`), with whether .dockerignore leaves them out.
+   */
+  sensitive: Array<{ path: string; excluded: boolean; pattern?: Span }>;
 }
 
 export interface DockerfileModel {
@@ -124,6 +185,8 @@ export interface DockerfileModel {
   /** The stages whose layers end up in a target image (the targets and the stages they are built on). */
   shippedStages: number[];
   contexts: DockerBuildContext[];
+  /** COPY/ADD sources of every stage (heredocs, URLs, `--from` and `$VAR` sources left out). */
+  copySources: DockerCopySource[];
   problems: DfProblem[];
 }
 
