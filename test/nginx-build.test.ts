@@ -156,6 +156,20 @@ describe('nginx builder: a main nginx.conf with its includes', () => {
     expect(c!.problems.map((p) => p.kind)).toEqual(['limit']);
   });
 
+  it('parses each file in the block it is read in', async () => {
+    const list = await configs({
+      // A forgotten "{" after server: nginx names line 1, because a site file is read inside http {}.
+      'nginx/sites-enabled/a': 'server\n    listen 80;\n    server_name a.example.com;\n}\n',
+      // Data lines of a file included into a map block are not directives.
+      'nginx/nginx.conf': 'events {}\nhttp {\n  map $uri $new { include redirects.map; }\n  upstream u { include servers.conf; }\n}\n',
+      'nginx/redirects.map': '/old/ /new/;\n~^/a$ /b;\n"~^/x{2}$" /y;\n',
+      'nginx/servers.conf': 'server 127.0.0.1:8000;\n',
+    });
+    const byMain = new Map(list.map((c) => [c.mainFile, c.problems.map((p) => `${p.span.start.line}:${p.span.start.column} ${p.message}`)]));
+    expect(byMain.get('nginx/sites-enabled/a')).toEqual(['2:14 directive "server" has no opening "{"']);
+    expect(byMain.get('nginx/nginx.conf')).toEqual([]);
+  });
+
   it('carries syntax problems of every contributing file, once', async () => {
     const [c] = await configs({
       'nginx/nginx.conf': 'events {}\nhttp {\n  server { include broken.conf; }\n  server { include broken.conf; }\n}\n',

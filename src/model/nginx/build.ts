@@ -54,7 +54,10 @@ const NGINX_TOP_BLOCKS = new Set(['server', 'upstream', 'http', 'events', 'strea
 interface LoadedFile {
   path: string;
   source: SourceText;
+  /** Parsed with no context (to classify the file and find its includes). */
   parsed?: ParsedNginxFile;
+  /** Parsed in the context it is read in (`http`, a location ...), by context name. */
+  parses: Map<string, ParsedNginxFile>;
   engine?: TemplateEngine;
 }
 
@@ -144,7 +147,7 @@ class NginxBuilder {
       return undefined;
     }
     const engine = templateEngineOf(path, source.text);
-    const loaded: LoadedFile = { path, source, engine };
+    const loaded: LoadedFile = { path, source, engine, parses: new Map() };
     if (engine !== 'jinja') loaded.parsed = parseNginx(path, source.text, { lines: source.lines });
     this.loaded.set(path, loaded);
     return loaded;
@@ -208,6 +211,20 @@ class NginxBuilder {
     return [...this.byPath.keys()].filter((p) => re.test(p) && !NOT_CONFIG.test(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  /**
+   * The file parsed in the block it is read in (the parent of the include site; `http` for a
+   * site file): structure checks that depend on it (`server x;` in http, names in a `map` block).
+   */
+  private parsedIn(file: LoadedFile, context: string | undefined): ParsedNginxFile | undefined {
+    if (!file.parsed || context === undefined) return file.parsed;
+    let parsed = file.parses.get(context);
+    if (!parsed) {
+      parsed = parseNginx(file.path, file.source.text, { lines: file.source.lines, context });
+      file.parses.set(context, parsed);
+    }
+    return parsed;
+  }
+
   private buildConfig(mainPath: string, context: NginxContext, prefix: string, inferredPrefix: boolean): NginxConfig {
     const main = this.load(mainPath)!;
     const config: NginxConfig = {
@@ -223,8 +240,10 @@ class NginxBuilder {
       prefix,
     };
     const state = new ConfigState(config);
-    this.addFileFacts(main, state);
-    config.directives = this.instantiate(main.parsed?.directives ?? [], undefined, [], [mainPath], state, (pattern, site) =>
+    const top = context === 'http' || context === 'server' ? context : undefined;
+    const parsed = this.parsedIn(main, top);
+    this.addFileFacts(main, parsed, state);
+    config.directives = this.instantiate(parsed?.directives ?? [], undefined, top, [], [mainPath], state, (pattern, site) =>
       this.resolve(pattern, prefix, dirOf(site), inferredPrefix),
     );
     config.problems = state.problems();
@@ -299,6 +318,7 @@ class NginxBuilder {
   private instantiate(
     parsed: ParsedDirective[],
     parent: NginxDirective | undefined,
+    top: string | undefined,
     includedFrom: Span[],
     chain: string[],
     state: ConfigState,
@@ -308,7 +328,7 @@ class NginxBuilder {
     for (const pd of parsed) {
       const d = makeDirective(pd, parent, includedFrom);
       out.push(d);
-      if (pd.block) d.block = this.instantiate(pd.block, d, includedFrom, chain, state, resolve);
+      if (pd.block) d.block = this.instantiate(pd.block, d, top, includedFrom, chain, state, resolve);
       if (!isInclude(pd)) continue;
       const inc = resolve(pd.args[0]!.value, chain[chain.length - 1]!);
       d.include = inc;
@@ -338,8 +358,9 @@ class NginxBuilder {
           continue;
         }
         state.addFile(target);
-        this.addFileFacts(file, state);
-        brought.push(...this.instantiate(file.parsed?.directives ?? [], parent, [...includedFrom, pd.span], [...chain, target], state, resolve));
+        const parsed = this.parsedIn(file, parent?.name ?? top);
+        this.addFileFacts(file, parsed, state);
+        brought.push(...this.instantiate(parsed?.directives ?? [], parent, top, [...includedFrom, pd.span], [...chain, target], state, resolve));
       }
       out.push(...brought);
     }
@@ -362,16 +383,16 @@ class NginxBuilder {
   }
 
   /** Problems and template facts of one file, once per configuration. */
-  private addFileFacts(file: LoadedFile, state: ConfigState): void {
+  private addFileFacts(file: LoadedFile, parsed: ParsedNginxFile | undefined, state: ConfigState): void {
     if (!state.firstTime(file.path)) return;
-    if (file.parsed) state.addParsedProblems(file.parsed);
+    if (parsed) state.addParsedProblems(parsed);
     if (file.engine === 'jinja') {
       state.config.template = true;
       state.problem({ kind: 'template', message: `${file.path} is a Jinja/Go template; it is not nginx configuration until rendered and is not checked`, span: file.source.lines.lineSpan(file.path, 1) });
       this.notice(`Jinja/Go template; not parsed as nginx configuration`, file.path);
       return;
     }
-    const placeholder = firstPlaceholder(file.parsed?.directives ?? []);
+    const placeholder = firstPlaceholder(parsed?.directives ?? []);
     if (file.engine === 'envsubst' || placeholder) {
       state.config.template = true;
       const names = placeholder ? ` (${placeholdersIn(placeholder.value).join(', ')} ...)` : '';

@@ -374,7 +374,8 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
 
   /** A well-known directive name starting a line inside the arguments: a `;` is missing before it. */
   const checkMissingSemicolon = (tokens: Token[], frame: Frame) => {
-    if (frame.handler) return;
+    // After a block directive's name the missing character would be `{`, reported on its own.
+    if (frame.handler || BLOCK_DIRECTIVES.has(tokens[0]!.value) || tokens[0]!.value === 'server') return;
     for (let k = 1; k < tokens.length; k++) {
       const t = tokens[k]!;
       if (t.quoted || !LINE_START_DIRECTIVES.has(t.value)) continue;
@@ -407,7 +408,10 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
     addProblem(`unknown directive "${d.name}"`, at, at + 1, related);
   };
 
-  const root: Frame = { children: [], handler: false, open: begin };
+  // A file included into a map/types/geo block is data from its first line.
+  /** Blocks reported as missing their `{`: their `}` will come unmatched. */
+  let unopened = 0;
+  const root: Frame = { children: [], handler: opts.context !== undefined && HANDLER_BLOCKS.has(opts.context), open: begin };
   const stack: Frame[] = [root];
 
   for (;;) {
@@ -421,7 +425,8 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
         frame.children.push(makeDirective(r.args, r.args[r.args.length - 1]!.end));
       }
       if (stack.length === 1) {
-        if (r.args.length === 0) addProblem('unexpected "}"', r.at, r.at + 1);
+        // The `}` of a block whose `{` was reported missing is the same error, not another one.
+        if (r.args.length === 0 && !(unopened > 0 && unopened--)) addProblem('unexpected "}"', r.at, r.at + 1);
         continue;
       }
       closeFrame(frame, r.at + 1);
@@ -459,6 +464,7 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
       checkName(d, frame, r.at);
       if (!frame.handler && takesBlock(d, frame.directive?.name ?? opts.context)) {
         addProblem(`directive "${d.name}" has no opening "{"`, r.at, r.at + 1);
+        unopened++;
       }
       frame.children.push(d);
       continue;
