@@ -161,7 +161,8 @@ const KEYS = [
   'production', 'development', 'attest', 'baseline',
 ] as const;
 
-const RULE_REF = /^[A-Z]+\d*$/;
+// Rule ids and prefixes: letters then digits (DJ018), or with a digit inside the prefix (K8S001).
+const RULE_REF = /^[A-Z][A-Z0-9]*$/;
 const MANUAL_ID = /^MAN\d{3}$/;
 
 function validate(root: Located, file: string, abs: string): AuditConfig {
@@ -181,7 +182,7 @@ function validate(root: Located, file: string, abs: string): AuditConfig {
       case 'severity': {
         if (!isRecord(entry.value)) fail(at, '"severity" must map rule ids to blocker, high, medium or low');
         for (const [id, sev] of Object.entries(entry.value as Record<string, Located>)) {
-          if (!/^[A-Z]+\d+$/.test(id)) fail(sev.keyWhere ?? sev.where, `"severity": "${id}" is not a rule id (like NGX010)`);
+          if (!/^[A-Z][A-Z0-9]*\d$/.test(id)) fail(sev.keyWhere ?? sev.where, `"severity": "${id}" is not a rule id (like NGX010)`);
           if (!SEVERITY_ORDER.includes(sev.value as Severity)) fail(sev.where, `"severity.${id}" must be one of ${SEVERITY_ORDER.join(', ')}, not ${JSON.stringify(sev.value)}`);
           config.severity[id] = sev.value as Severity;
         }

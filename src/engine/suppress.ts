@@ -45,7 +45,7 @@ export function findSuppressions(file: string, text: string, notices: Notice[]):
     const span = lines.span(file, start, start + m[0].trimEnd().length);
     const rules = m[2]!.split(',').map((s) => s.trim()).filter(Boolean);
     const reason = (m[3] ?? '').trim();
-    if (rules.length === 0 || rules.some((r) => !/^[A-Z]+\d*$/.test(r))) {
+    if (rules.length === 0 || rules.some((r) => !/^[A-Z][A-Z0-9]*$/.test(r))) {
       notices.push({ kind: 'suppression', file, span, message: `${file}:${line}: suppression ignored: "ignore[${m[2]}]" must list rule ids or prefixes, like ignore[DJ018]` });
       continue;
     }

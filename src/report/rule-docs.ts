@@ -10,7 +10,7 @@ export interface DocFile {
 const SEVERITY_LEVEL: Record<RuleMeta['severity'], string> = { blocker: 'error', high: 'error', medium: 'warning', low: 'note' };
 
 function domainOf(rule: Rule): string {
-  return rule.meta.id.replace(/\d.*$/, '');
+  return rule.meta.id.replace(/\d+$/, '');
 }
 
 /** The page of one rule: metadata first, then the same help text SARIF carries. */

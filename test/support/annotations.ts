@@ -30,7 +30,7 @@ export interface FixtureSpec {
   args: string[];
 }
 
-const ANNOTATION = /(?:#|\/\/)\s*(expect|expect-unknown|expect-next-line|expect-unknown-next-line|silent):\s*([A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)/g;
+const ANNOTATION = /(?:#|\/\/)\s*(expect|expect-unknown|expect-next-line|expect-unknown-next-line|silent):\s*([A-Z][A-Z0-9]*\d(?:\s*,\s*[A-Z][A-Z0-9]*\d)*)/g;
 const DIRECTIVE = /(?:#|\/\/)\s*audit-deploy-test:\s*(.*)$/;
 
 function walk(dir: string, out: string[] = []): string[] {
