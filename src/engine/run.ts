@@ -107,7 +107,8 @@ function makeFinding(
     message: input.message,
     span: input.span,
     related: input.related ?? [],
-    fingerprint: fingerprint(rule.meta.id, input.span, input.target, djangoCheck),
+    // Each service's own evaluation is its own finding (the same line, another cause).
+    fingerprint: fingerprint(rule.meta.id, input.span, input.target, djangoCheck) + (environment && environment !== 'production' ? `@${environment}` : ''),
   };
   if (djangoCheck) finding.djangoCheck = djangoCheck;
   if (environment) finding.environment = environment;

@@ -17,6 +17,7 @@ import { extractModelClasses, setsDefaultAutoField } from './django-models.js';
 import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js';
 import { extractUrlRoutes } from './urls.js';
 import { buildAppServers } from './appserver/build.js';
+import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { buildContainers } from './containers/build.js';
 import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
@@ -162,9 +163,13 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes });
   const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts);
   const djangoProjects: DjangoProject[] = [];
+  const evaluators = new Map<DjangoProject, ProjectEvaluator>();
   for (const root of findProjectRoots(files)) {
-    const project = buildProject(root, files, cache, opts, notices);
-    if (project) djangoProjects.push(project);
+    const built = buildProject(root, files, cache, opts, notices);
+    if (built) {
+      djangoProjects.push(built.project);
+      evaluators.set(built.project, built.evaluator);
+    }
   }
   const nginx = buildNginxConfigs(files, cache, notices);
   const systemdUnits = buildSystemdUnits(files, cache, notices);
@@ -172,10 +177,13 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const appServers = buildAppServers(files, cache, { systemdUnits, commandLines: containers.commandLines }, notices);
   const k8s = buildK8s(files, cache, notices);
   const workflows = buildWorkflows(files, cache, notices);
+  const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
+  const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
   return {
     root: rootAbs,
     files,
     djangoProjects,
+    djangoServiceVariants,
     nginx,
     systemdUnits,
     appServers,
@@ -194,7 +202,14 @@ function within(root: string, path: string): boolean {
   return root === '' || path.startsWith(root + '/');
 }
 
-function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache, opts: BuildOptions, notices: Notice[]): DjangoProject | undefined {
+/** Evaluates a project's settings under other environment layers (a service's own environment). */
+interface ProjectEvaluator {
+  evaluate(layers: EnvLayer[], environmentName: string, module: string): EvaluatedSettings;
+  /** The file of a dotted module, if the project has it. */
+  fileOf(module: string): string | undefined;
+}
+
+function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache, opts: BuildOptions, notices: Notice[]): { project: DjangoProject; evaluator: ProjectEvaluator } | undefined {
   const mine = files.filter((f) => within(root, f.path));
   const resolver = new ProjectResolver(cache, root === '' ? [''] : [root, '']);
 
@@ -240,9 +255,9 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     return src ? dotenvLayer(repoRelPath, src.text, role, dialect) : undefined;
   };
 
-  const evaluate = (env: LayeredEnv, environmentName: string, withFiles: boolean): EvaluatedSettings =>
+  const evaluate = (env: LayeredEnv, environmentName: string, withFiles: boolean, module = production.module): EvaluatedSettings =>
     evaluateSettings({
-      module: production.module,
+      module,
       resolver,
       env,
       environmentName,
@@ -265,7 +280,11 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
   const silenced = settings.get('SILENCED_SYSTEM_CHECKS');
   const silencedChecks = new Set(silenced ? (asStringList(silenced.value) ?? []) : []);
 
-  return {
+  const evaluator: ProjectEvaluator = {
+    evaluate: (layers, name, module) => evaluate(new LayeredEnv(layers), name, true, module),
+    fileOf: (m) => resolver.fileOf(m),
+  };
+  const project: DjangoProject = {
     root,
     production,
     settings,
@@ -278,6 +297,46 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     implicitPkModels: implicitPkModelsOf(settings, mine, root, cache),
     silencedChecks,
   };
+  return { project, evaluator };
+}
+
+/**
+ * The project's settings as each production service that runs it sees them, when that differs
+ * from the project-wide production evaluation: a compose `environment: DEBUG=1` or a unit's
+ * `Environment=DEBUG=true` turns a safe `env.bool("DEBUG", False)` into DEBUG on. A service whose
+ * environment is not complete in the repository keeps the project's production env files beneath
+ * its own layers, as the part the repository does not show.
+ */
+function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator, services: ServiceEnvironment[]): DjangoProject[] {
+  const out: DjangoProject[] = [];
+  for (const service of services) {
+    const app = service.instance.app?.value.split(':')[0];
+    if (!app) continue;
+    const appFile = evaluator.fileOf(app);
+    if (!appFile || !within(project.root, appFile)) continue;
+    const layers = service.complete ? service.layers : [...project.envLayers, ...service.layers];
+    const chosen = new LayeredEnv(layers).lookup('DJANGO_SETTINGS_MODULE');
+    const module = chosen?.value && evaluator.fileOf(chosen.value) ? chosen.value : project.production.module;
+    const settings = evaluator.evaluate(layers, service.name, module);
+    if (module === project.production.module && sameEnvReads(settings, project.settings)) continue;
+    out.push({
+      ...project,
+      production:
+        module === project.production.module
+          ? project.production
+          : { module, file: evaluator.fileOf(module)!, reason: `DJANGO_SETTINGS_MODULE in ${chosen!.layer}`, span: chosen!.span },
+      settings,
+      envLayers: layers,
+      service: { name: service.name, span: service.span },
+    });
+  }
+  return out;
+}
+
+/** Two evaluations read the same variables with the same outcomes: their settings are the same. */
+function sameEnvReads(a: EvaluatedSettings, b: EvaluatedSettings): boolean {
+  const key = (s: EvaluatedSettings) => s.envReads.map((r) => `${r.name}\0${r.decidedBy}\0${r.raw ?? '\u0001'}`).join('\n');
+  return key(a) === key(b);
 }
 
 /**

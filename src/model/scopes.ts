@@ -42,7 +42,7 @@ interface ScopeTable {
 }
 
 export const SCOPES: { [S in RuleScope]: ScopeTable & { subjects: (model: DeploymentModel) => readonly ScopeSubjects[S][] } } = {
-  django: { subjects: (m) => m.djangoProjects, noneReason: 'no Django project found' },
+  django: { subjects: (m) => [...m.djangoProjects, ...(m.djangoServiceVariants ?? [])], noneReason: 'no Django project found' },
   repo: { subjects: (m) => [m], noneReason: 'nothing to check' },
   nginx: { subjects: (m) => m.nginx, noneReason: 'no nginx configuration found' },
   systemd: { subjects: (m) => m.systemdUnits, noneReason: 'no systemd unit found' },

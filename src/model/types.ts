@@ -84,6 +84,11 @@ export interface DjangoProject {
   implicitPkModels?: ImplicitPkModel[];
   /** Ids in SILENCED_SYSTEM_CHECKS (e.g. "security.W004"). */
   silencedChecks: Set<string>;
+  /**
+   * Set when these are the settings one production service sees (its own environment layers):
+   * the service's name (a unit, a compose service) and where it is started.
+   */
+  service?: { name: string; span: Span };
 }
 
 /** Everything the rules look at. Built once per run from the discovered and parsed files. */
@@ -92,6 +97,11 @@ export interface DeploymentModel {
   root: string;
   files: DiscoveredFile[];
   djangoProjects: DjangoProject[];
+  /**
+   * The projects' settings as individual production services see them, where their environment
+   * changes the outcome (issue 5). Django rules run on these too; their findings name the service.
+   */
+  djangoServiceVariants?: DjangoProject[];
   /** nginx configuration trees (issue 3). */
   nginx: NginxConfig[];
   /** systemd units with their drop-ins (issue 3). */

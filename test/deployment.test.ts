@@ -1,0 +1,30 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../src/cli/audit.js';
+
+/**
+ * Issue 5: settings re-evaluated in the environment each production service really gets
+ * (compose `environment:`, systemd `Environment=`), with both ends of each finding named.
+ */
+const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures');
+
+describe('settings per service environment', () => {
+  it('a safe default turned unsafe by a service is reported on the settings line, naming the service line', async () => {
+    const result = await runAudit({ root: join(FIXTURES, 'dj-service-env-51') });
+    const debug = result.findings.filter((f) => f.ruleId === 'DJ018');
+    expect(debug.map((f) => [f.environment, `${f.span.file}:${f.span.start.line}`, f.related.map((r) => `${r.span.file}:${r.span.start.line}`)])).toEqual([
+      ['compose service web (docker-compose.prod.yml)', 'shop/settings.py:7', ['docker-compose.prod.yml:8']],
+      ['shop.service', 'shop/settings.py:7', ['deploy/systemd/shop.service:8']],
+    ]);
+    expect(debug[0]!.message).toMatch(/^DEBUG is True \(from DEBUG=1 in compose service web \(docker-compose\.prod\.yml\)\)/);
+    // One finding per service: distinct fingerprints, so code scanning keeps both.
+    expect(new Set(debug.map((f) => f.fingerprint)).size).toBe(2);
+    // The unit whose environment keeps DEBUG off adds nothing.
+    expect(result.findings.some((f) => f.environment === 'shop-api.service')).toBe(false);
+  });
+
+  it('a service environment that changes nothing adds no evaluation', async () => {
+    const result = await runAudit({ root: join(FIXTURES, 'sample-shop') });
+    expect(result.findings.every((f) => f.environment === undefined || f.environment === 'production')).toBe(true);
+  });
+});
