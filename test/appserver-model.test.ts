@@ -310,3 +310,50 @@ describe('gunicorn and uWSGI from systemd units', () => {
     expect(servers.filter((s) => s.origin === 'gunicorn-config').map((s) => s.file)).toEqual(['gunicorn.conf.py']);
   });
 });
+
+describe('buildAppServers contract (hand-built inputs)', () => {
+  it('reads a hand-built systemd unit and exec-form command lines handed in by the containers model', async () => {
+    const { buildAppServers } = await import('../src/model/appserver/build.js');
+    const { makeSourceText } = await import('../src/core/source.js');
+    const { LineIndex } = await import('../src/core/position.js');
+    const texts: Record<string, string> = {
+      'deploy/app.service': '[Service]\nExecStart=/srv/venv/bin/gunicorn --workers 4 app.wsgi\n',
+      Dockerfile: 'FROM python:3.12\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "app.wsgi"]\n',
+    };
+    const files = Object.keys(texts).map((path) => ({ path, absPath: `/x/${path}`, kind: 'other' as const, size: texts[path]!.length }));
+    const sources = {
+      byPath: new Map(files.map((f) => [f.path, f])),
+      text: (p: string) => (texts[p] !== undefined ? makeSourceText(p, texts[p]!) : undefined),
+      python: () => undefined,
+    };
+    const unitLines = new LineIndex(texts['deploy/app.service']!);
+    const valueStart = texts['deploy/app.service']!.indexOf('/srv');
+    const value = '/srv/venv/bin/gunicorn --workers 4 app.wsgi';
+    const valueSpan = unitLines.span('deploy/app.service', valueStart, valueStart + value.length);
+    const unit = {
+      name: 'app.service', type: 'service' as const, file: 'deploy/app.service', span: unitLines.lineSpan('deploy/app.service', 1), dropIns: [],
+      entries: [{ section: 'Service', key: 'ExecStart', value, span: unitLines.lineSpan('deploy/app.service', 2), valueSpan, file: 'deploy/app.service' }],
+      problems: [], assignments: [], sections: [], resets: [], template: false, role: 'production' as const,
+    };
+    const dl = new LineIndex(texts.Dockerfile!);
+    const find = (needle: string) => {
+      const i = texts.Dockerfile!.indexOf(needle);
+      return dl.span('Dockerfile', i, i + needle.length);
+    };
+    const servers = buildAppServers(files, sources, {
+      systemdUnits: [unit],
+      commandLines: [{
+        origin: 'dockerfile', file: 'Dockerfile', span: find('["gunicorn", "--bind", "0.0.0.0:8000", "app.wsgi"]'),
+        words: ['gunicorn', '--bind', '0.0.0.0:8000', 'app.wsgi'].map((w) => ({ value: w, span: find(`"${w}"`) })),
+      }],
+    }, []);
+    expect(servers.map((s) => [s.origin, s.server, val(s.options.workers), val(s.options.bind)])).toEqual([
+      ['systemd', 'gunicorn', 4, ['127.0.0.1:8000']],
+      ['dockerfile', 'gunicorn', 1, ['0.0.0.0:8000']],
+    ]);
+    expect(at(servers[0]!.options.workers!.valueSpan)).toBe('deploy/app.service:2:44-2:45');
+    // Exec-form words: the JSON string, quotes included (as for a quoted shell word).
+    expect(at(servers[1]!.options.bind!.valueSpan)).toBe('Dockerfile:2:28-2:42');
+    expect(servers[1]!.options.workers!.certain).toBe(false);
+  });
+});
