@@ -28,7 +28,10 @@ export default defineRule({
     }
     for (const p of file.problems) {
       ctx.report({
-        message: `YAML error in a Kubernetes manifest: ${p.message}; kubectl apply refuses the whole file`,
+        message:
+          p.code === 'DUPLICATE_KEY'
+            ? `A key is written twice in a Kubernetes manifest (${p.message}): kubectl's strict validation refuses it, and tools that accept it keep only one of the values`
+            : `YAML error in a Kubernetes manifest: ${p.message}; kubectl apply refuses the whole file`,
         span: p.span,
         target: p.code ?? p.message,
       });
