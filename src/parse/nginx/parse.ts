@@ -1,5 +1,5 @@
 import type { RelatedLocation } from '../../core/finding.js';
-import { LineIndex, type Span } from '../../core/position.js';
+import { LineIndex, type Position, type Span } from '../../core/position.js';
 import type { NginxArg } from '../../model/nginx/types.js';
 import { BLOCK_DIRECTIVES, HANDLER_BLOCKS, LINE_START_DIRECTIVES, SIMPLE_DIRECTIVES, isRawBlockDirective } from './directives.js';
 import { scanLuaBlock } from './lua.js';
@@ -119,12 +119,19 @@ function isSpace(c: number): boolean {
   return c === SP || c === TAB || c === CR || c === LF;
 }
 
-function utf8Length(c: number): number {
-  if (c < 0x80) return 1;
-  if (c < 0x800) return 2;
-  if (c >= 0xd800 && c <= 0xdfff) return 2; // each half of a surrogate pair: 4 bytes together
-  return 3;
+/** UTF-8 length of text[from, to), as nginx counts its buffer. */
+function utf8Bytes(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes: 2 for each half.
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return n;
 }
+
+/** A UTF-16 code unit is at most 3 bytes: below this many units a token cannot reach 4096 bytes. */
+const SAFE_UNITS = Math.floor((CONF_BUFFER - 1) / 3);
 
 /** The value nginx stores for a token: the escapes it knows applied, every other backslash kept. */
 export function unescapeNginx(raw: string): string {
@@ -153,7 +160,6 @@ export function unescapeNginx(raw: string): string {
 /** The tokenizer: one call of `read()` is one call of ngx_conf_read_token. */
 class Reader {
   pos: number;
-  private bytePos = 0;
   readonly comments: Array<[number, number]> = [];
 
   constructor(
@@ -167,8 +173,23 @@ class Reader {
 
   /** Move past text consumed by someone else (a raw Lua body). */
   skipTo(offset: number): void {
-    for (let i = this.pos; i < offset; i++) this.bytePos += utf8Length(this.text.charCodeAt(i));
     this.pos = offset;
+  }
+
+  private countedFrom = -1;
+  private countedTo = -1;
+  private counted = 0;
+
+  /** Bytes of text[start, pos), counted incrementally for a token that keeps growing. */
+  private bytesSince(start: number): number {
+    if (this.countedFrom !== start || this.countedTo > this.pos) {
+      this.countedFrom = start;
+      this.countedTo = start;
+      this.counted = 0;
+    }
+    this.counted += utf8Bytes(this.text, this.countedTo, this.pos);
+    this.countedTo = this.pos;
+    return this.counted;
   }
 
   read(): ReadResult {
@@ -183,7 +204,6 @@ class Reader {
     let dQuoted = false;
     // Start of the current token (nginx's `start`), as an offset and as a byte position.
     let start = this.pos;
-    let startByte = this.bytePos;
     let tokenQuoted = false;
     let commentStart = -1;
     let tooLongReported = false;
@@ -201,7 +221,7 @@ class Reader {
         }
         return { kind: 'file-done', args, at: this.end };
       }
-      if (!tooLongReported && this.bytePos - startByte >= CONF_BUFFER) {
+      if (!tooLongReported && this.pos - start > SAFE_UNITS && this.bytesSince(start) >= CONF_BUFFER) {
         tooLongReported = true;
         const message = dQuoted || sQuoted
           ? `too long parameter, probably missing terminating "${dQuoted ? '"' : "'"}" character`
@@ -211,7 +231,6 @@ class Reader {
       const i = this.pos;
       const ch = text.charCodeAt(i);
       this.pos++;
-      this.bytePos += utf8Length(ch);
 
       if (ch === LF && sharpComment) {
         sharpComment = false;
@@ -241,7 +260,6 @@ class Reader {
           needSpace = false;
           if (ch === 0x23) {
             start = i;
-            startByte = this.bytePos - 1;
             tokenQuoted = false;
             continue;
           }
@@ -251,10 +269,18 @@ class Reader {
 
       if (lastSpace) {
         start = i;
-        startByte = this.bytePos - utf8Length(ch);
         tooLongReported = false;
         tokenQuoted = false;
-        if (isSpace(ch)) continue;
+        if (isSpace(ch)) {
+          // Fast path: the rest of a run of whitespace (nginx moves `start` over each one).
+          let p = this.pos;
+          while (p < this.end && isSpace(text.charCodeAt(p))) p++;
+          if (p > this.pos) {
+            start = p - 1;
+            this.pos = p;
+          }
+          continue;
+        }
         switch (ch) {
           case 0x3b: // ;
             if (args.length === 0) {
@@ -267,27 +293,32 @@ class Reader {
             return { kind: 'block-start', args, at: i };
           case 0x7d: // }
             return { kind: 'block-done', args, at: i };
-          case 0x23: // #
+          case 0x23: { // #
             sharpComment = true;
             commentStart = i;
+            // Fast path to the end of the line, unless the comment may be too long for nginx.
+            const nl = text.indexOf('\n', i + 1);
+            const stop = nl < 0 || nl > this.end ? this.end : nl;
+            if (stop - start <= SAFE_UNITS) this.pos = stop;
             continue;
+          }
           case 0x5c: // backslash
             escaped = true;
             lastSpace = false;
             continue;
           case 0x22: // "
             start = i + 1;
-            startByte = this.bytePos;
             dQuoted = true;
             tokenQuoted = true;
             lastSpace = false;
+            this.skipQuoted(start, 0x22);
             continue;
           case 0x27: // '
             start = i + 1;
-            startByte = this.bytePos;
             sQuoted = true;
             tokenQuoted = true;
             lastSpace = false;
+            this.skipQuoted(start, 0x27);
             continue;
           case 0x24: // $
             variable = true;
@@ -295,6 +326,7 @@ class Reader {
             continue;
           default:
             lastSpace = false;
+            this.skipPlain(start);
         }
         continue;
       }
@@ -334,8 +366,40 @@ class Reader {
         args.push({ value: unescapeNginx(text.slice(start, i)), raw: text.slice(rawStart, rawEnd), quoted: tokenQuoted, start: rawStart, end: rawEnd });
         if (ch === 0x3b) return { kind: 'ok', args, at: i };
         if (ch === 0x7b) return { kind: 'block-start', args, at: i };
-      }
+      } else if (dQuoted) this.skipQuoted(start, 0x22);
+      else if (sQuoted) this.skipQuoted(start, 0x27);
+      else this.skipPlain(start);
     }
+  }
+
+  /*
+   * Fast paths (the state machine above stays nginx's, these only skip characters that change
+   * nothing in the state): inside an unquoted word everything but whitespace, `;`, `{`, `\` and
+   * `$`; inside quotes everything but the closing quote and `\` (`$` and `{` do nothing there).
+   * Never beyond SAFE_UNITS from the token's start, so the 4096-byte check still sees every byte.
+   */
+  private skipPlain(start: number): void {
+    const limit = Math.min(this.end, start + SAFE_UNITS);
+    const text = this.text;
+    let p = this.pos;
+    while (p < limit) {
+      const c = text.charCodeAt(p);
+      if (c === SP || c === TAB || c === LF || c === CR || c === 0x3b || c === 0x7b || c === 0x5c || c === 0x24) break;
+      p++;
+    }
+    this.pos = p;
+  }
+
+  private skipQuoted(start: number, quote: number): void {
+    const limit = Math.min(this.end, start + SAFE_UNITS);
+    const text = this.text;
+    let p = this.pos;
+    while (p < limit) {
+      const c = text.charCodeAt(p);
+      if (c === quote || c === 0x5c) break;
+      p++;
+    }
+    this.pos = p;
   }
 }
 
@@ -355,7 +419,8 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
   const begin = opts.start ?? 0;
   const end = opts.end ?? text.length;
   const problems: ParsedProblem[] = [];
-  const span = (a: number, b: number): Span => lines.span(file, a, b);
+  const positions = new Positions(lines);
+  const span = (a: number, b: number): Span => ({ file, start: positions.at(a), end: positions.at(b) });
   const addProblem = (message: string, a: number, b: number, related?: Array<[number, number, string]>, kind: ParseProblemKind = 'syntax') => {
     const p: ParsedProblem = { message, span: span(a, b), kind };
     if (related && related.length > 0) p.related = related.map(([s, e, m]) => ({ span: span(s, e), message: m }));
@@ -508,6 +573,30 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
 
   function closeFrame(frame: Frame, endOffset: number): void {
     if (frame.directive) frame.directive.span = span(frame.directive.nameSpan.start.offset, endOffset);
+  }
+}
+
+/**
+ * LineIndex.positionAt with a cursor: tokens come in order, mostly on the line of the previous
+ * one, so the binary search is rarely needed (a 5,000-line file parses several times faster).
+ */
+class Positions {
+  private line = 0;
+  private from = 0;
+  private to = -1;
+
+  constructor(private readonly lines: LineIndex) {}
+
+  at(offset: number): Position {
+    if (offset < this.from || offset >= this.to) {
+      const p = this.lines.positionAt(offset);
+      if (p.offset !== offset) return p;
+      this.line = p.line;
+      this.from = offset - (p.column - 1);
+      this.to = p.line < this.lines.lineCount ? this.lines.offsetAt(p.line + 1, 1) : Number.POSITIVE_INFINITY;
+      return p;
+    }
+    return { line: this.line, column: offset - this.from + 1, offset };
   }
 }
 
