@@ -325,6 +325,7 @@ describe('buildAppServers contract (hand-built inputs)', () => {
       byPath: new Map(files.map((f) => [f.path, f])),
       text: (p: string) => (texts[p] !== undefined ? makeSourceText(p, texts[p]!) : undefined),
       python: () => undefined,
+      configuredRole: () => undefined,
     };
     const unitLines = new LineIndex(texts['deploy/app.service']!);
     const valueStart = texts['deploy/app.service']!.indexOf('/srv');
@@ -355,5 +356,24 @@ describe('buildAppServers contract (hand-built inputs)', () => {
     // Exec-form words: the JSON string, quotes included (as for a quoted shell word).
     expect(at(servers[1]!.options.bind!.valueSpan)).toBe('Dockerfile:2:28-2:42');
     expect(servers[1]!.options.workers!.certain).toBe(false);
+  });
+});
+
+describe('launchers', () => {
+  it('looks through buildpack wrappers and `--`-terminated secret/wait wrappers, not through installers', async () => {
+    const servers = await serversOf({
+      Procfile: [
+        'web: bin/start-nginx bin/start-pgbouncer gunicorn -c config/gunicorn.py app.wsgi',
+        'api: doppler run --project shop -- uvicorn app.asgi:application --workers 2',
+        'wait: wait-for-it db:5432 -t 30 -- python manage.py runserver',
+        'setup: pip install gunicorn -- nothing',
+        '',
+      ].join('\n'),
+    });
+    expect(servers.map((s) => [s.processName, s.server])).toEqual([
+      ['web', 'gunicorn'],
+      ['api', 'uvicorn'],
+      ['wait', 'runserver'],
+    ]);
   });
 });

@@ -34,8 +34,9 @@ export default defineRule({
       if (!address.wildcard || address.port === undefined || !address.option.certain) continue;
       const proxy = targets.find((t) => reaches(t, address));
       if (!proxy) continue;
+      const raw = address.protocol === 'uwsgi' ? " (uWSGI's binary protocol has no authentication: a client sets REMOTE_ADDR, HTTPS and the other variables nginx normally passes)" : '';
       ctx.report({
-        message: `${instanceLabel(inst)} listens on ${address.text} (every interface), but nginx reaches it at ${proxy.host}:${proxy.port}: bind ${address.text.replace(/^(?:\[::\]|0\.0\.0\.0|\*|0)?(?=:)/, '127.0.0.1')} so that only the proxy can talk to it`,
+        message: `${instanceLabel(inst)} listens on ${address.text} (every interface)${raw}, but nginx reaches it at ${proxy.host}:${proxy.port}: bind ${address.text.replace(/^(?:\[::\]|0\.0\.0\.0|\*|0)?(?=:)/, '127.0.0.1')} so that only the proxy can talk to it`,
         span: address.span ?? address.option.span ?? inst.span,
         related: [{ span: proxy.span, message: `nginx ${proxy.pass.name} to ${proxy.host}:${proxy.port}` }, ...startedBy(inst)],
         target: target(inst, `bind:${address.text}`),

@@ -42,7 +42,11 @@ const SERVER_MODULES: Record<string, AppServerKind> = {
 };
 
 /** Wrappers followed by the real command; the number is how many words they take before it (options aside). */
-const PASS_THROUGH = new Set(['exec', 'nohup', 'nice', 'ionice', 'tini', 'dumb-init', 'ddtrace-run', 'opentelemetry-instrument', 'scalene', 'time', 'stdbuf', 'catchsegv']);
+const PASS_THROUGH = new Set([
+  'exec', 'nohup', 'nice', 'ionice', 'tini', 'dumb-init', 'ddtrace-run', 'opentelemetry-instrument', 'scalene', 'time', 'stdbuf', 'catchsegv',
+  // Heroku buildpack wrappers that start a sidecar, then the rest of the command line.
+  'start-nginx', 'start-nginx-solo', 'start-nginx-debug', 'start-pgbouncer', 'start-pgbouncer-stunnel', 'start-stunnel',
+]);
 const TAKES_USER = new Set(['gosu', 'su-exec', 'setuidgid']);
 
 function base(word: string): string {
@@ -137,6 +141,19 @@ export function recognizeCommand(words: readonly ShellWord[], depth = 0): Recogn
   }
   const first = words[i];
   if (!first) return undefined;
+  const direct = recognizeProgram(words, i, assignments);
+  if (direct) return direct;
+  // Secret and wait wrappers end their own options with `--` (doppler run --, chamber exec app --, wait-for-it db:5432 --).
+  const dashes = words.findIndex((w, k) => k > i && w.value === '--');
+  if (dashes > 0 && depth < 3) {
+    const rest = recognizeCommand(words.slice(dashes + 1), depth + 1);
+    if (rest) return { ...rest, assignments: [...assignments, ...rest.assignments] };
+  }
+  return undefined;
+}
+
+function recognizeProgram(words: readonly ShellWord[], i: number, assignments: RecognizedCommand['assignments']): RecognizedCommand | undefined {
+  const first = words[i]!;
   const b = base(first.value);
   const server = SERVER_PROGRAMS[b];
   if (server) return { server, program: [first], args: words.slice(i + 1), assignments };
