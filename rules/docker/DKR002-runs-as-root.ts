@@ -7,6 +7,12 @@ import { BEST_PRACTICES, DOCKERFILE_REF, production, targets } from './DKR0.comm
 const NON_ROOT_BASE = /nonroot|unprivileged|rootless|(?:^|\/)bitnami\/|chainguard|(?:^|\/)cgr\.dev\//i;
 /** Official images whose entrypoint (or own USER) drops root before the service starts. */
 const SELF_DROPPING = /^(?:(?:docker\.io\/)?(?:library\/)?)(?:postgres|postgis\/postgis|redis|mysql|mariadb|mongo|rabbitmq|memcached|nginx|httpd|haproxy|elasticsearch|opensearchproject\/opensearch|valkey\/valkey)$/;
+/**
+ * Base images on which the image is the team's own application: language runtimes and
+ * distributions. Images derived from a third-party service (traefik, aws-cli ...) keep that
+ * service's user model and are not judged.
+ */
+const APPLICATION_BASE = /^(?:library\/)?(?:python|pypy|node|ruby|golang|php|openjdk|eclipse-temurin|amazoncorretto|debian|ubuntu|alpine|fedora|centos|rockylinux|almalinux|amazonlinux|busybox|buildpack-deps|continuumio\/[\w-]+|condaforge\/[\w-]+|mambaorg\/micromamba|tiangolo\/[\w-]+|astral-sh\/uv|nikolaik\/python-nodejs|gcr\.io\/distroless\/[\w-]+)$/;
 /** Commands that start the process as another user. */
 const DROP_IN_COMMAND = /\b(?:gosu|su-exec|setpriv|runuser|chpst|s6-setuidgid|setuidgid)\b|(?:^|\s)(?:--user|-u|--uid)[=\s]+(?!root\b|0\b)\S+/;
 
@@ -63,6 +69,8 @@ export default defineRule({
       if (NON_ROOT_BASE.test(image)) continue;
       const repo = (root.image.repository ?? image).toLowerCase();
       if (SELF_DROPPING.test(repo) && !stage.entrypoint) continue;
+      const startsServer = model.appServers.some((a) => a.origin === 'dockerfile' && a.file === df.file);
+      if (!APPLICATION_BASE.test(repo) && !startsServer) continue;
       if (DROP_IN_COMMAND.test(commandText(stage)) || stage.launchScripts.some((s) => s.dropsPrivileges)) continue;
       ctx.report({
         message: `no USER in the image${stage.name ? ` (stage ${stage.name})` : ''} built on ${image}: the application runs as root in the container`,

@@ -1,5 +1,7 @@
 import type { Notice } from '../../core/finding.js';
 import type { Span } from '../../core/position.js';
+import { makeSourceText, type SourceText } from '../../core/source.js';
+import { readText } from '../../discover/read.js';
 import type { DiscoveredFile } from '../../discover/types.js';
 import { parseDockerignore, type Dockerignore } from '../../parse/dockerfile/dockerignore.js';
 import { parseDockerfile, type ParsedDockerfile } from '../../parse/dockerfile/parse.js';
@@ -65,19 +67,34 @@ export function buildContainers(files: DiscoveredFile[], sources: ModelSources, 
       uses.set(df, [...(uses.get(df) ?? []), { project, service }]);
     }
   }
-  const repo: RepoView = { paths, text: (p) => sources.text(p) };
+  // Scripts a Dockerfile starts (an extension-less `entrypoint`) are no kind the source cache reads: read them here.
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const extra = new Map<string, SourceText | undefined>();
+  const repo: RepoView = {
+    paths,
+    text: (p) => {
+      const cached = sources.text(p);
+      if (cached) return cached;
+      if (!extra.has(p)) {
+        const f = byPath.get(p);
+        const r = f && f.size <= 1_000_000 ? readText(f) : undefined;
+        extra.set(p, r?.text !== undefined ? makeSourceText(p, r.text) : undefined);
+      }
+      return extra.get(p);
+    },
+  };
   const rootAbs = rootOf(files);
   if (rootAbs) repo.rootAbs = rootAbs;
   const dockerfiles: DockerfileModel[] = [];
   for (const [path, p] of parsed) {
     dockerfiles.push(dockerfileModel(path, p, uses.get(path) ?? [], sources, repo));
   }
-  const byPath = new Map(dockerfiles.map((d) => [d.file, d]));
+  const dockerfileByPath = new Map(dockerfiles.map((d) => [d.file, d]));
 
   // Each service: its Dockerfile stage and the environment layers of its container.
   for (const project of composeProjects) {
     for (const service of project.services) {
-      const df = service.build?.dockerfile ? byPath.get(service.build.dockerfile) : undefined;
+      const df = service.build?.dockerfile ? dockerfileByPath.get(service.build.dockerfile) : undefined;
       let stage: DockerStage | undefined;
       if (df) {
         const target = service.build?.target?.value.toLowerCase();

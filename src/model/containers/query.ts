@@ -150,5 +150,7 @@ export function isOneShot(service: ComposeService, project: ComposeProject): boo
   const argv = [...(service.entrypoint?.argv ?? []), ...(service.command?.argv ?? [])].join(' ');
   if (/\bmanage\.py\s+(?:migrate|collectstatic|compilemessages|createsuperuser|loaddata|check|test|shell)\b/.test(argv) && !/&&\s*(?:gunicorn|uwsgi|uvicorn|daphne|celery)/.test(argv)) return true;
   if (/^(?:pytest|tox|npm\s+(?:run\s+)?(?:build|test)|yarn\s+(?:build|test)|sphinx-build|make\b)/.test(argv)) return true;
+  // Tool containers run with `docker compose run` (cookiecutter-django's awscli for backups, a migrate job).
+  if (/^(?:aws|awscli|aws-cli|cli|[\w-]+-cli|migrat\w*|collectstatic|tests?|pytest|docs|setup|init|seed|createsuperuser|manage|shell|tools?)$/i.test(service.name)) return true;
   return false;
 }
