@@ -241,6 +241,17 @@ describe('nginx builder: site files and fragments', () => {
   });
 });
 
+describe('nginx builder: the project configuration decides roles first', () => {
+  it('production/development patterns override the path words', async () => {
+    const root = tree({
+      'deploy/test-cluster/nginx.conf': 'server { listen 80; }\n',
+      'deploy/edge/nginx.conf': 'server { listen 80; }\n',
+    });
+    const model = await buildModel(root, { production: ['deploy/test-cluster/**'], development: ['deploy/edge/**'] });
+    expect(model.nginx.map((c) => `${c.mainFile} ${c.role}`).sort()).toEqual(['deploy/edge/nginx.conf development', 'deploy/test-cluster/nginx.conf production']);
+  });
+});
+
 describe('nginx builder: templates', () => {
   it('envsubst templates are parsed, marked and reported as templates', async () => {
     const [c] = await configs({

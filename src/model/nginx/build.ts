@@ -46,6 +46,7 @@ const DISTRIBUTION_FILES = [
 /** A file a glob on a server would hold, but a repository keeps beside configuration for people. */
 const NOT_CONFIG = /\.(?:md|markdown|txt|rst|adoc|orig|bak|rej|swp|swo|dpkg-\w+|rpm\w+)$|~$|(?:^|\/)(?:README|LICENSE|\.gitkeep|\.keep)[^/]*$/i;
 
+/** Path words of a development configuration (unless the project's configuration names the file's role). */
 const DEV_WORDS = new Set(['dev', 'devel', 'develop', 'development', 'local', 'localhost', 'test', 'tests', 'testing', 'e2e', 'ci', 'example', 'examples', 'sample', 'samples', 'demo']);
 
 /** Blocks that only an nginx http/stream configuration has at its top level. */
@@ -235,7 +236,7 @@ class NginxBuilder {
       directives: [],
       problems: [],
       template: false,
-      role: roleOf(mainPath),
+      role: this.sources.configuredRole(mainPath) ?? roleOf(mainPath),
       source: 'file',
       prefix,
     };
@@ -266,7 +267,7 @@ class NginxBuilder {
       directives: [],
       problems: [],
       template: false,
-      role: roleOf(path),
+      role: this.sources.configuredRole(path) ?? roleOf(path),
       source: 'dump',
       prefix: dirOf(path),
     };
