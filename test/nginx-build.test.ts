@@ -265,6 +265,17 @@ describe('nginx builder: templates', () => {
     expect(c!.problems[0]!.message).toContain('NGINX_PORT');
   });
 
+  it('templates/X.template of the official Docker image is what conf.d/X holds', async () => {
+    const [c, ...rest] = await configs({
+      'docker/nginx/nginx.conf': 'events {}\nhttp {\n  include /etc/nginx/conf.d/*.conf;\n}\n',
+      'docker/nginx/templates/default.conf.template': 'server { listen ${PORT}; }\n',
+      'docker/nginx/conf.d/b.conf': 'server { listen 81; }\n',
+    });
+    expect(rest).toEqual([]);
+    expect(c!.files).toEqual(['docker/nginx/nginx.conf', 'docker/nginx/conf.d/b.conf', 'docker/nginx/templates/default.conf.template']);
+    expect(c!.template).toBe(true);
+  });
+
   it('placeholders make a plain .conf a template too', async () => {
     const [c] = await configs({ 'nginx/default.conf': 'server { listen 80; server_name ${DOMAIN}; }\n' });
     expect(c!.template).toBe(true);

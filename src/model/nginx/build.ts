@@ -191,9 +191,15 @@ class NginxBuilder {
     const candidates = [joinPath(prefix, rel)];
     if (inferredPrefix && !pattern.startsWith('/') && fallbackDir !== prefix) candidates.push(joinPath(fallbackDir, rel));
     const glob = /[*?[]/.test(rel);
+    // The official Docker image renders templates/X.template into conf.d/X at start-up.
+    const rendered = normalizePath(rel).startsWith('conf.d/') ? this.match(joinPath(prefix, `templates/${normalizePath(rel).slice('conf.d/'.length)}.template`)) : [];
     for (const candidate of candidates) {
       const files = this.match(candidate);
-      if (files.length > 0) return result('resolved', files);
+      if (files.length > 0 || rendered.length > 0) {
+        const byName = (f: string) => f.slice(f.lastIndexOf('/') + 1).replace(/\.template$/, '');
+        const all = [...files, ...rendered.filter((t) => !files.some((f) => byName(f) === byName(t)))];
+        return result('resolved', all.sort((a, b) => (byName(a) < byName(b) ? -1 : byName(a) > byName(b) ? 1 : 0)));
+      }
     }
     if (!glob) {
       const skipped = candidates.find((c) => this.skipped.has(normalizePath(c)));
