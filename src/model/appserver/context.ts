@@ -104,7 +104,7 @@ export function resolveRepoPath(ref: string, launch: Launch, byPath: ReadonlyMap
     const segs = clean.split('/').filter(Boolean);
     let best: string[] = [];
     let bestLen = 0;
-    for (const p of byPath.keys()) {
+    for (const p of byBaseName(byPath).get(segs[segs.length - 1] ?? '') ?? []) {
       const ps = p.split('/');
       let n = 0;
       while (n < ps.length && n < segs.length && ps[ps.length - 1 - n] === segs[segs.length - 1 - n]) n++;
@@ -130,6 +130,24 @@ export function resolveRepoPath(ref: string, launch: Launch, byPath: ReadonlyMap
     if (p && byPath.has(p)) return { file: p, status: 'joined' };
   }
   return { status: 'missing' };
+}
+
+/** Repository paths by their last segment, computed once per file map. */
+const baseNameCache = new WeakMap<ReadonlyMap<string, unknown>, Map<string, string[]>>();
+
+export function byBaseName(byPath: ReadonlyMap<string, unknown>): Map<string, string[]> {
+  let index = baseNameCache.get(byPath);
+  if (!index) {
+    index = new Map();
+    for (const p of byPath.keys()) {
+      const b = p.slice(p.lastIndexOf('/') + 1);
+      const list = index.get(b);
+      if (list) list.push(p);
+      else index.set(b, [p]);
+    }
+    baseNameCache.set(byPath, index);
+  }
+  return index;
 }
 
 function normalize(path: string): string | undefined {

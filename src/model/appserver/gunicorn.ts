@@ -7,7 +7,7 @@ import { LayeredEnv, type EnvEntry, type EnvLayer } from '../env/types.js';
 import { pyRepr, type PyValue } from '../python-value.js';
 import { evaluateSettings, type ModuleResolver, type ModuleSource } from '../settings/evaluate.js';
 import type { SettingBinding } from '../settings-types.js';
-import { envLookup, envVar, option, rangeSpan, resolveRepoPath, wordSpan, wordValue, type BuildContext, type Launch } from './context.js';
+import { byBaseName, envLookup, envVar, option, rangeSpan, resolveRepoPath, wordSpan, wordValue, type BuildContext, type Launch } from './context.js';
 import type { AppServerConfigRef, AppServerInstance, AppServerOption, ListItem, OptionValue } from './types.js';
 
 /**
@@ -81,7 +81,7 @@ export function buildGunicorn(input: GunicornInput, ctx: BuildContext): { option
       configFiles.push({ reference: './gunicorn.conf.py', file: candidate, status: 'joined' });
       fileLayer = configLayer(candidate, launch, ctx, problems);
     } else if (!launch.cwd) {
-      const any = [...input.allPaths.keys()].filter((p) => p === 'gunicorn.conf.py' || p.endsWith('/gunicorn.conf.py'));
+      const any = byBaseName(input.allPaths).get('gunicorn.conf.py') ?? [];
       if (any.length > 0) {
         configFiles.push({ reference: './gunicorn.conf.py', status: 'ambiguous' });
         configDoubt = `gunicorn also reads gunicorn.conf.py from its working directory, which the repository does not show (${any.join(', ')})`;
