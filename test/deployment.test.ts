@@ -19,8 +19,17 @@ describe('settings per service environment', () => {
     expect(debug[0]!.message).toMatch(/^DEBUG is True \(from DEBUG=1 in compose service web \(docker-compose\.prod\.yml\)\)/);
     // One finding per service: distinct fingerprints, so code scanning keeps both.
     expect(new Set(debug.map((f) => f.fingerprint)).size).toBe(2);
-    // The unit whose environment keeps DEBUG off adds nothing.
-    expect(result.findings.some((f) => f.environment === 'shop-api.service')).toBe(false);
+    // The unit whose environment keeps DEBUG off adds no DEBUG finding.
+    expect(result.findings.some((f) => f.environment === 'shop-api.service' && f.ruleId === 'DJ018')).toBe(false);
+  });
+
+  it('a variable required by the settings and missing from a service environment wholly in the repository: the service cannot start', async () => {
+    const result = await runAudit({ root: join(FIXTURES, 'xf-required-env') });
+    const missing = result.findings.filter((f) => f.ruleId === 'XF003');
+    expect(missing.map((f) => [f.environment, `${f.span.file}:${f.span.start.line}`, f.related.map((r) => `${r.span.file}:${r.span.start.line}`)])).toEqual([
+      ['shop.service', 'shop/settings.py:4', ['deploy/systemd/shop.service:8']],
+    ]);
+    expect(missing[0]!.message).toMatch(/^DJANGO_SECRET_KEY is read without a default, and the environment of shop\.service/);
   });
 
   it('a service environment that changes nothing adds no evaluation', async () => {

@@ -318,7 +318,9 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
     const chosen = new LayeredEnv(layers).lookup('DJANGO_SETTINGS_MODULE');
     const module = chosen?.value && evaluator.fileOf(chosen.value) ? chosen.value : project.production.module;
     const settings = evaluator.evaluate(layers, service.name, module);
-    if (module === project.production.module && sameEnvReads(settings, project.settings)) continue;
+    // A service whose whole environment is in the repository is kept even when it changes no value:
+    // it is where a variable nobody provides makes the application fail to start.
+    if (module === project.production.module && sameEnvReads(settings, project.settings) && !service.complete) continue;
     out.push({
       ...project,
       production:
@@ -327,7 +329,7 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
           : { module, file: evaluator.fileOf(module)!, reason: `DJANGO_SETTINGS_MODULE in ${chosen!.layer}`, span: chosen!.span },
       settings,
       envLayers: layers,
-      service: { name: service.name, span: service.span },
+      service: { name: service.name, span: service.span, complete: service.complete },
     });
   }
   return out;

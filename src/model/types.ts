@@ -88,7 +88,12 @@ export interface DjangoProject {
    * Set when these are the settings one production service sees (its own environment layers):
    * the service's name (a unit, a compose service) and where it is started.
    */
-  service?: { name: string; span: Span };
+  service?: {
+    name: string;
+    span: Span;
+    /** True when the repository shows the service's whole environment (nothing outside it adds variables). */
+    complete: boolean;
+  };
 }
 
 /** Everything the rules look at. Built once per run from the discovered and parsed files. */
