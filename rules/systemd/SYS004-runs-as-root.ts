@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { lastEntry, parseBoolean } from '../../src/model/systemd/query.js';
-import { invocations, isProductionService, optionValues, runsSelfManagedDaemon, serviceHeader, SYSTEMD_EXEC } from './SYS0.common.js';
+import { invocations, isProductionService, LONG_RUNNING_TYPES, optionValues, runsSelfManagedDaemon, serviceHeader, serviceType, SYSTEMD_EXEC } from './SYS0.common.js';
 
 export default defineRule({
   meta: {
@@ -11,7 +11,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "Reports a production service that runs as root: no User= and no DynamicUser=yes (systemd then runs it as root), or User=root / User=0. Also reports User=nobody, which systemd itself warns about. A server told to drop privileges on its command line (gunicorn --user, uwsgi --uid), and units that only drive a container runtime (docker, podman) or start a daemon that drops privileges itself (nginx, apache2, haproxy), are not reported.",
+        "Reports a production service that runs as root: no User= and no DynamicUser=yes (systemd then runs it as root), or User=root / User=0. Also reports User=nobody, which systemd itself warns about. A server told to drop privileges on its command line (gunicorn --user, uwsgi --uid), oneshot jobs that do not run the app's code (backups, certificate renewal), and units that only drive a container runtime (docker, podman) or start a daemon that drops privileges itself (nginx, apache2, haproxy), are not reported.",
       whyIsThisBad:
         'A remote code execution in the application (a vulnerable dependency, a deserialisation bug) then owns the machine: it can read every secret, replace binaries and hide. `nobody` is shared by unrelated daemons and owns files from NFS root squashing, so a compromise of one service reaches the others.',
       example: '[Service]\nExecStart=/srv/app/venv/bin/gunicorn shop.wsgi',
@@ -40,6 +40,8 @@ export default defineRule({
     if (!root && (name !== '' || dynamic)) return;
     if (!root && dropsPrivileges(unit)) return;
     if (runsSelfManagedDaemon(unit)) return;
+    // A oneshot job (backup, certificate renewal) is judged only when it runs the app's own code.
+    if (!root && !LONG_RUNNING_TYPES.has(serviceType(unit)) && !invocations(unit).some((i) => i.tool !== 'other' || /^python[\d.]*$/.test(i.program.text.slice(i.program.text.lastIndexOf('/') + 1)))) return;
     ctx.report({
       message: root
         ? `${unit.name} runs as root (User=${name}): a remote code execution in the app owns the machine; set User=www-data (or a dedicated account, or DynamicUser=yes)`
