@@ -36,4 +36,19 @@ describe('settings per service environment', () => {
     const result = await runAudit({ root: join(FIXTURES, 'sample-shop') });
     expect(result.findings.every((f) => f.environment === undefined || f.environment === 'production')).toBe(true);
   });
+
+  it('Django findings about protections nginx already gives are downgraded, naming the nginx line', async () => {
+    const result = await runAudit({ root: join(FIXTURES, 'xf-edge-protection') });
+    const pick = (id: string) => result.findings.find((f) => f.ruleId === id)!;
+    expect([pick('DJ008').severity, pick('DJ004').severity]).toEqual(['low', 'low']);
+    expect(pick('DJ008').message).toMatch(/nginx already redirects HTTP to HTTPS in front of it \(deploy\/nginx\/shop\.conf:4:5\)/);
+    expect(pick('DJ008').related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('deploy/nginx/shop.conf:4');
+    expect(pick('DJ004').related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('deploy/nginx/shop.conf:12');
+    // The checklist items weigh as low, too.
+    const items = new Map(result.readiness.items.map((i) => [i.id, i]));
+    expect([items.get('DJ008')!.severity, items.get('DJ004')!.severity]).toEqual(['low', 'low']);
+    // Without nginx in front, the same settings keep their full severity.
+    const plain = await runAudit({ root: join(FIXTURES, 'dj-check-headers-42') });
+    expect(plain.findings.filter((f) => f.ruleId === 'DJ008' || f.ruleId === 'DJ004').every((f) => f.severity !== 'low')).toBe(true);
+  });
 });

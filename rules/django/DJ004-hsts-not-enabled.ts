@@ -1,3 +1,5 @@
+import { formatSpan } from '../../src/core/position.js';
+import { edgeProtection } from '../../src/model/deployment/edge.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { truthy } from '../../src/model/python-value.js';
 import {
@@ -25,7 +27,8 @@ export default defineRule({
     djangoCheck: 'security.W004',
   },
   scope: 'django',
-  check(project, ctx) {
+  check(project, ctx, model) {
+    const edge = edgeProtection(model, project).hsts;
     const sm = middlewareHas(project, SECURITY_MIDDLEWARE);
     const hsts = settingFact(project, 'SECURE_HSTS_SECONDS');
     const hstsOn = ask(hsts, truthy);
@@ -37,10 +40,13 @@ export default defineRule({
       target: 'SECURE_HSTS_SECONDS',
       onFire: () =>
         ctx.report({
-          message: `${describeFact(hsts)}, so no Strict-Transport-Security header is sent and browsers may still reach the site over plain HTTP`,
+          message: edge
+            ? `${describeFact(hsts)}, so Django sends no Strict-Transport-Security header; nginx adds one (max-age=${edge.maxAge}) to every HTTPS response it proxies to this project (${formatSpan(edge.span)}), so only requests that bypass nginx lack it: downgraded to low`
+            : `${describeFact(hsts)}, so no Strict-Transport-Security header is sent and browsers may still reach the site over plain HTTP`,
           span: hsts.span,
           target: 'SECURE_HSTS_SECONDS',
-          related: sourceRelated(hsts.value),
+          related: [...sourceRelated(hsts.value), ...(edge ? [{ span: edge.span, message: 'nginx sends Strict-Transport-Security here' }] : [])],
+          ...(edge ? { severity: 'low' as const } : {}),
         }),
     });
   },

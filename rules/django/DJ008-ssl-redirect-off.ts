@@ -1,3 +1,5 @@
+import { formatSpan } from '../../src/core/position.js';
+import { edgeProtection } from '../../src/model/deployment/edge.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { isTrue } from '../../src/model/python-value.js';
 import {
@@ -25,7 +27,8 @@ export default defineRule({
     djangoCheck: 'security.W008',
   },
   scope: 'django',
-  check(project, ctx) {
+  check(project, ctx, model) {
+    const edge = edgeProtection(model, project).redirect;
     const sm = middlewareHas(project, SECURITY_MIDDLEWARE);
     const redirect = settingFact(project, 'SECURE_SSL_REDIRECT');
     const on = ask(redirect, isTrue);
@@ -37,10 +40,11 @@ export default defineRule({
       target: 'SECURE_SSL_REDIRECT',
       onFire: () =>
         ctx.report({
-          message: `${describeFact(redirect)}${outcome(exactTrueNote(redirect), 'security.W008', 'Django serves plain-HTTP requests instead of redirecting them to HTTPS')}`,
+          message: `${describeFact(redirect)}${outcome(exactTrueNote(redirect), 'security.W008', 'Django serves plain-HTTP requests instead of redirecting them to HTTPS')}${edge ? `; nginx already redirects HTTP to HTTPS in front of it (${formatSpan(edge.span)}) and sends it nothing over plain HTTP, so only requests that bypass nginx are affected: downgraded to low` : ''}`,
           span: redirect.span,
           target: 'SECURE_SSL_REDIRECT',
-          related: sourceRelated(redirect.value),
+          related: [...sourceRelated(redirect.value), ...(edge ? [{ span: edge.span, message: 'nginx redirects plain HTTP to HTTPS here' }] : [])],
+          ...(edge ? { severity: 'low' as const } : {}),
         }),
     });
   },

@@ -46,6 +46,11 @@ export interface ReportInput {
   target?: string;
   /** The exact Django check id when the rule mirrors several. */
   djangoCheck?: string;
+  /**
+   * A lower severity than the rule's, when something else in the deployment already mitigates this
+   * occurrence (the message says what, a related location shows where). Never higher.
+   */
+  severity?: Severity;
 }
 
 export interface UnknownInput {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding, Notice } from '../core/finding.js';
+import { SEVERITY_ORDER, type Finding, type Notice } from '../core/finding.js';
 import { compareSpans, type Span } from '../core/position.js';
 import { SCOPES } from '../model/scopes.js';
 import type { DeploymentModel, DjangoProject } from '../model/types.js';
@@ -28,7 +28,19 @@ function runRule(rule: Rule, model: DeploymentModel, notices: Notice[]): RuleOut
   }
   const results = subjects.map((s) => runOnSubject(rule, s, model, notices));
   const findings = dedupe(results.flatMap((r) => r.findings)).sort(compareFindings);
-  return { meta: rule.meta, ...foldStatus(results, findings) };
+  return { meta: effectiveMeta(rule, findings), ...foldStatus(results, findings) };
+}
+
+/**
+ * The checklist item weighs what its worst failure weighs: when every failing finding was
+ * downgraded (mitigated elsewhere in the deployment), the item counts at that lower severity.
+ */
+function effectiveMeta(rule: Rule, findings: Finding[]): Rule['meta'] {
+  const fails = findings.filter((f) => f.status === 'fail');
+  if (fails.length === 0) return rule.meta;
+  const worst = Math.min(...fails.map((f) => SEVERITY_ORDER.indexOf(f.severity)));
+  const own = SEVERITY_ORDER.indexOf(rule.meta.severity);
+  return worst > own ? { ...rule.meta, severity: SEVERITY_ORDER[worst]! } : rule.meta;
 }
 
 function noSubjectReason(rule: Rule): string {
@@ -100,9 +112,11 @@ function makeFinding(
   djangoCheck: string | undefined,
   environment: string | undefined,
 ): Finding {
+  const own = SEVERITY_ORDER.indexOf(rule.meta.severity);
+  const asked = 'severity' in input && input.severity ? SEVERITY_ORDER.indexOf(input.severity) : own;
   const finding: Finding = {
     ruleId: rule.meta.id,
-    severity: rule.meta.severity,
+    severity: SEVERITY_ORDER[Math.max(own, asked)]!,
     status,
     message: input.message,
     span: input.span,
