@@ -1,0 +1,200 @@
+import type { Span } from '../../src/core/position.js';
+import type { RuleContext } from '../../src/engine/rule.js';
+import type { Workflow, WorkflowJob, WorkflowStep, WfString } from '../../src/model/workflows/types.js';
+import { valueRangeSpan } from '../../src/parse/yaml-positions.js';
+
+export const GH_DOCS = 'https://docs.github.com/en/actions';
+export const SECURE_USE = `${GH_DOCS}/security-for-github-actions/security-guides/security-hardening-for-github-actions`;
+export const WORKFLOW_SYNTAX = `${GH_DOCS}/writing-workflows/workflow-syntax-for-github-actions`;
+export const SCRIPT_INJECTIONS = `${GH_DOCS}/concepts/security/script-injections`;
+
+/** A `${{ ... }}` expression inside a string, with its inner text and index range. */
+export interface Expression {
+  inner: string;
+  from: number;
+  to: number;
+}
+
+export function expressions(text: string): Expression[] {
+  const out: Expression[] = [];
+  const re = /\$\{\{([\s\S]*?)\}\}/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ inner: m[1]!.trim(), from: m.index, to: m.index + m[0].length });
+  return out;
+}
+
+/** The span of characters [from, to) of a workflow string. */
+export function spanIn(s: WfString, from: number, to: number): Span {
+  return valueRangeSpan(s.scalar, from, to);
+}
+
+/**
+ * Contexts an outside attacker writes (GitHub's script-injection guidance and the GitHub Security
+ * Lab's list of untrusted input): titles, bodies, branch names, commit messages and author names,
+ * with the events that carry them. `*` stands for an array index or a wildcard.
+ */
+const UNTRUSTED: Array<{ re: RegExp; events: string[] }> = [
+  { re: /^github\.event\.issue\.(?:title|body)$/, events: ['issues', 'issue_comment'] },
+  { re: /^github\.event\.pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch|head\.repo\.description|head\.repo\.homepage)$/, events: ['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment'] },
+  { re: /^github\.event\.comment\.body$/, events: ['issue_comment', 'pull_request_review_comment', 'commit_comment', 'discussion_comment'] },
+  { re: /^github\.event\.review\.body$/, events: ['pull_request_review'] },
+  { re: /^github\.event\.review_comment\.body$/, events: ['pull_request_review_comment'] },
+  { re: /^github\.event\.discussion\.(?:title|body)$/, events: ['discussion', 'discussion_comment'] },
+  { re: /^github\.event\.pages\[[^\]]*\]\.page_name$|^github\.event\.pages\.\*\.page_name$/, events: ['gollum'] },
+  { re: /^github\.event\.commits\[[^\]]*\]\.(?:message|author\.email|author\.name)$|^github\.event\.commits\.\*\.(?:message|author\.email|author\.name)$/, events: ['push'] },
+  { re: /^github\.event\.head_commit\.(?:message|author\.email|author\.name|committer\.email|committer\.name)$/, events: ['push'] },
+  { re: /^github\.head_ref$/, events: ['pull_request', 'pull_request_target'] },
+  { re: /^github\.event\.workflow_run\.(?:head_branch|display_title|head_commit\.(?:message|author\.email|author\.name))$/, events: ['workflow_run'] },
+];
+
+/** Dotted references in an expression (github.event.issue.title, env.TITLE, secrets.X ...). */
+export function references(inner: string): string[] {
+  // Strings inside the expression are not references.
+  const code = inner.replace(/'(?:[^']|'')*'/g, "''");
+  return [...code.matchAll(/[A-Za-z_][\w-]*(?:\.[\w*-]+|\[[^\]]*\])+/g)].map((m) => m[0]);
+}
+
+/** Whether a context is attacker-controlled, and for which of the workflow's events. */
+export function untrustedContext(ref: string, wf: Workflow): boolean {
+  const hit = UNTRUSTED.find((u) => u.re.test(ref));
+  if (!hit) return false;
+  const events = new Set(wf.triggers.map((t) => t.event));
+  // A reusable workflow runs with its caller's event; with no readable trigger, assume any.
+  if (events.size === 0 || events.has('workflow_call')) return true;
+  return hit.events.some((e) => events.has(e));
+}
+
+/** Scripts a step runs: `run:`, and actions/github-script's `script:` (JavaScript). */
+export function stepScripts(step: WorkflowStep): Array<{ text: WfString; language: 'shell' | 'javascript' }> {
+  const out: Array<{ text: WfString; language: 'shell' | 'javascript' }> = [];
+  if (step.run) out.push({ text: step.run, language: 'shell' });
+  const script = step.with.get('script');
+  if (script && step.uses?.owner?.toLowerCase() === 'actions' && step.uses.repo === 'github-script') out.push({ text: script, language: 'javascript' });
+  return out;
+}
+
+/** Actions that run commands on a remote host over ssh (their `script:`/`command:` is a remote shell script). */
+export const SSH_ACTIONS = new Set(['appleboy/ssh-action', 'appleboy/scp-action', 'garygrossgarten/github-action-ssh', 'easingthemes/ssh-deploy', 'burnett01/rsync-deployments', 'fifsky/ssh-action', 'cross-the-world/ssh-scp-ssh-pipelines']);
+
+export function actionName(step: WorkflowStep): string | undefined {
+  const u = step.uses;
+  if (!u || u.kind !== 'action' || !u.owner || !u.repo) return undefined;
+  return `${u.owner}/${u.repo}`.toLowerCase();
+}
+
+/** Shell text a step runs here or on a remote host: `run:`, and an ssh action's script/command. */
+export function shellTexts(step: WorkflowStep): WfString[] {
+  const out: WfString[] = [];
+  if (step.run) out.push(step.run);
+  const name = actionName(step);
+  if (name && SSH_ACTIONS.has(name)) for (const key of ['script', 'command', 'script_after', 'SCRIPT_AFTER']) { const v = step.with.get(key); if (v) out.push(v); }
+  return out;
+}
+
+/** Actions that deploy by themselves. */
+const DEPLOY_ACTIONS = new Set([
+  'appleboy/ssh-action', 'appleboy/scp-action', 'easingthemes/ssh-deploy', 'burnett01/rsync-deployments', 'garygrossgarten/github-action-ssh',
+  'akhileshns/heroku-deploy', 'superfly/flyctl-actions', 'aws-actions/amazon-ecs-deploy-task-definition', 'google-github-actions/deploy-cloudrun',
+  'google-github-actions/deploy-appengine', 'azure/webapps-deploy', 'azure/k8s-deploy', 'azure/container-apps-deploy-action', 'einaregilsson/beanstalk-deploy',
+  'dokku/github-action', 'digitalocean/app_action', 'deliverybot/helm', 'cloudflare/wrangler-action', 'fifsky/ssh-action', 'cross-the-world/ssh-scp-ssh-pipelines',
+]);
+
+/** Commands that deploy (to a host, a cluster or a platform). */
+const DEPLOY_COMMANDS: Array<[RegExp, string]> = [
+  [/(?:^|[\s;&|(`])ssh\s+(?![^\n]*\bgit@github\.com)[^\s\n][^\n]*/m, 'ssh to a host'],
+  [/(?:^|[\s;&|(`])(?:scp|rsync)\s[^\n]*\s[\w.${}-]+@[\w.${}-]+:/m, 'copies files to a host'],
+  [/\bkubectl\s+(?:[^\n|;&]*\s)?(?:apply|set\s+image|rollout\s+restart|replace|create|patch)\b/, 'kubectl'],
+  [/\bhelm\s+(?:[^\n|;&]*\s)?(?:upgrade|install)\b/, 'helm upgrade'],
+  [/\b(?:fly|flyctl)\s+(?:[^\n|;&]*\s)?deploy\b/, 'fly deploy'],
+  [/\bheroku\s+(?:container:release|container:push|releases|run)\b|\bgit\s+push\s+(?:[^\n]*\s)?(?:heroku|dokku)\b|\bgit\s+push\s+[^\n]*(?:heroku\.com|dokku@)/, 'heroku/dokku'],
+  [/\beb\s+deploy\b/, 'eb deploy'],
+  [/\baws\s+ecs\s+update-service\b|\baws\s+deploy\s+create-deployment\b|\baws\s+lambda\s+update-function-code\b/, 'aws deploy'],
+  [/\bgcloud\s+(?:[^\n|;&]*\s)?(?:run\s+deploy|app\s+deploy|run\s+services\s+update|compute\s+ssh)\b/, 'gcloud deploy'],
+  [/\baz\s+(?:webapp\s+(?:deploy|up|config\s+container\s+set)|containerapp\s+(?:update|up))\b/, 'az deploy'],
+  [/\bansible-playbook\b/, 'ansible-playbook'],
+  [/\bterraform\s+(?:[^\n|;&]*\s)?apply\b/, 'terraform apply'],
+  [/\b(?:serverless|sls)\s+deploy\b|\bzappa\s+(?:update|deploy)\b/, 'serverless deploy'],
+  [/\bkamal\s+(?:deploy|redeploy)\b|\bcap\s+\w+\s+deploy\b|\bfab\s+[^\n]*\bdeploy\b/, 'deploy tool'],
+  [/\bdocker\s+(?:stack\s+deploy|service\s+update)\b/, 'docker stack deploy'],
+  [/\brailway\s+up\b|\bvercel\s+[^\n]*--prod\b|\brender\s+deploys?\s+create\b/, 'platform deploy'],
+];
+const PUBLISH_COMMANDS: Array<[RegExp, string]> = [[/\bdocker\s+(?:image\s+)?push\b/, 'docker push']];
+
+export interface DeploySignal {
+  step: WorkflowStep;
+  what: string;
+  span: Span;
+}
+
+/** Words in a job's id or name that say it deploys (publishing an image or a release is not deploying). */
+export const DEPLOY_WORDS = /(?:^|[^a-z])(?:deploy\w*|prod|production|rollout)(?:$|[^a-z])/i;
+
+/**
+ * The first step that deploys: an ssh/ssh-action to a host, kubectl/helm, a platform CLI or action;
+ * `docker push` counts only in a job named for deploying (deploy, production, rollout).
+ */
+export function deploySignal(job: WorkflowJob): DeploySignal | undefined {
+  const named = DEPLOY_WORDS.test(job.id) || DEPLOY_WORDS.test(job.name?.value ?? '');
+  for (const step of job.steps) {
+    const name = actionName(step);
+    if (name && DEPLOY_ACTIONS.has(name)) return { step, what: name, span: step.uses!.span };
+    if (name === 'docker/build-push-action' && named && /^true$/i.test(step.with.get('push')?.value.trim() ?? '')) return { step, what: 'docker/build-push-action with push', span: step.uses!.span };
+    if (!step.run) continue;
+    const script = stripComments(step.run.value);
+    for (const [re, what] of [...DEPLOY_COMMANDS, ...(named ? PUBLISH_COMMANDS : [])]) {
+      const m = re.exec(script);
+      if (!m) continue;
+      const from = m.index + (m[0].length - m[0].trimStart().length);
+      return { step, what, span: spanIn(step.run, from, Math.min(from + m[0].trim().length, step.run.value.length)) };
+    }
+  }
+  return undefined;
+}
+
+/** Shell comments removed, keeping every other character at its index (spaces in place of comments). */
+export function stripComments(script: string): string {
+  return script.replace(/(^|[\s;])#[^\n]*/g, (m, pre: string) => pre + ' '.repeat(m.length - pre.length));
+}
+
+/** Commands that run the test suite. */
+export const TEST_COMMAND = /\b(?:pytest|py\.test|tox|nox)\b|manage\.py\s+test\b|-m\s+(?:pytest|unittest|django\s+test)\b|\bmake\s+(?:test|check|ci)\b|\bcoverage\s+run\b|\bruntests(?:\.py)?\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?test\b|\bjust\s+test\b|\binvoke\s+test\b/;
+/** Commands that check migrations before applying them. */
+export const MIGRATION_CHECK = /manage\.py\s+makemigrations\b[^\n]*--check|manage\.py\s+migrate\b[^\n]*--(?:check|plan)\b|\bmakemigrations\b[^\n]*--check/;
+/** Applying Django migrations. */
+export const MIGRATE = /(?:manage\.py|django-admin)\s+migrate\b(?![^\n]*--(?:check|plan)\b)/;
+
+/** Whether a job runs tests or migration checks (in its steps, or by calling a reusable workflow of that name). */
+export function jobTests(job: WorkflowJob, workflows: Workflow[], seen = new Set<WorkflowJob>()): boolean {
+  if (seen.has(job)) return false;
+  seen.add(job);
+  for (const step of job.steps) {
+    for (const t of shellTexts(step)) {
+      const s = stripComments(t.value);
+      if (TEST_COMMAND.test(s) || MIGRATION_CHECK.test(s)) return true;
+    }
+    const name = actionName(step);
+    if (name && /test|pytest|tox/.test(name)) return true;
+  }
+  if (job.uses) {
+    if (job.uses.kind === 'local' || job.uses.raw.startsWith('./')) {
+      const path = job.uses.raw.replace(/^\.\//, '').split('@')[0]!;
+      const called = workflows.find((w) => w.file === path);
+      if (called) return called.jobs.some((j) => jobTests(j, workflows, seen));
+    }
+    // A remote reusable workflow cannot be read: it may run the tests, so it counts.
+    return true;
+  }
+  return false;
+}
+
+/** Whether a workflow rule should judge this workflow (GitHub runs none of an invalid file). */
+export function judgedWorkflow(wf: Workflow, ctx: RuleContext): boolean {
+  if (wf.role === 'development') {
+    ctx.notApplicable('configured as development');
+    return false;
+  }
+  if (wf.problems.length > 0) {
+    ctx.notApplicable('the workflow file is invalid (GHA001)');
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,67 @@
+import { defineRule } from '../../src/engine/rule.js';
+import { SECURE_USE, actionName, expressions, judgedWorkflow, spanIn, stripComments } from './GHA0.common.js';
+
+/** Expressions naming the pull request's (or triggering run's) own code. */
+const HEAD_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.event\.pull_request\.merge_commit_sha|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_repository\.full_name|github\.event\.pull_request\.head\.repo\.full_name|github\.event\.number|github\.event\.pull_request\.number|github\.event\.issue\.number/;
+/** Shell commands that fetch the pull request's code. */
+const SHELL_CHECKOUT = /\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|switch|pull)\b[^\n]*(?:refs\/pull\/|\$\{\{[^}]*(?:head\.sha|head\.ref|head_ref|head_sha|head_branch|merge_commit_sha)[^}]*\}\})/;
+
+export default defineRule({
+  meta: {
+    id: 'GHA005',
+    name: 'UntrustedCheckoutPrivileged',
+    title: 'pull_request_target or workflow_run checks out the pull request\'s code',
+    severity: 'high',
+    section: 'ci-cd',
+    docs: {
+      whatItDoes:
+        "In workflows triggered by `pull_request_target` or `workflow_run`, reports an actions/checkout whose `ref:` or `repository:` names the pull request's head (head.sha, head.ref, github.head_ref, refs/pull/N/merge, the triggering run's head_sha), and `git fetch`/`git checkout`/`gh pr checkout` of it in a run script.",
+      whyIsThisBad:
+        "These triggers run with the base repository's secrets and a read-write token even for pull requests from forks. Checking out the fork's code there and then building, testing or installing it (`pip install -e .`, `npm install`, a conftest.py, a Makefile) runs the attacker's code with those secrets: a drive-by pull request can steal deploy keys or push to the default branch (the \"pwn request\").",
+      example: "on: pull_request_target\njobs:\n  test:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: pip install -r requirements.txt && pytest",
+      useInstead: "on: pull_request          # untrusted code runs without secrets\njobs:\n  test:\n    steps:\n      - uses: actions/checkout@v4\n      - run: pip install -r requirements.txt && pytest\n# comment or label from a separate workflow_run workflow that only reads the uploaded artifact",
+    },
+    fix: 'Run untrusted code under `pull_request` (read-only token, no secrets); if results must be posted back, upload them as an artifact and publish them from a `workflow_run` workflow that never checks out or executes the pull request\'s code.',
+    references: ['https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/', `${SECURE_USE}#understanding-the-risk-of-script-injections`, 'https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#pull_request_target'],
+    tags: ['github-actions', 'security', 'supply-chain'],
+  },
+  scope: 'workflow',
+  check(wf, ctx) {
+    if (!judgedWorkflow(wf, ctx)) return;
+    const privileged = wf.triggers.filter((t) => t.event === 'pull_request_target' || t.event === 'workflow_run');
+    if (privileged.length === 0) {
+      ctx.notApplicable('not triggered by pull_request_target or workflow_run');
+      return;
+    }
+    const trigger = privileged.map((t) => t.event).join(' and ');
+    for (const job of wf.jobs) {
+      for (const step of job.steps) {
+        const label = `job ${job.id}, step ${step.name?.value ?? step.index + 1}`;
+        if (actionName(step) === 'actions/checkout') {
+          for (const key of ['ref', 'repository']) {
+            const v = step.with.get(key);
+            if (!v) continue;
+            const x = expressions(v.value).find((e) => HEAD_REF.test(e.inner)) ?? (/refs\/pull\//.test(v.value) ? { from: 0, to: v.value.length, inner: v.value } : undefined);
+            if (!x) continue;
+            ctx.report({
+              message: `${label}: checks out the pull request's code (${key}: ${v.value.trim()}) in a workflow triggered by ${trigger}, which has the repository's secrets and a write token: any code it then builds or runs is the attacker's`,
+              span: spanIn(v, x.from, x.to),
+              target: `${job.id}:${step.index}:${key}`,
+            });
+            break;
+          }
+        }
+        if (step.run) {
+          const m = SHELL_CHECKOUT.exec(stripComments(step.run.value));
+          if (m) {
+            ctx.report({
+              message: `${label}: fetches the pull request's code (${m[0].trim()}) in a workflow triggered by ${trigger}, which has the repository's secrets and a write token: any code it then builds or runs is the attacker's`,
+              span: spanIn(step.run, m.index, m.index + m[0].length),
+              target: `${job.id}:${step.index}:run`,
+            });
+          }
+        }
+      }
+    }
+  },
+});
