@@ -35,7 +35,7 @@ export interface BuildOptions {
 }
 
 /** Where the evaluator pretends the repository is deployed, for BASE_DIR arithmetic. */
-const DEPLOY_ROOT = '/app';
+export const DEPLOY_ROOT = '/app';
 
 const TEXT_KINDS = new Set<DiscoveredFile['kind']>([
   'python', 'django-settings', 'django-urls', 'django-wsgi', 'django-asgi', 'django-manage',
