@@ -31,7 +31,8 @@ export default defineRule({
           const w = pipInstall(cmd);
           if (!w) continue;
           if (cmd.words.some((x) => /^PIP_NO_CACHE_DIR=/.test(x.value))) continue;
-          if (w.some((x) => x.value === '--no-cache-dir' || x.value.startsWith('--cache-dir'))) continue;
+          // pip's option parser accepts unambiguous prefixes: --no-cache is --no-cache-dir.
+          if (w.some((x) => /^--no-cache(?:-(?:d(?:i(?:r)?)?)?)?$/.test(x.value) || x.value.startsWith('--cache-dir'))) continue;
           ctx.report({ message: 'pip install without --no-cache-dir ships the pip download cache in the image', span: w[0]!.span, target: `pip:${run.instruction.span.start.line}` });
         }
       }

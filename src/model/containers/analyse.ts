@@ -4,6 +4,7 @@ import type { SourceText } from '../../core/source.js';
 import { isIgnored, decidingPattern, cleanPath, type Dockerignore } from '../../parse/dockerfile/dockerignore.js';
 import type { DfInstruction } from '../../parse/dockerfile/parse.js';
 import { splitShell, type ShellWord, type SplitCommand } from '../../parse/shell-words.js';
+import { substitute } from './dockerfile.js';
 import type { DockerBuildContext, DockerCopySource, DockerLaunchScript, DockerRun, DockerShellCommand, DockerStage, DockerfileModel } from './types.js';
 
 /**
@@ -105,15 +106,19 @@ function sourceOfImagePath(imagePath: string, stage: DockerStage, stages: Docker
   const chain: DockerStage[] = [];
   for (let s: DockerStage | undefined = stage; s; s = s.baseStage !== undefined ? stages[s.baseStage] : undefined) chain.push(s);
   const ctxDirs = df.contexts.map((c) => c.dir).filter((d): d is string => d !== undefined);
+  // Paths may use ENV/ARG values (`COPY . $APP_HOME`): resolve them with what the stage knows.
+  const known = new Map<string, string>();
+  for (const s of chain) for (const e of [...s.args, ...s.env]) if (e.value !== null) known.set(e.name, e.value);
+  const resolve = (v: string) => substitute(v, (n) => known.get(n)).value;
   for (const s of chain) {
     let workdir = '/';
     for (const ins of s.instructions) {
       if (ins.keyword === 'WORKDIR' && ins.args[0]) {
-        const v = ins.args[0].value;
+        const v = resolve(ins.args[0].value);
         workdir = v.startsWith('/') ? v : `${workdir.replace(/\/$/, '')}/${v}`;
       }
       if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || ins.flags.some((f) => f.name === 'from')) continue;
-      const words = (ins.json ?? ins.args).map((w) => w.value);
+      const words = (ins.json ?? ins.args).map((w) => resolve(w.value));
       if (words.length < 2) continue;
       const destRaw = words[words.length - 1]!;
       const dest = destRaw.startsWith('/') ? destRaw : `${workdir.replace(/\/$/, '')}/${destRaw}`;

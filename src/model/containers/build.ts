@@ -216,19 +216,19 @@ function envLayers(service: ComposeService, stage: DockerStage | undefined, df: 
       file: df.file,
       vars: stage.env.filter((e) => e.keyword === 'ENV').map((e) => ({ name: e.name, value: e.value, span: e.span, ...(e.valueSpan ? { valueSpan: e.valueSpan } : {}) })),
       complete: !stage.scratch ? false : !unresolved,
-      openBy: `the base image ${stage.image.written} may set its own ENV`,
+      openBy: `the base image ${stage.image.resolved ?? stage.image.written}`,
     };
     if (stage.scratch && !unresolved) delete layer.openBy;
     layers.push(layer);
   }
   for (const ef of service.envFiles) {
     if (!ef.file) {
-      layers.push({ kind: 'env_file', file: ef.path, vars: [], complete: false, openBy: `env_file ${ef.path} is not in the repository` });
+      layers.push({ kind: 'env_file', file: ef.path, vars: [], complete: false, openBy: `env_file ${ef.path} (not in the repository)` });
       continue;
     }
     const src = sources.text(ef.file);
     if (!src) {
-      layers.push({ kind: 'env_file', file: ef.file, vars: [], complete: false, openBy: `env_file ${ef.file} could not be read` });
+      layers.push({ kind: 'env_file', file: ef.file, vars: [], complete: false, openBy: `env_file ${ef.file} (unreadable)` });
       continue;
     }
     const entries = lastDefinitions(parseDotenv(ef.file, src.text, 'compose').entries);
@@ -237,7 +237,7 @@ function envLayers(service: ComposeService, stage: DockerStage | undefined, df: 
       file: ef.file,
       vars: entries.map((e) => ({ name: e.name, value: e.value, span: e.span, ...(e.valueSpan ? { valueSpan: e.valueSpan } : {}) })),
       complete: entries.every((e) => e.value !== null),
-      ...(entries.some((e) => e.value === null) ? { openBy: `${ef.file} names variables without values (taken from the host)` } : {}),
+      ...(entries.some((e) => e.value === null) ? { openBy: `the host environment (${ef.file} names variables without values)` } : {}),
     });
   }
   if (service.environment.length > 0) {
@@ -249,7 +249,7 @@ function envLayers(service: ComposeService, stage: DockerStage | undefined, df: 
       vars: service.environment.map((e) => ({ name: e.name, value: e.value ? e.value.value : null, span: e.span, ...(e.value ? { valueSpan: e.value.span } : {}) })),
       complete: bare.length === 0 && service.environment.every((e) => !e.value?.interp),
     };
-    if (!layer.complete) layer.openBy = bare.length ? `${bare.map((b) => b.name).join(', ')} come from the host environment` : 'values interpolated from the host environment or the project .env';
+    if (!layer.complete) layer.openBy = bare.length ? `the host environment (${bare.map((b) => b.name).join(', ')})` : 'the host environment or the project .env (interpolated values)';
     layers.push(layer);
   }
   return layers;
@@ -386,5 +386,5 @@ function serviceEnvironment(s: ComposeService): ExternalCommandLine['environment
   const vars: Array<{ name: string; value: string; span: Span }> = [];
   for (const layer of s.envLayers) for (const v of layer.vars) if (v.value !== null) vars.push({ name: v.name, value: v.value, span: v.valueSpan ?? v.span });
   const open = s.envLayers.filter((l) => !l.complete).map((l) => l.openBy).filter((x): x is string => !!x);
-  return { vars, complete: false, openBy: open.length ? open.join('; ') : 'the host environment of docker compose' };
+  return { vars, complete: false, openBy: open.length ? [...new Set(open)].join(', ') : 'the host environment of docker compose' };
 }

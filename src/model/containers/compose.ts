@@ -143,7 +143,7 @@ export function planProjects(files: Map<string, ComposeFile>, sources: ComposeSo
       if (configured) [role, reason] = [configured, `the configuration says ${other} is for ${configured}`];
       else if (dirDev) [role, reason] = ['development', `${other} is in a development directory`];
       else if (named) [role, reason] = [named.role, named.reason];
-      else [role, reason] = contentRole(list, files);
+      else [role, reason] = contentRole(list, files, sources);
       otherPlans.push({ files: list, role, roleReason: reason });
     }
     if (base) {
@@ -156,7 +156,7 @@ export function planProjects(files: Map<string, ComposeFile>, sources: ComposeSo
       else if (dirDev) [role, reason] = ['development', `${base} is in a development directory`];
       else if (overrides.length > 0) [role, reason] = ['development', `docker compose up merges ${overrides.map(baseName).join(', ')}, the development override`];
       else if (prodSibling) [role, reason] = ['development', `production runs ${prodSibling.files.map(baseName).join(' + ')}; this is the default (local) project`];
-      else [role, reason] = contentRole(list, files);
+      else [role, reason] = contentRole(list, files, sources);
       plans.push({ files: list, role, roleReason: reason });
     } else {
       for (const o of overrides) plans.push({ files: [o], role: 'development', roleReason: `${baseName(o)} is a development override` });
@@ -185,16 +185,57 @@ function nameRole(path: string): { role: ContainerRole; reason: string } | undef
 }
 
 /** Role from what the services run: a development server (runserver, flask run, --reload) marks a development file. */
-function contentRole(list: string[], files: Map<string, ComposeFile>): [ContainerRole, string] {
+function contentRole(list: string[], files: Map<string, ComposeFile>, sources: ComposeSources): [ContainerRole, string] {
   for (const path of list) {
     const services = get(files.get(path)?.root, 'services');
     if (services?.kind !== 'map') continue;
+    const dir = dirOf(path);
     for (const s of services.pairs) {
       const cmd = commandText(get(s.value, 'command'));
       if (cmd && DEV_SERVER.test(cmd)) return ['development', `service ${s.key} runs a development server (${cmd.match(DEV_SERVER)![0].trim()})`];
+      const settings = devSettings(get(s.value, 'environment'));
+      if (settings) return ['development', `service ${s.key} runs the settings module ${settings}`];
+      const mount = liveCodeMount(s.value, dir, sources);
+      if (mount) return ['development', `service ${s.key} mounts its source code from ${mount} over the image (live editing)`];
     }
   }
   return ['production', `${list.map(baseName).join(' + ')} is the only compose setup here and runs no development server`];
+}
+
+/** DJANGO_SETTINGS_MODULE naming a development module (`config.settings.local`, `shop.settings_dev`). */
+function devSettings(env: YNode | undefined): string | undefined {
+  let value: string | undefined;
+  if (env?.kind === 'map') value = scalarString(get(env, 'DJANGO_SETTINGS_MODULE'));
+  else if (env?.kind === 'seq') {
+    for (const i of env.items) {
+      const t = scalarString(i);
+      if (t?.startsWith('DJANGO_SETTINGS_MODULE=')) value = t.slice('DJANGO_SETTINGS_MODULE='.length);
+    }
+  }
+  if (!value) return undefined;
+  const last = value.split('.').pop()!.toLowerCase();
+  return /^(?:settings_?)?(?:dev|devel|development|local|test|testing|debug)$/.test(last) ? value : undefined;
+}
+
+/** A service built here that bind-mounts its own Python sources over the image: a development setup. */
+function liveCodeMount(service: YNode, dir: string, sources: ComposeSources): string | undefined {
+  const build = get(service, 'build');
+  if (!build) return undefined;
+  const ctxWritten = (build.kind === 'map' ? scalarString(get(build, 'context')) : scalarString(build)) ?? '.';
+  const context = joinRepo(dir, ctxWritten);
+  const volumes = get(service, 'volumes');
+  if (context === undefined || volumes?.kind !== 'seq') return undefined;
+  for (const v of volumes.items) {
+    const source = v.kind === 'map' ? scalarString(get(v, 'source')) : splitVolume(scalarString(v) ?? '').source;
+    if (!source || !/^\.{1,2}(?:\/|$)/.test(source)) continue;
+    const d = joinRepo(dir, source);
+    if (d === undefined) continue;
+    const inContext = context === '' || d === context || d.startsWith(context + '/');
+    if (!inContext) continue;
+    const prefix = d === '' ? '' : d + '/';
+    for (const p of sources.paths) if (p.startsWith(prefix) && p.endsWith('.py')) return source;
+  }
+  return undefined;
 }
 
 export const DEV_SERVER = /\brunserver(?:_plus)?\b|\bflask\s+run\b|\s--reload\b|\bnpm\s+run\s+dev\b|\bwatchmedo\b/;
