@@ -185,3 +185,26 @@ ${tls}  rules:
     expect(result.notices.some((n) => n.kind === 'info' && /failed internally/.test(n.message))).toBe(false);
   });
 });
+
+describe('K8S rules: template slots seen in real repositories', () => {
+  it('{PASSWORD}, __VAR__, $VAR and %VAR% slots are not secrets', async () => {
+    const cm = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+data:
+  DATABASE_URL: postgres://{USERNAME}:{PASSWORD}@{IP}:{PORT}/{DB}
+  SECRET_KEY: __SECRET_KEY__
+  API_TOKEN: $API_TOKEN
+  EMAIL_HOST_PASSWORD: "%EMAIL_PASSWORD%"
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: s}
+stringData:
+  password: "{PASSWORD}"
+  token: __TOKEN__
+`;
+    const r = await audit({ 'k8s/c.yaml': cm });
+    expect(r.hits).toEqual([]);
+  });
+});

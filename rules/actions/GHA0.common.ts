@@ -198,3 +198,8 @@ export function judgedWorkflow(wf: Workflow, ctx: RuleContext): boolean {
   }
   return true;
 }
+
+/** "job deploy, step Migrate": the step's name, else its id, else its position (1-based). */
+export function stepLabel(job: WorkflowJob, step: WorkflowStep): string {
+  return `job ${job.id}, step ${step.name?.value ?? step.id?.value ?? step.index + 1}`;
+}

@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { Span } from '../../src/core/position.js';
 import type { WfString } from '../../src/model/workflows/types.js';
-import { SECURE_USE, actionName, judgedWorkflow, spanIn, stripComments } from './GHA0.common.js';
+import { SECURE_USE, actionName, judgedWorkflow, spanIn, stepLabel, stripComments } from './GHA0.common.js';
 
 /** ssh options (command line `-o X=Y` or ssh_config `X Y`) that accept any host key. */
 const UNCHECKED = /StrictHostKeyChecking["']?(?:\s*=\s*|\s+)["']?(?:no|off|false)\b|UserKnownHostsFile["']?(?:\s*=\s*|\s+)["']?\/dev\/null\b/gi;
@@ -50,7 +50,7 @@ export default defineRule({
     for (const job of wf.jobs) {
       for (const [name, e] of job.env) if (e.scalar) scan({ value: e.value, span: e.span, pairSpan: e.span, scalar: e.scalar }, `job ${job.id}: env ${name}`);
       for (const step of job.steps) {
-        const label = `job ${job.id}, step ${step.name?.value ?? step.index + 1}`;
+        const label = stepLabel(job, step);
         if (step.run) scan(step.run, label);
         for (const [key, v] of step.with) scan(v, `${label}: ${key}`);
         for (const [name, e] of step.env) if (e.scalar) scan({ value: e.value, span: e.span, pairSpan: e.span, scalar: e.scalar }, `${label}: env ${name}`);

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { WorkflowEnvEntry } from '../../src/model/workflows/types.js';
-import { SCRIPT_INJECTIONS, SECURE_USE, expressions, judgedWorkflow, references, spanIn, stepScripts, untrustedContext } from './GHA0.common.js';
+import { SCRIPT_INJECTIONS, SECURE_USE, expressions, judgedWorkflow, references, spanIn, stepLabel, stepScripts, untrustedContext } from './GHA0.common.js';
 
 export default defineRule({
   meta: {
@@ -45,7 +45,7 @@ export default defineRule({
               const via = /^env\.([\w-]+)$/.exec(ref)?.[1];
               const source = direct ? ref : via ? envTainted.get(via) : undefined;
               if (!source) continue;
-              const label = `job ${job.id}, step ${step.name?.value ?? step.index + 1}`;
+              const label = stepLabel(job, step);
               ctx.report({
                 message: `${label}: \${{ ${x.inner} }} ${direct ? '' : `(set from ${source}) `}is pasted into the ${language === 'shell' ? 'shell script' : 'github-script code'} before it runs: whoever writes ${describe(source)} can run commands with the job's token and secrets; pass it through env: and use "$VAR"`,
                 span: spanIn(text, x.from, x.to),

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { SECURE_USE, actionName, expressions, judgedWorkflow, spanIn, stripComments } from './GHA0.common.js';
+import { SECURE_USE, actionName, expressions, judgedWorkflow, spanIn, stepLabel, stripComments } from './GHA0.common.js';
 
 /** Expressions naming the pull request's (or triggering run's) own code. */
 const HEAD_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.event\.pull_request\.merge_commit_sha|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_repository\.full_name|github\.event\.pull_request\.head\.repo\.full_name|github\.event\.number|github\.event\.pull_request\.number|github\.event\.issue\.number/;
@@ -36,7 +36,7 @@ export default defineRule({
     const trigger = privileged.map((t) => t.event).join(' and ');
     for (const job of wf.jobs) {
       for (const step of job.steps) {
-        const label = `job ${job.id}, step ${step.name?.value ?? step.index + 1}`;
+        const label = stepLabel(job, step);
         if (actionName(step) === 'actions/checkout') {
           for (const key of ['ref', 'repository']) {
             const v = step.with.get(key);

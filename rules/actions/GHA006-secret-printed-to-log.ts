@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { WorkflowEnvEntry } from '../../src/model/workflows/types.js';
-import { SECURE_USE, judgedWorkflow, spanIn, stripComments } from './GHA0.common.js';
+import { SECURE_USE, judgedWorkflow, spanIn, stepLabel, stripComments } from './GHA0.common.js';
 
 const SECRET_EXPR = /\$\{\{\s*secrets\.([\w-]+)\s*\}\}/;
 const XTRACE = /(?:^|[\s;&|])set\s+-[a-wyz]*x[a-z]*\b|(?:^|[\s;&|])set\s+-o\s+xtrace\b|\bbash\s+-[a-z]*x[a-z]*\b/m;
@@ -82,7 +82,7 @@ export default defineRule({
         if (!step.run) continue;
         const secrets = new Set([...jobSecrets, ...secretEnv(step.env)]);
         const script = stripComments(step.run.value);
-        const label = `job ${job.id}, step ${step.name?.value ?? step.index + 1}`;
+        const label = stepLabel(job, step);
         let printed = false;
         const candidates: Array<{ from: number; to: number; name: string }> = [];
         for (const m of script.matchAll(new RegExp(SECRET_EXPR.source, 'g'))) candidates.push({ from: m.index, to: m.index + m[0].length, name: `secrets.${m[1]}` });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { UsesRef } from '../../src/model/workflows/types.js';
-import { SECURE_USE, judgedWorkflow } from './GHA0.common.js';
+import { SECURE_USE, judgedWorkflow, stepLabel } from './GHA0.common.js';
 
 /** Owners whose actions GitHub itself publishes and maintains. */
 const GITHUB_OWNED = new Set(['actions', 'github']);
@@ -42,7 +42,7 @@ export default defineRule({
     };
     for (const job of wf.jobs) {
       judge(job.uses, `job ${job.id}`);
-      for (const step of job.steps) judge(step.uses, `job ${job.id}, step ${step.name?.value ?? step.index + 1}`);
+      for (const step of job.steps) judge(step.uses, stepLabel(job, step));
     }
   },
 });

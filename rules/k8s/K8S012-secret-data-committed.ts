@@ -1,11 +1,9 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { isPlaceholderValue } from '../../src/model/env/placeholder.js';
+import { isStandInValue } from '../../src/model/k8s/secrets.js';
 import { asMap, get, text } from '../../src/parse/yaml-positions.js';
 import { redactSecret } from '../../src/report/redact.js';
 import { judged, K8S_DOCS } from './K8S0.common.js';
 
-/** Values that stand for "filled in elsewhere": references, SOPS ciphertext, template variables. */
-const NOT_A_VALUE = /^\$\(\w+\)$|^\$\{\w+\}$|^\$\w+$|^ENC\[[A-Z0-9_]+,|\{\{/;
 
 /** The decoded text of a `data:` value, or undefined when it is not valid base64. */
 function decodeBase64(value: string): { text: string; binary: boolean } | undefined {
@@ -50,7 +48,7 @@ export default defineRule({
       for (const p of asMap(get(obj.root, section))?.pairs ?? []) {
         const raw = text(p.value);
         if (raw === undefined || !p.value) continue;
-        if (NOT_A_VALUE.test(raw.trim())) continue;
+        if (isStandInValue(raw)) continue;
         let value = raw;
         let binary = false;
         if (section === 'data') {
@@ -60,7 +58,7 @@ export default defineRule({
           binary = d.binary;
         }
         const v = value.trim();
-        if (v === '' || (!binary && (isPlaceholderValue(v) || NOT_A_VALUE.test(v)))) continue;
+        if (v === '' || (!binary && isStandInValue(v))) continue;
         const shown = binary ? `${[...value].length} bytes of binary data` : redactSecret(value);
         ctx.report({
           message: `Secret ${obj.name ?? '(unnamed)'}: ${p.key} holds a real value (${shown}${section === 'data' ? ', base64 is only an encoding' : ''}) committed to the repository; delete it from history, rotate it, and create the Secret out of band or commit it encrypted`,

@@ -6,8 +6,17 @@ const SECRET_NAME =
 const NOT_SECRET_NAME = /(?:_FILE|_PATH|_DIR|_LENGTH|_MIN_LENGTH|_ALGORITHM|_BACKEND|_HEADER|_NAME|_EXPIRY|_EXPIRES|_LIFETIME|_TIMEOUT|_TTL|_ENABLED|_REQUIRED|_URL_PATH|_VALIDATORS|_RESET_TIMEOUT_DAYS|_HASHERS)$/;
 /** scheme://user:password@host */
 const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/i;
-/** Filled in elsewhere: $(VAR) (Kubernetes dependent variables), ${VAR}, {{ }}, SOPS ciphertext. */
-const REFERENCE = /\$\(\w+\)|\$\{\w+|\{\{|^ENC\[[A-Z0-9_]+,/;
+/**
+ * Filled in elsewhere: $(VAR) (Kubernetes dependent variables), ${VAR}, $VAR, {{ }}, {VAR} and
+ * __VAR__ / %VAR% template slots, SOPS ciphertext.
+ */
+const REFERENCE = /\$\(\w+\)|\$\{\w+|^\$[A-Za-z_]\w*$|\{\{|^\{[A-Za-z_][\w.-]*\}$|^__[A-Za-z0-9_]+__$|^%[A-Za-z_]\w*%$|^ENC\[[A-Z0-9_]+,/;
+
+/** A value that stands for one filled in at deploy time (a placeholder or a reference). */
+export function isStandInValue(value: string): boolean {
+  const v = value.trim();
+  return isPlaceholderValue(v) || REFERENCE.test(v);
+}
 
 export interface LiteralSecret {
   /** 'url': a password inside a URL; 'literal': the whole value is the secret. */
