@@ -28,7 +28,9 @@ export default defineRule({
     for (const s of project.services) {
       if (s.dependsOn.length === 0) continue;
       const stage = dockerStageOf(s, model.dockerfiles ?? [])?.stage;
-      if (stage?.launchScripts.some((l) => l.waitsForDependencies)) continue;
+      // The image's start scripts run unless the service replaces them.
+      const scripts = (stage?.launchScripts ?? []).filter((l) => (l.via === 'ENTRYPOINT' ? !s.entrypoint : !s.entrypoint && !s.command));
+      if (scripts.some((l) => l.waitsForDependencies)) continue;
       const argv = [...(s.entrypoint?.argv ?? []), ...(s.command?.argv ?? [])].join(' ');
       if (/pg_isready|wait-for|wait_for|dockerize|nc\s+-z/.test(argv)) continue;
       for (const d of s.dependsOn) {

@@ -74,29 +74,29 @@ function wordAt(w: ShellWord, src: SourceText) {
 // Launch scripts
 
 const DROPS_PRIVILEGES = /\b(?:gosu|su-exec|setpriv|runuser|chpst\s+-u|s6-setuidgid|setuidgid)\b|\bsu\b[^\n]*\s-c\b|\bexec\s+su\b/;
-const WAITS = /\bpg_isready\b|wait-for(?:-it)?\b|\bwait_for\w*|\bdockerize\b[^\n]*-wait\b|\bnc\s+-z\b|\bmysqladmin\b[^\n]*\bping\b|\bredis-cli\b[^\n]*\bping\b|psycopg2?\.connect|\bwait_for_db\b|\bwaitforit\b|\bsuccessfully\s+connected\b/i;
+const WAITS = /\buntil\b[^\n]*;\s*do\b|\bwhile\s+!\s|\bwaiting for (?:the )?(?:db|database|postgres(?:ql)?|mysql|mariadb|redis|rabbitmq|broker)\b|\bpg_isready\b|wait-for(?:-it)?\b|\bwait_for\w*|\bdockerize\b[^\n]*-wait\b|\bnc\s+-z\b|\bmysqladmin\b[^\n]*\bping\b|\bredis-cli\b[^\n]*\bping\b|psycopg2?\.connect|\bwait_for_db\b|\bwaitforit\b|\bsuccessfully\s+connected\b/i;
 
 export function launchScriptsOf(stage: DockerStage, stages: DockerStage[], df: DockerfileModel, repo: RepoView): DockerLaunchScript[] {
-  const programs = new Set<string>();
+  const programs = new Map<string, 'ENTRYPOINT' | 'CMD'>();
   for (const c of [stage.entrypoint, stage.cmd]) {
     if (!c) continue;
     const words = c.form === 'exec' ? (c.words ?? []).map((w) => w.value) : (c.text?.value ?? '').trim().split(/\s+/);
     // The program, or a script given to a shell (`sh /entrypoint.sh`, `bash -c ...` aside).
     for (const w of words.slice(0, 3)) {
       if (/^(?:\/|\.\/|[\w.-]+\.sh$)/.test(w) && !/^\/(?:usr\/)?(?:local\/)?s?bin\/(?:ba|da|z)?sh$/.test(w) && !/^\/(?:usr\/)?bin\/(?:env|tini|dumb-init)$/.test(w)) {
-        programs.add(w);
+        if (!programs.has(w)) programs.set(w, c.keyword);
         break;
       }
     }
   }
   const out: DockerLaunchScript[] = [];
   const workdir = stage.workdir?.value ?? '/';
-  for (const program of programs) {
+  for (const [program, via] of programs) {
     const inImage = program.startsWith('/') ? program : `${workdir.replace(/\/$/, '')}/${program.replace(/^\.\//, '')}`;
     const file = sourceOfImagePath(inImage, stage, stages, df, repo);
     if (!file) continue;
     const text = repo.text(file)?.text ?? '';
-    out.push({ containerPath: inImage, file, dropsPrivileges: DROPS_PRIVILEGES.test(text), waitsForDependencies: WAITS.test(text) });
+    out.push({ containerPath: inImage, file, via, dropsPrivileges: DROPS_PRIVILEGES.test(text), waitsForDependencies: WAITS.test(text) });
   }
   return out;
 }

@@ -98,6 +98,8 @@ export interface DockerLaunchScript {
   containerPath: string;
   /** The repository file. */
   file: string;
+  /** Started as the ENTRYPOINT or by the CMD (a compose `entrypoint:`/`command:` replaces it). */
+  via: 'ENTRYPOINT' | 'CMD';
   /** It switches to another user (gosu, su-exec, setpriv, runuser, chpst, s6-setuidgid, su -c). */
   dropsPrivileges: boolean;
   /** It waits for its dependencies (pg_isready, wait-for-it, dockerize -wait, nc -z, a retry loop). */
