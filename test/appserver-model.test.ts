@@ -377,3 +377,15 @@ describe('launchers', () => {
     ]);
   });
 });
+
+describe('integers as Python reads them', () => {
+  it("int(x, 0) for config-file strings and int(x) for command-line values (checked against CPython)", async () => {
+    const { parsePythonInt0, parseIntLike } = await import('../src/model/appserver/context.js');
+    const base0: Array<[string, number | undefined]> = [
+      ['03', undefined], ['0x10', 16], ['1_000', 1000], [' 7 ', 7], ['0', 0], ['00', 0], ['0_0', 0], ['-3', -3], ['+4', 4], ['1__0', undefined], ['0o17', 15], ['0b101', 5], ['1e3', undefined],
+    ];
+    for (const [t, want] of base0) expect(parsePythonInt0(t), t).toBe(want);
+    const base10: Array<[string, number | undefined]> = [['03', 3], ['0x10', undefined], ['1_000', 1000], [' 7 ', 7], ['-3', -3], ['abc', undefined], ['1__0', undefined]];
+    for (const [t, want] of base10) expect(parseIntLike(t), t).toBe(want);
+  });
+});

@@ -293,3 +293,51 @@ describe.runIf(has('uwsgi') || REQUIRED)('uWSGI: the ini reader agrees with `uws
     expect(compared).toBe(INI_COUNT * UWSGI_KEYS.length);
   }, 240000);
 });
+
+describe.runIf(has('gunicorn') || REQUIRED)('gunicorn: what the model says makes it exit is what makes `gunicorn --check-config` fail', () => {
+  const cases: Array<{ args: string; config?: string }> = [
+    { args: '-w 3 app:application' },
+    { args: '--worker 3 app:application' },
+    { args: '-w abc app:application' },
+    { args: '--timeout app:application' },
+    { args: '--reload=1 app:application' },
+    { args: 'app:application --workers' },
+    { args: '--grace 10 app:application' },
+    { args: '-w 0x10 app:application' },
+    { args: '-w 1_0 app:application' },
+    { args: '-b app:application' },
+    { args: '-w 2' },
+    { args: '-c conf.py', config: 'wsgi_app = "app:application"\n' },
+    { args: '-c conf.py app:application', config: 'reload = "yes"\n' },
+    { args: '-c conf.py app:application', config: 'reload = "True"\n' },
+    { args: '-c conf.py app:application', config: 'timeout = "03"\n' },
+    { args: '-c conf.py app:application', config: 'workers = "0x4"\n' },
+    { args: '-c conf.py app:application', config: 'workers = -1\n' },
+    { args: '-c conf.py app:application', config: 'bind = 8000\n' },
+    { args: '-c conf.py app:application', config: 'loglevel = 10\n' },
+    { args: '-c conf.py app:application', config: 'user = 0\naccesslog = None\nreload = None\n' },
+    { args: '-c conf.py app:application', config: 'timeout = 1.5\n' },
+    { args: '-c conf.py app:application', config: 'forwarded_allow_ips = "*"\nsecure_scheme_headers = {}\n' },
+  ];
+  it(`${cases.length} command lines and config values`, async () => {
+    expect(has('gunicorn'), 'gunicorn is not installed (apt-get install gunicorn)').toBe(true);
+    const base = tmp();
+    const disagreements: string[] = [];
+    await inBatches(cases.map((c, i) => ({ ...c, id: `r${i}` })), 6, async (c) => {
+      const dir = join(base, c.id);
+      mkdirSync(join(dir, 'deploy'), { recursive: true });
+      writeFileSync(join(dir, 'app.py'), 'def application(environ, start_response):\n    return []\n');
+      if (c.config) writeFileSync(join(dir, 'conf.py'), c.config);
+      const args = c.args.split(' ');
+      writeFileSync(join(dir, 'deploy', 'app.service'), unitFor({ id: c.id, args, env: {} }));
+      const real = await run('gunicorn', ['--check-config', ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+      const model = await buildModel(dir);
+      const inst = model.appServers.find((s) => s.origin === 'systemd');
+      const refused = !!inst?.problems.some((p) => p.fatal);
+      if (refused !== (real.status !== 0)) {
+        disagreements.push(`${c.args} ${c.config ?? ''}: ours ${refused ? 'refused' : 'accepted'} (${inst?.problems.map((p) => p.message).join('; ')}), gunicorn ${real.status === 0 ? 'accepted' : `refused (${real.stderr.trim().split('\n').pop()})`}`);
+      }
+    });
+    expect(disagreements).toEqual([]);
+  }, 120000);
+});

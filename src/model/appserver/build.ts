@@ -65,6 +65,7 @@ export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, 
       const split = splitShell(e.command, { base: e.commandStart });
       const rec = recognizeShell(split.commands);
       if (!rec) continue;
+      const shellProblems = split.problems.map((p) => ({ message: `the shell cannot run this command: ${p.message}`, span: src.lines.span(f.path, p.start, p.end), fatal: true }));
       const launch: Launch = {
         origin: 'procfile',
         file: f.path,
@@ -77,7 +78,9 @@ export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, 
         cwd: { dir, assumed: false },
         platformPort: e.name === 'web',
       };
-      out.push(instanceFor(rec, launch, ctx, allPaths));
+      const inst = instanceFor(rec, launch, ctx, allPaths);
+      inst.problems.unshift(...shellProblems);
+      out.push(inst);
     }
   }
 

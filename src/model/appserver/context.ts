@@ -78,13 +78,27 @@ export function wordValue(word: ShellWord, type: 'int' | 'str' | 'bool' | 'list'
   return v;
 }
 
-/** Python's int(x, 0) for the decimal, hex and octal forms gunicorn accepts. */
+/**
+ * Python's `int(text)` (base 10, what argparse's `type=int` does for command-line options): blanks
+ * around, an optional sign, digits with single underscores between them.
+ */
 export function parseIntLike(text: string): number | undefined {
   const t = text.trim();
-  if (/^[+-]?\d+$/.test(t)) return Number(t);
-  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t.slice(2), 16);
-  if (/^0[oO][0-7]+$/.test(t)) return parseInt(t.slice(2), 8);
-  return undefined;
+  return /^[+-]?\d+(?:_\d+)*$/.test(t) ? Number(t.replace(/_/g, '')) : undefined;
+}
+
+/** Python's `int(text, 0)` (what gunicorn's validate_pos_int does for strings in a config file): 0x/0o/0b prefixes, no leading zeros. */
+export function parsePythonInt0(text: string): number | undefined {
+  const t = text.trim().replace(/^\+/, '');
+  const neg = t.startsWith('-');
+  const u = neg ? t.slice(1) : t;
+  let n: number | undefined;
+  if (/^(?:0+(?:_0+)*|[1-9]\d*(?:_\d+)*)$/.test(u)) n = Number(u.replace(/_/g, ''));
+  else if (/^0[xX](?:_?[0-9a-fA-F])+$/.test(u)) n = parseInt(u.slice(2).replace(/_/g, ''), 16);
+  else if (/^0[oO](?:_?[0-7])+$/.test(u)) n = parseInt(u.slice(2).replace(/_/g, ''), 8);
+  else if (/^0[bB](?:_?[01])+$/.test(u)) n = parseInt(u.slice(2).replace(/_/g, ''), 2);
+  if (n === undefined) return undefined;
+  return neg ? -n : n;
 }
 
 export function option(name: string, value: OptionValue, source: OptionSource, extra: Partial<AppServerOption> = {}): AppServerOption {

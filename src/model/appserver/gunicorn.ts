@@ -7,7 +7,7 @@ import { LayeredEnv, type EnvEntry, type EnvLayer } from '../env/types.js';
 import { pyRepr, type PyValue } from '../python-value.js';
 import { evaluateSettings, type ModuleResolver, type ModuleSource } from '../settings/evaluate.js';
 import type { SettingBinding } from '../settings-types.js';
-import { byBaseName, envLookup, envVar, option, rangeSpan, resolveRepoPath, wordSpan, wordValue, type BuildContext, type Launch } from './context.js';
+import { byBaseName, envLookup, envVar, option, parsePythonInt0, rangeSpan, resolveRepoPath, wordSpan, wordValue, type BuildContext, type Launch } from './context.js';
 import type { AppServerConfigRef, AppServerInstance, AppServerOption, ListItem, OptionValue } from './types.js';
 
 /**
@@ -34,8 +34,9 @@ export function buildGunicorn(input: GunicornInput, ctx: BuildContext): { option
 
   // Command line.
   const cli = input.args ? parseGunicornArgs(input.args) : undefined;
-  for (const p of cli?.problems ?? []) problems.push({ message: p.message, span: rangeSpan(launch, p.start, p.end) });
-  const cliLayer = cli ? argsLayer(cli.options, launch, 'command-line') : new Map<string, AppServerOption>();
+  // argparse rejects all of these; an option this table does not know may be a newer gunicorn's, so it is not fatal here.
+  for (const p of cli?.problems ?? []) problems.push({ message: p.message, span: rangeSpan(launch, p.start, p.end), fatal: p.kind !== 'unknown' });
+  const cliLayer = cli ? argsLayer(cli.options, launch, 'command-line', problems) : new Map<string, AppServerOption>();
   let app: AppServerInstance['app'];
   const appWord = cli?.positionals[0];
   if (appWord) app = { value: appWord.value, span: wordSpan(launch, appWord) };
@@ -49,7 +50,8 @@ export function buildGunicorn(input: GunicornInput, ctx: BuildContext): { option
     const split = splitShell(cmdArgs.value, { base: start });
     const envLaunch = { ...launch, file: cmdArgs.span.file, lines: ctx.sources.text(cmdArgs.span.file)?.lines ?? launch.lines };
     const parsed = parseGunicornArgs(split.commands.flatMap((c) => c.words));
-    envLayer = argsLayer(parsed.options, envLaunch, 'environment');
+    for (const p of parsed.problems) problems.push({ message: `GUNICORN_CMD_ARGS: ${p.message}`, span: rangeSpan(envLaunch, p.start, p.end), fatal: p.kind !== 'unknown' });
+    envLayer = argsLayer(parsed.options, envLaunch, 'environment', problems);
     envConfig = parsed.options.filter((o) => o.setting.name === 'config').pop();
   }
 
@@ -108,10 +110,14 @@ export function buildGunicorn(input: GunicornInput, ctx: BuildContext): { option
     const w = options.wsgi_app;
     if (w && w.value.kind === 'str') app = { value: w.value.value, ...(w.span ? { span: w.span } : {}) };
   }
+  // gunicorn exits with "No application module specified." (unless --paste names one).
+  if (!app && input.args && !options.paste && !configDoubt && !cli?.problems.some((p) => p.kind === 'unknown')) {
+    problems.push({ message: 'no application module: neither an APP_MODULE argument nor wsgi_app in the config file', span: launch.span, fatal: true });
+  }
   return { options, configFiles, app, problems };
 }
 
-function argsLayer(args: GunicornArg[], launch: Launch, source: 'command-line' | 'environment'): Layer {
+function argsLayer(args: GunicornArg[], launch: Launch, source: 'command-line' | 'environment', problems: AppServerInstance['problems']): Layer {
   const lookup = envLookup(launch);
   const layer: Layer = new Map();
   for (const a of args) {
@@ -130,6 +136,9 @@ function argsLayer(args: GunicornArg[], launch: Launch, source: 'command-line' |
         if (value.kind === 'str') value = { kind: 'list', items: splitList(value.value, valueSpan, value.unresolved) };
       } else {
         value = wordValue(a.value, s.type === 'int' ? 'int' : s.type === 'list' ? 'list' : 'str', lookup, valueSpan);
+        if (value.kind === 'unknown' && value.variables.length === 0) {
+          problems.push({ message: `${a.flag}: invalid int value ${JSON.stringify(value.text ?? a.value.value)}`, span: valueSpan, fatal: true });
+        }
       }
     }
     const prev = layer.get(s.name);
@@ -255,9 +264,9 @@ function configLayer(file: string, launch: Launch, ctx: BuildContext, problems: 
     if (b.span.file !== file) continue;
     const value = fromPython(b, s, parsed);
     // None is valid for string settings (validate_string): the setting stays unset.
-    if (value === null) continue;
-    if (!value) {
-      problems.push({ message: `${name} = ${pyRepr(b.value)} is not a valid value for gunicorn's ${name}`, span: b.span });
+    if (value === null || value === undefined) continue;
+    if (value === 'invalid') {
+      problems.push({ message: `${name} = ${pyRepr(b.value)}: gunicorn's validator for ${name} rejects it and gunicorn exits`, span: b.span, fatal: true });
       continue;
     }
     const o = option(name, value, 'config-file', { span: b.span, history: [...b.history], written: parsed.text.slice(b.span.start.offset, b.span.end.offset) });
@@ -295,8 +304,12 @@ function configResolver(file: string, parsed: ParsedPython, ctx: BuildContext): 
   };
 }
 
-/** A Python value converted the way gunicorn's validator for the setting converts it. */
-function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython): OptionValue | null | undefined {
+/**
+ * A Python value converted the way gunicorn's validator for the setting converts it. `null`: a
+ * valid None (the setting stays unset); `'invalid'`: the validator raises, so gunicorn exits at
+ * start; undefined: nothing sure can be said (an object, a class, a value of an odd kind).
+ */
+function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython): OptionValue | null | 'invalid' | undefined {
   const v = b.value;
   if (v.kind === 'unknown') {
     const u: OptionValue = { kind: 'unknown', reason: v.reason, variables: [...v.variables] };
@@ -308,22 +321,31 @@ function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython)
     }
     return u;
   }
+  if (v.kind === 'object') return undefined;
   switch (s.type) {
-    case 'int':
-      if (v.kind === 'int') return { kind: 'int', value: v.value };
-      if (v.kind === 'bool') return { kind: 'int', value: v.value ? 1 : 0 };
-      if (v.kind === 'str' && /^\s*[+-]?\d+\s*$/.test(v.value)) return { kind: 'int', value: Number(v.value.trim()) };
-      return undefined;
+    case 'int': {
+      // validate_pos_int: int(val) for ints and bools, int(val, 0) for the rest; negative values raise.
+      let n: number | undefined;
+      if (v.kind === 'int') n = v.value;
+      else if (v.kind === 'bool') n = v.value ? 1 : 0;
+      else if (v.kind === 'str') n = parsePythonInt0(v.value);
+      else if (v.kind === 'none' && s.name === 'umask') return null;
+      if (n === undefined || n < 0) return 'invalid';
+      return { kind: 'int', value: n };
+    }
     case 'bool':
       if (v.kind === 'bool') return v;
       if (v.kind === 'str' && /^\s*(true|false)\s*$/i.test(v.value)) return { kind: 'bool', value: v.value.trim().toLowerCase() === 'true' };
-      if (v.kind === 'none') return { kind: 'bool', value: false };
-      return undefined;
+      if (v.kind === 'none') return null;
+      return 'invalid';
     case 'str':
       if (v.kind === 'str') return { kind: 'str', value: v.value.trim() };
       if (v.kind === 'none') return null;
-      if (v.kind === 'path') return { kind: 'str', value: v.value };
-      return undefined;
+      if (v.kind === 'path') return undefined;
+      // user/group also take uids/gids; the others must be strings (validate_string raises TypeError).
+      if (v.kind === 'int' && (s.name === 'user' || s.name === 'group')) return { kind: 'str', value: String(v.value) };
+      if (s.name === 'worker_class' || s.name === 'logger_class') return undefined;
+      return 'invalid';
     case 'list': {
       const span = b.valueSpan ?? b.span;
       if (v.kind === 'str') {
@@ -338,11 +360,14 @@ function fromPython(b: SettingBinding, s: GunicornSetting, parsed: ParsedPython)
         }
         return { kind: 'list', items };
       }
+      if (v.kind === 'none') return { kind: 'list', items: [] };
+      // validate_list_string: a falsy value is [], a number is iterated and raises TypeError.
+      if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool') return v.value ? 'invalid' : { kind: 'list', items: [] };
       return undefined;
     }
     case 'dict': {
       // secure_scheme_headers / logconfig_dict: kept as `KEY=value` items (an empty dict is an empty list).
-      if (v.kind !== 'dict') return undefined;
+      if (v.kind !== 'dict') return v.kind === 'none' ? undefined : 'invalid';
       const span = b.valueSpan ?? b.span;
       const items: ListItem[] = [];
       for (const e of v.entries) {

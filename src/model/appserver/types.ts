@@ -129,7 +129,18 @@ export interface AppServerInstance {
   /** For a systemd origin: the unit's name and file, so that rules can read the unit (User=, KillSignal=). */
   unit?: { name: string; file: string };
   /** Problems met while reading the command line or config (unknown options, broken quotes). */
-  problems: Array<{ message: string; span: Span }>;
+  problems: AppServerProblem[];
+}
+
+export interface AppServerProblem {
+  message: string;
+  span: Span;
+  /**
+   * True when the server refuses to start because of it (argparse rejects the command line,
+   * gunicorn's validator rejects a config value, the shell cannot parse the command); false or
+   * absent when it is only something the model could not read (an option it does not know).
+   */
+  fatal?: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Span } from '../../core/position.js';
 import { resolveWord, type ShellWord } from '../../parse/shell-words.js';
 import { parseUwsgiIni, uwsgiFlag, UWSGI_PLACEHOLDER, type UwsgiIniEntry } from '../../parse/uwsgi/ini.js';
-import { envLookup, option, parseIntLike, rangeSpan, resolveRepoPath, wordSpan, type BuildContext, type Launch } from './context.js';
+import { envLookup, option, rangeSpan, resolveRepoPath, wordSpan, type BuildContext, type Launch } from './context.js';
 import type { AppServerConfigRef, AppServerInstance, AppServerOption, OptionValue } from './types.js';
 
 /**
@@ -269,10 +269,8 @@ function convert(spec: UwsgiOptionSpec | undefined, text: string, unresolved: st
     case 'flag':
       return { kind: 'bool', value: uwsgiFlag(text) };
     case 'int': {
-      const n = parseIntLike(text);
-      // uWSGI reads numbers with atoi(): leading digits count, anything else is 0.
-      if (n !== undefined) return { kind: 'int', value: n };
-      const lead = /^\s*(\d+)/.exec(text);
+      // uWSGI reads numbers with atoi(): leading blanks, a sign and digits count, anything after is ignored, no digits is 0.
+      const lead = /^\s*([+-]?\d+)/.exec(text);
       return { kind: 'int', value: lead ? Number(lead[1]) : 0 };
     }
     case 'list':
