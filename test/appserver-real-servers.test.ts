@@ -329,10 +329,11 @@ describe.runIf(has('gunicorn') || REQUIRED)('gunicorn: what the model says makes
       writeFileSync(join(dir, 'app.py'), 'def application(environ, start_response):\n    return []\n');
       if (c.config) writeFileSync(join(dir, 'conf.py'), c.config);
       const args = c.args.split(' ');
-      writeFileSync(join(dir, 'deploy', 'app.service'), unitFor({ id: c.id, args, env: {} }));
+      // A Procfile: the command runs in the Procfile's directory, so every file gunicorn could read is known.
+      writeFileSync(join(dir, 'Procfile'), `web: gunicorn ${c.args}\n`);
       const real = await run('gunicorn', ['--check-config', ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
       const model = await buildModel(dir);
-      const inst = model.appServers.find((s) => s.origin === 'systemd');
+      const inst = model.appServers.find((s) => s.origin === 'procfile');
       const refused = !!inst?.problems.some((p) => p.fatal);
       if (refused !== (real.status !== 0)) {
         disagreements.push(`${c.args} ${c.config ?? ''}: ours ${refused ? 'refused' : 'accepted'} (${inst?.problems.map((p) => p.message).join('; ')}), gunicorn ${real.status === 0 ? 'accepted' : `refused (${real.stderr.trim().split('\n').pop()})`}`);

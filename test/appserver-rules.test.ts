@@ -116,3 +116,12 @@ describe('uWSGI rules', () => {
     ]);
   });
 });
+
+describe('APP013 the server exits at start', () => {
+  it('says so only when every file gunicorn could read is known', async () => {
+    expect(await appFindings({ Procfile: 'web: gunicorn -w 3 --bind 0.0.0.0:$PORT\n' })).toEqual(['Procfile:1 APP013 fail']);
+    // A unit whose working directory is not in the repository may find a gunicorn.conf.py naming the app there.
+    expect(await appFindings({ 'app.service': '[Service]\nUser=www-data\nWorkingDirectory=/srv/x\nExecStart=/usr/bin/gunicorn -w 3\n' })).toEqual([]);
+    expect(await appFindings({ Procfile: 'web: gunicorn "app.wsgi -w 3\n' })).toEqual(['Procfile:1 APP004 unknown', 'Procfile:1 APP013 fail']);
+  });
+});

@@ -110,8 +110,11 @@ export function buildGunicorn(input: GunicornInput, ctx: BuildContext): { option
     const w = options.wsgi_app;
     if (w && w.value.kind === 'str') app = { value: w.value.value, ...(w.span ? { span: w.span } : {}) };
   }
-  // gunicorn exits with "No application module specified." (unless --paste names one).
-  if (!app && input.args && !options.paste && !configDoubt && !cli?.problems.some((p) => p.kind === 'unknown')) {
+  // gunicorn exits with "No application module specified." (unless --paste names one). Only said
+  // when every file gunicorn could read is known: an explicit config, or a working directory the
+  // repository certainly is (not one assumed, not / for a unit without WorkingDirectory=).
+  const everyFileKnown = !configDoubt && (chosen !== undefined || (launch.cwd !== undefined && !launch.cwd.assumed && !launch.cwdOutsideRepo));
+  if (!app && input.args && !options.paste && everyFileKnown && !cli?.problems.some((p) => p.kind === 'unknown')) {
     problems.push({ message: 'no application module: neither an APP_MODULE argument nor wsgi_app in the config file', span: launch.span, fatal: true });
   }
   return { options, configFiles, app, problems };
