@@ -87,11 +87,13 @@ function fixtureSecrets(dir: string): string[] {
         const re = /\b[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY)[A-Z0-9_]*\b["']?\s*[:=]\s*["']?([^\s"'#,;}]{8,})/g;
         for (const m of text.matchAll(re)) {
           const v = m[1]!;
+          // A plain short word (postgres, password) also names images, users and services: not a usable probe.
+          if (/^[a-z]+$/i.test(v) && v.length < 12) continue;
           if (isPlaceholderValue(v) || /^\$|^\{|\(|^env\b|^os\.|^config\b|^get_|^\w+\.\w+\(/.test(v) || /^(?:True|False|None)$/.test(v)) continue;
           out.add(v);
         }
         for (const m of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^:/\s@"']+:([^@\s"'/]{6,})@/g)) {
-          if (!isPlaceholderValue(m[1]!) && !m[1]!.startsWith('$')) out.add(m[1]!);
+          if (!isPlaceholderValue(m[1]!) && !m[1]!.startsWith('$') && !(/^[a-z]+$/i.test(m[1]!) && m[1]!.length < 12)) out.add(m[1]!);
         }
       }
     }

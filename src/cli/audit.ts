@@ -106,6 +106,15 @@ function summarise(p: DeploymentModel['djangoProjects'][number]): ProjectSummary
 }
 
 const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|_KEY$|DSN|DATABASE_URL|_URL$/i;
+/** Names like STATIC_URL hold nothing secret: a URL counts only when it carries a password. */
+const URL_NAME = /DSN|_URL$/i;
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
+
+function secretValue(name: string, value: string): boolean {
+  if (value.length < 6) return false;
+  if (URL_NAME.test(name) && !/SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL/i.test(name)) return URL_WITH_PASSWORD.test(value);
+  return true;
+}
 
 /**
  * Values the model knows that must never reach any output: secret-looking settings, every string
@@ -114,19 +123,19 @@ const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|_K
  */
 function knownSecrets(model: DeploymentModel): string[] {
   const out = new Set<string>();
-  const addStrings = (v: PyValue, underSecretKey: boolean): void => {
-    if (v.kind === 'str' && underSecretKey && v.value.length >= 6) out.add(v.value);
-    else if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') v.items.forEach((i) => addStrings(i, underSecretKey));
+  const addStrings = (v: PyValue, underSecretKey: boolean, name = ''): void => {
+    if (v.kind === 'str' && underSecretKey && secretValue(name, v.value)) out.add(v.value);
+    else if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') v.items.forEach((i) => addStrings(i, underSecretKey, name));
     else if (v.kind === 'dict')
-      v.entries.forEach((e) => addStrings(e.value, underSecretKey || (e.key.kind === 'str' && SECRET_NAME.test(e.key.value))));
+      v.entries.forEach((e) => addStrings(e.value, underSecretKey || (e.key.kind === 'str' && SECRET_NAME.test(e.key.value)), e.key.kind === 'str' ? e.key.value : name));
   };
   for (const p of model.djangoProjects) {
     for (const s of [p.settings, p.unsetEnvSettings]) {
-      for (const name of s.names()) addStrings(s.get(name)!.value, SECRET_NAME.test(name));
-      for (const read of s.envReads) if (SECRET_NAME.test(read.name) && read.raw && read.raw.length >= 6) out.add(read.raw);
+      for (const name of s.names()) addStrings(s.get(name)!.value, SECRET_NAME.test(name), name);
+      for (const read of s.envReads) if (SECRET_NAME.test(read.name) && read.raw && secretValue(read.name, read.raw)) out.add(read.raw);
     }
     for (const layer of p.envLayers) {
-      for (const e of layer.entries()) if (SECRET_NAME.test(e.name) && e.value && e.value.length >= 6) out.add(e.value);
+      for (const e of layer.entries()) if (SECRET_NAME.test(e.name) && e.value && secretValue(e.name, e.value)) out.add(e.value);
     }
   }
   // Longest first, so a scrubber never leaves the tail of a longer secret behind.

@@ -87,6 +87,9 @@ function systemdEnvironment(instance: AppServerInstance, unit: SystemdUnit, sour
     }
   }
   layers.push(new VarsLayer(`${unit.name} Environment=`, 'systemd', 'production', unit.file, instance.environment.vars));
+  // A unit that names no environment file may well get its secrets from a drop-in made on the
+  // server (`systemctl edit`): only one whose declared files are all here is complete.
+  if (!layers.some((l) => l.kind === 'dotenv')) complete = false;
   return { name: unit.name, span: instance.span, layers, complete, instance };
 }
 
@@ -103,7 +106,10 @@ function composeEnvironment(instance: AppServerInstance, project: ComposeProject
   const label = `compose service ${service.name} (${project.name})`;
   const kindOf = (l: ContainerEnvLayer): EnvLayer['kind'] => (l.kind === 'dockerfile' ? 'dockerfile' : 'compose');
   const layers = service.envLayers.map((l) => new VarsLayer(l.kind === 'environment' ? label : `${l.file} (${l.kind === 'dockerfile' ? 'Dockerfile ENV' : `env_file of ${service.name}`})`, kindOf(l), 'production', l.file, l.vars));
-  return { name: label, span: instance.span, layers, complete: service.envLayers.every((l) => l.complete), instance };
+  // Complete when the service declares its environment (env_file / environment) and every declared
+  // layer is fully known; a base image's own ENV never carries the application's settings.
+  const declared = service.envLayers.filter((l) => l.kind !== 'dockerfile');
+  return { name: label, span: instance.span, layers, complete: declared.length > 0 && declared.every((l) => l.complete), instance };
 }
 
 /**
