@@ -68,7 +68,7 @@ export function readYaml(src: SourceText): YamlRead {
   const problems: YamlProblem[] = [];
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(src.text, { merge: false, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+    doc = parseDocument(src.text, { merge: false, prettyErrors: false, keepSourceTokens: false, uniqueKeys: false });
   } catch (err) {
     return { problems: [{ message: `cannot read the YAML: ${err instanceof Error ? err.message : String(err)}`, span: src.lines.lineSpan(src.path, 1) }] };
   }
@@ -96,6 +96,8 @@ class Reader {
   private count = 0;
   private readonly resolving = new Set<YamlNode>();
   private readonly cache = new Map<YamlNode, YNode>();
+  /** Keys already reported as duplicates (an aliased mapping is read once per alias). */
+  private readonly reported = new Set<YamlNode>();
 
   constructor(
     private readonly src: SourceText,
@@ -151,6 +153,8 @@ class Reader {
     if (isMap(n)) {
       const own: YPair[] = [];
       const mergeSources: YMap[] = [];
+      // Duplicate keys, found here in one pass (the yaml library's own check is quadratic).
+      const keys = new Set<string>();
       for (const p of n.items) {
         if (!isPair(p)) continue;
         const pair = p as Pair<YamlNode, YamlNode>;
@@ -166,6 +170,11 @@ class Reader {
           }
           continue;
         }
+        if (keys.has(key) && !this.reported.has(keyNode as YamlNode)) {
+          this.reported.add(keyNode as YamlNode);
+          this.problems.push({ message: 'Map keys must be unique', span: keySpan });
+        }
+        keys.add(key);
         own.push({ key, keySpan, value: this.node(pair.value, keySpan.end.offset) });
       }
       const seen = new Set(own.map((p) => p.key));
