@@ -389,3 +389,18 @@ describe('integers as Python reads them', () => {
     for (const [t, want] of base10) expect(parseIntLike(t), t).toBe(want);
   });
 });
+
+describe('uWSGI ini includes', () => {
+  it('reads `ini = other.ini` at its place; the included file is not a lone instance of its own', async () => {
+    const servers = await serversOf({
+      'deploy/uwsgi.ini': '[uwsgi]\nini = base.ini\nprocesses = 8\n',
+      'deploy/base.ini': '[uwsgi]\nmaster = true\nprocesses = 2\nharakiri = 30\n',
+    });
+    expect(servers.map((s) => s.file)).toEqual(['deploy/uwsgi.ini']);
+    const main = servers[0]!;
+    expect(val(main.options.master)).toBe(true);
+    expect(val(main.options.processes)).toBe(8);
+    expect(val(main.options.harakiri)).toBe(30);
+    expect(main.configFiles.map((c) => [c.file, c.status])).toEqual([['deploy/uwsgi.ini', 'joined'], ['deploy/base.ini', 'joined']]);
+  });
+});

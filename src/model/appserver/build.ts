@@ -107,16 +107,20 @@ export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, 
 
   // Configuration files no production command line reads: started somewhere the repository does not show.
   const joined = new Set(out.filter((i) => i.role === 'production').flatMap((i) => i.configFiles.map((c) => c.file).filter((x): x is string => !!x)));
+  const lone: AppServerInstance[] = [];
   for (const f of files) {
     if (joined.has(f.path)) continue;
     if (f.kind === 'gunicorn-config') {
-      const lone = loneGunicorn(f.path, ctx, allPaths);
-      if (lone) out.push(lone);
+      const inst = loneGunicorn(f.path, ctx, allPaths);
+      if (inst) lone.push(inst);
     } else if (f.kind === 'uwsgi-config' || f.kind === 'ini-candidate') {
-      const lone = loneUwsgi(f.path, ctx, allPaths);
-      if (lone) out.push(lone);
+      const inst = loneUwsgi(f.path, ctx, allPaths);
+      if (inst) lone.push(inst);
     }
   }
+  // A file another lone config includes (uWSGI `ini = base.ini`) is part of that one, not an instance.
+  const included = new Set(lone.flatMap((i) => i.configFiles.map((c) => c.file).filter((x): x is string => !!x && x !== i.file)));
+  out.push(...lone.filter((i) => !included.has(i.file)));
   return out;
 }
 

@@ -99,9 +99,9 @@ export function buildUwsgi(input: UwsgiInput, ctx: BuildContext): { options: Rec
   const problems: AppServerInstance['problems'] = [];
   let configDoubt: string | undefined;
 
-  const addIni = (ref: string, refSpan: Span | undefined) => {
+  const addIni = (ref: string, refSpan: Span | undefined, fixedFile?: string, depth = 0) => {
     const [path, section] = splitSection(ref);
-    const resolved = input.iniFile ? { file: input.iniFile, status: 'joined' as const } : resolveRepoPath(path, launch, input.allPaths);
+    const resolved = fixedFile ? { file: fixedFile, status: 'joined' as const } : resolveRepoPath(path, launch, input.allPaths);
     const cref: AppServerConfigRef = { reference: ref, status: resolved.status };
     if (refSpan) cref.span = refSpan;
     if (resolved.file) cref.file = resolved.file;
@@ -115,7 +115,11 @@ export function buildUwsgi(input: UwsgiInput, ctx: BuildContext): { options: Rec
     const parsed = parseUwsgiIni(src.text, src.lines);
     const entries = parsed.entries.filter((e) => e.section === (section || 'uwsgi'));
     if (entries.length === 0) problems.push({ message: `no [${section || 'uwsgi'}] section in ${resolved.file}`, span: refSpan ?? src.lines.lineSpan(resolved.file, 1) });
-    for (const e of entries) raw.push(iniOption(e, resolved.file, src.lines));
+    for (const e of entries) {
+      // `ini = other.ini` inside a file reads that file at this place (as `--ini` does).
+      if (e.key === 'ini' && e.value && depth < 5 && !configFiles.some((c) => c.reference === e.value)) addIni(e.value, src.lines.span(resolved.file, e.keyStart, e.valueEnd), undefined, depth + 1);
+      else raw.push(iniOption(e, resolved.file, src.lines));
+    }
   };
 
   for (const v of launch.environment.vars) {
@@ -127,7 +131,7 @@ export function buildUwsgi(input: UwsgiInput, ctx: BuildContext): { options: Rec
     }
     raw.push({ key: m[1]!.toLowerCase().replace(/_/g, '-'), value: v.value, source: 'environment', span: v.span, valueSpan: v.span, written: `${v.name}=${v.value}` });
   }
-  if (input.iniFile) addIni(input.iniFile, undefined);
+  if (input.iniFile) addIni(input.iniFile, undefined, input.iniFile);
   const args = input.args ?? [];
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
