@@ -35,8 +35,10 @@ export default defineRule({
       if (argv.some((a) => /requirepass|aclfile/.test(a)) || argv.some((a) => /\.conf$/.test(a))) continue;
       if (s.volumes.some((v) => v.target && /(?:redis|valkey|keydb)[^/]*\.conf$|users\.acl$|\/usr\/local\/etc\/redis\/?$/.test(v.target))) continue;
       const env = effectiveEnv(s);
-      const pw = env.get('REDIS_PASSWORD') ?? env.get('REDIS_ARGS');
-      if (pw && pw.value && (pw.name === 'REDIS_PASSWORD' || /requirepass/.test(pw.value))) continue;
+      // REDIS_PASSWORD (Bitnami and others) set, or required from the host (`${REDIS_PASSWORD:?}`); REDIS_ARGS with --requirepass (redis-stack).
+      const pw = env.get('REDIS_PASSWORD');
+      if (pw && (pw.value || pw.interp)) continue;
+      if (/requirepass/.test(env.get('REDIS_ARGS')?.value ?? '')) continue;
       const how = hostNet ? 'on the host network' : `through port ${exposed!.published ?? exposed!.target}${exposed!.hostIp ? ` on ${exposed!.hostIp}` : ' on every interface'}`;
       ctx.report({
         message: `service ${s.name} runs Redis without a password and is reachable ${how}: anyone who connects can read, flush or rewrite it`,

@@ -76,6 +76,8 @@ function wordAt(w: ShellWord, src: SourceText) {
 const DROPS_PRIVILEGES = /\b(?:gosu|su-exec|setpriv|runuser|chpst\s+-u|s6-setuidgid|setuidgid)\b|\bsu\b[^\n]*\s-c\b|\bexec\s+su\b/;
 const WAITS = /\buntil\b[^\n]*;\s*do\b|\bwhile\s+!\s|\bwaiting for (?:the )?(?:db|database|postgres(?:ql)?|mysql|mariadb|redis|rabbitmq|broker)\b|\bpg_isready\b|wait-for(?:-it)?\b|\bwait_for\w*|\bdockerize\b[^\n]*-wait\b|\bnc\s+-z\b|\bmysqladmin\b[^\n]*\bping\b|\bredis-cli\b[^\n]*\bping\b|psycopg2?\.connect|\bwait_for_db\b|\bwaitforit\b|\bsuccessfully\s+connected\b/i;
 
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
 export function launchScriptsOf(stage: DockerStage, stages: DockerStage[], df: DockerfileModel, repo: RepoView): DockerLaunchScript[] {
   const programs = new Map<string, 'ENTRYPOINT' | 'CMD'>();
   for (const c of [stage.entrypoint, stage.cmd]) {
@@ -92,8 +94,21 @@ export function launchScriptsOf(stage: DockerStage, stages: DockerStage[], df: D
   const out: DockerLaunchScript[] = [];
   const workdir = stage.workdir?.value ?? '/';
   for (const [program, via] of programs) {
-    const inImage = program.startsWith('/') ? program : `${workdir.replace(/\/$/, '')}/${program.replace(/^\.\//, '')}`;
-    const file = sourceOfImagePath(inImage, stage, stages, df, repo);
+    // A bare name is looked up in PATH (and the working directory, for ./name).
+    const candidates = program.startsWith('/')
+      ? [program]
+      : program.startsWith('./')
+        ? [`${workdir.replace(/\/$/, '')}/${program.slice(2)}`]
+        : [`${workdir.replace(/\/$/, '')}/${program}`, ...PATH_DIRS.map((d) => `${d}/${program}`)];
+    let file: string | undefined;
+    let inImage = candidates[0]!;
+    for (const c of candidates) {
+      file = sourceOfImagePath(c, stage, stages, df, repo);
+      if (file) {
+        inImage = c;
+        break;
+      }
+    }
     if (!file) continue;
     const text = repo.text(file)?.text ?? '';
     out.push({ containerPath: inImage, file, via, dropsPrivileges: DROPS_PRIVILEGES.test(text), waitsForDependencies: WAITS.test(text) });
