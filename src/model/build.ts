@@ -23,6 +23,7 @@ import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
 import { buildK8s } from './k8s/build.js';
 import { buildWorkflows } from './workflows/build.js';
+import { buildScripts } from './scripts/build.js';
 
 export interface BuildOptions {
   /** DJANGO_SETTINGS_MODULE to treat as production (the --settings flag). */
@@ -177,6 +178,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const appServers = buildAppServers(files, cache, { systemdUnits, commandLines: containers.commandLines }, notices);
   const k8s = buildK8s(files, cache, notices);
   const workflows = buildWorkflows(files, cache, notices);
+  const scripts = buildScripts(files, cache, notices);
   const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
   return {
@@ -193,6 +195,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     k8sFiles: k8s.files,
     k8sKustomizations: k8s.kustomizations,
     workflows,
+    scripts,
     parseProblems: dedupeProblems(cache.syntaxProblems()),
     notices,
   };

@@ -5,6 +5,7 @@ import type { NginxConfig } from './nginx/types.js';
 import type { SystemdUnit } from './systemd/types.js';
 import type { DeploymentModel, DjangoProject } from './types.js';
 import type { Workflow } from './workflows/types.js';
+import type { ShellScript } from './scripts/types.js';
 
 /**
  * What each rule scope hands its rules: a rule declares a scope and is run once per subject.
@@ -31,6 +32,8 @@ export interface ScopeSubjects {
   k8sFile: K8sFile;
   /** Once per GitHub Actions workflow file. */
   workflow: Workflow;
+  /** Once per shell script (deploy, start and provisioning scripts). */
+  script: ShellScript;
 }
 
 export type RuleScope = keyof ScopeSubjects;
@@ -52,4 +55,5 @@ export const SCOPES: { [S in RuleScope]: ScopeTable & { subjects: (model: Deploy
   k8sObject: { subjects: (m) => m.k8sObjects ?? [], noneReason: 'no Kubernetes manifest found' },
   k8sFile: { subjects: (m) => (m.k8sFiles ?? []).filter((f) => f.kind === 'manifest'), noneReason: 'no Kubernetes manifest found' },
   workflow: { subjects: (m) => m.workflows ?? [], noneReason: 'no GitHub Actions workflow found' },
+  script: { subjects: (m) => m.scripts ?? [], noneReason: 'no shell script found' },
 };

@@ -8,6 +8,7 @@ import type { K8sFile, K8sKustomization, K8sObject } from './k8s/types.js';
 import type { NginxConfig } from './nginx/types.js';
 import type { SystemdUnit } from './systemd/types.js';
 import type { Workflow } from './workflows/types.js';
+import type { ShellScript } from './scripts/types.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 
 export interface DjangoVersion {
@@ -130,6 +131,8 @@ export interface DeploymentModel {
    */
   dockerfiles?: DockerfileModel[];
   composeProjects?: ComposeProject[];
+  /** Shell scripts (deploy, start, provisioning scripts) with their commands, issue 4. */
+  scripts?: ShellScript[];
   /** Syntax problems found in any parsed file. */
   parseProblems: ParseProblem[];
   notices: Notice[];
