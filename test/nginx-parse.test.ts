@@ -184,6 +184,14 @@ describe('nginx tokenizer: errors in nginx words, at nginx lines', () => {
     expect(problems(`add_header X "${'é'.repeat(2049)}";\n`)).toEqual(['1:15 too long parameter, probably missing terminating """ character']);
   });
 
+  it('a -g parameter has its own messages', () => {
+    const param = (text: string) => parseNginx('cmd', text, { param: true }).problems.map((p) => p.message);
+    expect(param('daemon off;')).toEqual([]);
+    expect(param('daemon off; worker_processes 2;')).toEqual([]);
+    expect(param('daemon off')).toEqual(['unexpected end of parameter, expecting ";"']);
+    expect(param('events { }')).toEqual(['block directives are not supported in -g option']);
+  });
+
   it('error spans point at the offending character', () => {
     const p = parse('server {\n  listen 80\n}').problems[0]!;
     expect(at(p.span)).toBe('3:1-3:2');

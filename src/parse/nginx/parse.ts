@@ -48,7 +48,7 @@ export interface ParsedDirective {
   rawBodySpan?: Span;
 }
 
-export type ParseProblemKind = 'syntax' | 'missing-semicolon';
+export type ParseProblemKind = 'syntax' | 'missing-semicolon' | 'limit';
 
 export interface ParsedProblem {
   /** nginx's wording for syntax errors. */
@@ -82,6 +82,11 @@ export interface ParseOptions {
    * `server x;` is then an error at the top level too. Unknown by default.
    */
   context?: string;
+  /**
+   * The text is a `-g` parameter (`nginx -g 'daemon off;'` in a Dockerfile or unit), read the way
+   * nginx reads one: no blocks, and its own end-of-text message.
+   */
+  param?: boolean;
 }
 
 /** nginx's NGX_CONF_BUFFER: a token must fit in it. */
@@ -411,7 +416,12 @@ interface Frame {
   handler: boolean;
   /** Offset of the `{`. */
   open: number;
+  /** Beyond the nesting limit: read, not kept. */
+  dropped?: boolean;
 }
+
+/** Deepest block nesting kept (http > server > location > location > if needs five). */
+const MAX_BLOCK_DEPTH = 64;
 
 /** Parse one nginx configuration file (or one file of an `nginx -T` dump). Never throws. */
 export function parseNginx(file: string, text: string, opts: ParseOptions = {}): ParsedNginxFile {
@@ -506,7 +516,7 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
         const related: Array<[number, number, string]> = [];
         if (r.openQuote !== undefined) related.push([r.openQuote, r.openQuote + 1, 'this quoted string is never closed']);
         else if (r.args.length > 0) related.push([r.args[0]!.start, r.args[r.args.length - 1]!.end, 'this directive has no ";"']);
-        addProblem('unexpected end of file, expecting ";" or "}"', r.at, r.at, related);
+        addProblem(opts.param ? 'unexpected end of parameter, expecting ";"' : 'unexpected end of file, expecting ";" or "}"', r.at, r.at, related);
         if (r.args.length > 0 && r.openQuote === undefined) {
           checkMissingSemicolon(r.args, frame);
           frame.children.push(makeDirective(r.args, r.args[r.args.length - 1]!.end));
@@ -536,6 +546,9 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
     }
 
     // block-start
+    if (opts.param && r.args.length > 0) {
+      addProblem('block directives are not supported in -g option', r.at, r.at + 1);
+    }
     if (r.args.length === 0) {
       addProblem('unexpected "{"', r.at, r.at + 1);
       stack.push({ children: [], handler: frame.handler, open: r.at }); // read and dropped
@@ -545,6 +558,13 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
     const d = makeDirective(r.args, r.at + 1);
     checkName(d, frame, r.at);
     d.block = [];
+    if (stack.length > MAX_BLOCK_DEPTH) {
+      // Real configurations nest a handful of levels; a tree this deep is hostile input, and every
+      // recursive walk over it downstream would overflow the stack. Its content is read and dropped.
+      if (!frame.dropped) addProblem(`blocks nested more than ${MAX_BLOCK_DEPTH} levels deep: the content of this block is not read`, r.at, r.at + 1, undefined, 'limit');
+      stack.push({ children: [], handler: frame.handler, open: r.at, dropped: true });
+      continue;
+    }
     frame.children.push(d);
     if (frame.handler) addProblem('unexpected "{"', r.at, r.at + 1);
     else if (SIMPLE_DIRECTIVES.has(d.name) || (d.name === 'server' && (frame.directive?.name ?? opts.context) === 'upstream')) {
