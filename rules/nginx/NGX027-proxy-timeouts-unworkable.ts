@@ -102,7 +102,7 @@ export default defineRule({
         const read = query.effective(location, 'proxy_read_timeout');
         if (limit && read.state !== 'unknown' && !(read.state === 'set' && query.directiveHasPlaceholder(read.directive))) {
           const seconds = read.state === 'set' ? nginxSeconds(argValue(read.directive, 0)) : 60;
-          if (seconds !== undefined && seconds < limit.seconds) shortReads.push({ location, pass, seconds, limit, set: read.state === 'set' });
+          if (seconds !== undefined && seconds >= 2 && seconds < limit.seconds) shortReads.push({ location, pass, seconds, limit, set: read.state === 'set' });
         }
         for (const name of ['proxy_read_timeout', 'proxy_send_timeout']) {
           const e = query.effective(location, name);
