@@ -138,6 +138,8 @@ function knownSecrets(model: DeploymentModel): string[] {
       for (const e of layer.entries()) if (SECRET_NAME.test(e.name) && e.value && secretValue(e.name, e.value)) out.add(e.value);
     }
   }
+  // Secrets found in any file (token formats, URL passwords, named literals: src/model/secrets).
+  for (const hit of model.secrets ?? []) out.add(hit.value);
   // Longest first, so a scrubber never leaves the tail of a longer secret behind.
   return [...out].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }

@@ -24,6 +24,8 @@ import { buildSystemdUnits } from './systemd/build.js';
 import { buildK8s } from './k8s/build.js';
 import { buildWorkflows } from './workflows/build.js';
 import { buildScripts } from './scripts/build.js';
+import { scanSecrets } from './secrets/scan.js';
+import { buildPackageJsons, buildPm2Files } from './pm2/build.js';
 
 export interface BuildOptions {
   /** DJANGO_SETTINGS_MODULE to treat as production (the --settings flag). */
@@ -179,6 +181,9 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const k8s = buildK8s(files, cache, notices);
   const workflows = buildWorkflows(files, cache, notices);
   const scripts = buildScripts(files, cache, notices);
+  const pm2Files = buildPm2Files(files, cache);
+  const packageJsons = buildPackageJsons(files, cache);
+  const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
   const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
   return {
@@ -196,6 +201,9 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     k8sKustomizations: k8s.kustomizations,
     workflows,
     scripts,
+    pm2Files,
+    packageJsons,
+    secrets,
     parseProblems: dedupeProblems(cache.syntaxProblems()),
     notices,
   };

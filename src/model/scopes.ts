@@ -6,6 +6,7 @@ import type { SystemdUnit } from './systemd/types.js';
 import type { DeploymentModel, DjangoProject } from './types.js';
 import type { Workflow } from './workflows/types.js';
 import type { ShellScript } from './scripts/types.js';
+import type { PackageJsonFile, Pm2File } from './pm2/types.js';
 
 /**
  * What each rule scope hands its rules: a rule declares a scope and is run once per subject.
@@ -34,6 +35,10 @@ export interface ScopeSubjects {
   workflow: Workflow;
   /** Once per shell script (deploy, start and provisioning scripts). */
   script: ShellScript;
+  /** Once per pm2 ecosystem file. */
+  pm2: Pm2File;
+  /** Once per package.json. */
+  packageJson: PackageJsonFile;
 }
 
 export type RuleScope = keyof ScopeSubjects;
@@ -56,4 +61,6 @@ export const SCOPES: { [S in RuleScope]: ScopeTable & { subjects: (model: Deploy
   k8sFile: { subjects: (m) => (m.k8sFiles ?? []).filter((f) => f.kind === 'manifest'), noneReason: 'no Kubernetes manifest found' },
   workflow: { subjects: (m) => m.workflows ?? [], noneReason: 'no GitHub Actions workflow found' },
   script: { subjects: (m) => m.scripts ?? [], noneReason: 'no shell script found' },
+  pm2: { subjects: (m) => m.pm2Files ?? [], noneReason: 'no pm2 ecosystem file found' },
+  packageJson: { subjects: (m) => m.packageJsons ?? [], noneReason: 'no package.json found' },
 };

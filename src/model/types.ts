@@ -9,6 +9,8 @@ import type { NginxConfig } from './nginx/types.js';
 import type { SystemdUnit } from './systemd/types.js';
 import type { Workflow } from './workflows/types.js';
 import type { ShellScript } from './scripts/types.js';
+import type { SecretHit } from './secrets/scan.js';
+import type { PackageJsonFile, Pm2File } from './pm2/types.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 
 export interface DjangoVersion {
@@ -133,6 +135,11 @@ export interface DeploymentModel {
   composeProjects?: ComposeProject[];
   /** Shell scripts (deploy, start, provisioning scripts) with their commands, issue 4. */
   scripts?: ShellScript[];
+  /** pm2 ecosystem files and package.json scripts (Node backends), issue 4. */
+  pm2Files?: Pm2File[];
+  packageJsons?: PackageJsonFile[];
+  /** Secrets written in the repository's files (token formats, URL passwords, named literals), issue 4. */
+  secrets?: SecretHit[];
   /** Syntax problems found in any parsed file. */
   parseProblems: ParseProblem[];
   notices: Notice[];
