@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { headSpan, isTlsServer, rejectsHandshake, tlsListen } from '../../src/model/nginx/effective.js';
-import { HTTP_SSL, MOZILLA_SSL_CONFIG, q, serverLabel } from './NGX1.common.js';
+import { HTTP_SSL, MOZILLA_SSL_CONFIG, q, serverKey, serverLabel } from './NGX1.common.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
       ctx.report({
         message: `${serverLabel(query, server)} listens with ssl but no ${missing.join(' and no ')} is in effect for it: nginx -t fails (no "${missing[0]}" is defined) and nginx will not start`,
         span: headSpan(listen),
-        target: `${serverLabel(query, server)}:${missing.join(',')}`,
+        target: `${serverKey(query, server)}:${missing.join(',')}`,
       });
     }
   },

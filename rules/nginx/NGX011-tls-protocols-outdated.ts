@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { argsSpan, headSpan, isDevelopment, nginxAtLeast, tlsListen, versionLabel } from '../../src/model/nginx/effective.js';
-import { HTTP_SSL, includeNote, MOZILLA_SSL_CONFIG, MOZILLA_TLS_GUIDELINES, once, q, serverLabel, tlsContentServers } from './NGX1.common.js';
+import { HTTP_SSL, includeNote, MOZILLA_SSL_CONFIG, MOZILLA_TLS_GUIDELINES, once, q, serverKey, serverLabel, tlsContentServers } from './NGX1.common.js';
 
 const OUTDATED = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1'];
 
@@ -48,7 +48,7 @@ export default defineRule({
       report({
         message: `${serverLabel(query, server)} sets no ssl_protocols, and the default of ${versionLabel(version)} enables TLSv1 and TLSv1.1 (nginx 1.23.4 dropped them from the default)`,
         span: headSpan(tlsListen(query, server)),
-        target: `${serverLabel(query, server)}:default`,
+        target: `${serverKey(query, server)}:default`,
       });
     }
   },

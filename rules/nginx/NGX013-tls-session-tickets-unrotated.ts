@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { headSpan, isDevelopment, nginxAtLeast, tlsListen, versionLabel } from '../../src/model/nginx/effective.js';
-import { flag, HTTP_SSL, MOZILLA_SSL_CONFIG, MOZILLA_TLS_GUIDELINES, once, q, serverLabel, tlsContentServers } from './NGX1.common.js';
+import { flag, HTTP_SSL, MOZILLA_SSL_CONFIG, MOZILLA_TLS_GUIDELINES, once, q, serverKey, serverLabel, tlsContentServers } from './NGX1.common.js';
 
 export default defineRule({
   meta: {
@@ -49,7 +49,7 @@ export default defineRule({
       report({
         message: `${explicit ? 'ssl_session_tickets is on' : `${serverLabel(query, server)} keeps nginx's default ssl_session_tickets on`} and ${why}: a leaked key decrypts every session since start-up; set ssl_session_tickets off`,
         span: explicit ? headSpan(explicit) : headSpan(tlsListen(query, server)),
-        target: explicit ? 'ssl_session_tickets' : `${serverLabel(query, server)}:default`,
+        target: explicit ? 'ssl_session_tickets' : `${serverKey(query, server)}:default`,
       });
     }
   },

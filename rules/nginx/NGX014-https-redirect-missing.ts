@@ -11,7 +11,7 @@ import {
   serverNames,
   type NginxQuery,
 } from '../../src/model/nginx/effective.js';
-import { blockHead, HTTP_REWRITE, levelReturn, locationLabel, MOZILLA_SSL_CONFIG, q, redirectOf, serverLabel, tlsContentServers, toHttps } from './NGX1.common.js';
+import { blockHead, HTTP_REWRITE, levelReturn, locationLabel, MOZILLA_SSL_CONFIG, q, redirectOf, serverKey, serverLabel, tlsContentServers, toHttps } from './NGX1.common.js';
 
 /** Locations that hand requests to a backend and are not answered by a return first. */
 function servedLocations(query: NginxQuery, server: NginxDirective): NginxDirective[] {
@@ -81,7 +81,7 @@ export default defineRule({
         message: `${serverLabel(query, server)} answers plain HTTP on port 80 with the application (${locationLabel(served[0]!)}) instead of redirecting to https://: cookies and credentials travel unencrypted`,
         span: listen.implicit ? blockHead(server) : headSpan(listen.directive),
         related: [{ span: blockHead(served[0]!), message: 'served over plain HTTP here' }],
-        target: `${serverLabel(query, server)}:80`,
+        target: `${serverKey(query, server)}:80`,
       });
     }
   },

@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { findHeader, headSpan, isDevelopment, tlsListen } from '../../src/model/nginx/effective.js';
 import { truthy } from '../../src/model/python-value.js';
-import { djangoSends, DJANGO_DOCS, HTTP_HEADERS, MOZILLA_SSL_CONFIG, q, rootLocation, SECURITY_MIDDLEWARE, serverLabel, tlsContentServers } from './NGX1.common.js';
+import { djangoSends, DJANGO_DOCS, HTTP_HEADERS, MOZILLA_SSL_CONFIG, q, rootLocation, SECURITY_MIDDLEWARE, serverKey, serverLabel, tlsContentServers } from './NGX1.common.js';
 
 const STS = 'strict-transport-security';
 
@@ -44,7 +44,7 @@ export default defineRule({
       const listen = tlsListen(query, server);
       const input = {
         span: headSpan(listen),
-        target: `${serverLabel(query, server)}:hsts`,
+        target: `${serverKey(query, server)}:hsts`,
       };
       if (django === undefined && model.djangoProjects.length > 0) {
         ctx.unknown({

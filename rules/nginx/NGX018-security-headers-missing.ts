@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/rule.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
 import { appProxiedLocations, argValue, findHeader, headerName, headSpan, isDevelopment } from '../../src/model/nginx/effective.js';
 import { truthy } from '../../src/model/python-value.js';
-import { djangoSends, DJANGO_DOCS, HTTP_HEADERS, q, SECURITY_MIDDLEWARE, serverLabel, XFRAME_MIDDLEWARE } from './NGX1.common.js';
+import { djangoSends, DJANGO_DOCS, HTTP_HEADERS, q, SECURITY_MIDDLEWARE, serverKey, serverLabel, XFRAME_MIDDLEWARE } from './NGX1.common.js';
 
 function framingControlled(headers: readonly NginxDirective[]): boolean {
   if (findHeader(headers, 'x-frame-options')) return true;
@@ -46,7 +46,7 @@ export default defineRule({
           ctx.report({
             message: `Responses of ${serverLabel(query, server)} from the application carry no X-Content-Type-Options: nosniff: Django does not send it (SecurityMiddleware or SECURE_CONTENT_TYPE_NOSNIFF is off) and nginx adds none`,
             span: headSpan(pass),
-            target: `${serverLabel(query, server)}:nosniff`,
+            target: `${serverKey(query, server)}:nosniff`,
           });
         }
         if (framingByDjango === false && !framingReported && !framingControlled(headers.directives)) {
@@ -54,7 +54,7 @@ export default defineRule({
           ctx.report({
             message: `Responses of ${serverLabel(query, server)} from the application carry no X-Frame-Options or CSP frame-ancestors: XFrameOptionsMiddleware is not in MIDDLEWARE and nginx adds none, so the site can be framed (clickjacking)`,
             span: headSpan(pass),
-            target: `${serverLabel(query, server)}:framing`,
+            target: `${serverKey(query, server)}:framing`,
           });
         }
       }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { APP_PASS, appProxiedLocations, argValue, headSpan, isDevelopment } from '../../src/model/nginx/effective.js';
-import { DJANGO_DOCS, HTTP_CORE, once, q, serverLabel } from './NGX1.common.js';
+import { DJANGO_DOCS, HTTP_CORE, once, q, serverKey, serverLabel } from './NGX1.common.js';
 
 export default defineRule({
   meta: {
@@ -47,7 +47,7 @@ export default defineRule({
         report({
           message: `No client_max_body_size is in effect for requests ${serverLabel(query, server)} proxies to the application: nginx's 1m default rejects larger uploads with 413 before Django sees them`,
           span: headSpan(pass),
-          target: `${serverLabel(query, server)}:client_max_body_size`,
+          target: `${serverKey(query, server)}:client_max_body_size`,
         });
       }
     }

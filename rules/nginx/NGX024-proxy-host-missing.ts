@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/rule.js';
 import { appProxiedLocations, findHeader, headSpan, isDevelopment, passTarget } from '../../src/model/nginx/effective.js';
 import { truthy } from '../../src/model/python-value.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
-import { andMore, declaredAbove, DJANGO_DOCS, djangoSetting, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q, reportLocations, serverLabel } from './NGX1.common.js';
+import { andMore, declaredAbove, DJANGO_DOCS, djangoSetting, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q, reportLocations, serverKey } from './NGX1.common.js';
 
 /** What nginx sends as Host by default: $proxy_host, "localhost" for a unix socket. */
 function proxyHost(pass: Parameters<typeof passTarget>[0]): string {
@@ -49,7 +49,7 @@ export default defineRule({
         ctx,
         hits,
         (first, others) => `${locationLabel(first)}${andMore(others)} proxies without proxy_set_header Host, so Django receives Host: ${proxyHost(hits[0]!.pass)} (nginx's $proxy_host) and rejects or mis-builds URLs; set Host $host`,
-        `${serverLabel(query, server)}:host`,
+        `${serverKey(query, server)}:host`,
       );
     }
   },

@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { appProxiedLocations, findHeader, headSpan, isDevelopment } from '../../src/model/nginx/effective.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
-import { andMore, declaredAbove, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q, reportLocations, serverLabel } from './NGX1.common.js';
+import { andMore, declaredAbove, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, q, reportLocations, serverKey } from './NGX1.common.js';
 
 const CLIENT_IP_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded'];
 
@@ -40,7 +40,7 @@ export default defineRule({
         ctx,
         hits,
         (first, others) => `${locationLabel(first)}${andMore(others)} proxies without X-Forwarded-For or X-Real-IP: the application sees every request as coming from nginx`,
-        `${serverLabel(query, server)}:xff`,
+        `${serverKey(query, server)}:xff`,
       );
     }
   },

@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { appProxiedLocations, argSpan, argValue, findHeader, isDevelopment } from '../../src/model/nginx/effective.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
-import { andMore, declaredAbove, DJANGO_DOCS, djangoProxySslHeader, HTTP_PROXY, locationLabel, once, q, reportLocations, serverLabel, tlsContentServers } from './NGX1.common.js';
+import { andMore, declaredAbove, DJANGO_DOCS, djangoProxySslHeader, HTTP_PROXY, locationLabel, once, q, reportLocations, serverKey, tlsContentServers } from './NGX1.common.js';
 
 /** x-forwarded-proto -> X-Forwarded-Proto */
 function displayName(header: string): string {
@@ -56,7 +56,7 @@ export default defineRule({
         hits,
         (first, others) =>
           `${locationLabel(first)}${andMore(others)} proxies HTTPS requests without ${displayName(header)}${header === 'x-forwarded-proto' ? '' : " (the header Django's SECURE_PROXY_SSL_HEADER names)"}: Django sees plain HTTP (redirect loops with SECURE_SSL_REDIRECT, CSRF origin failures); set it to $scheme`,
-        `${serverLabel(query, server)}:xfp`,
+        `${serverKey(query, server)}:xfp`,
       );
     }
   },

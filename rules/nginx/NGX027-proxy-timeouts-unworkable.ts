@@ -3,7 +3,7 @@ import type { AppServerInstance } from '../../src/model/appserver/types.js';
 import { appProxiedLocations, argSpan, argValue, isDevelopment, passTarget, type NginxQuery } from '../../src/model/nginx/effective.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
 import type { DeploymentModel } from '../../src/model/types.js';
-import { andMore, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, nginxSeconds, once, q, reportLocations, serverLabel } from './NGX1.common.js';
+import { andMore, GUNICORN_DEPLOY, HTTP_PROXY, locationLabel, nginxSeconds, once, q, reportLocations, serverKey } from './NGX1.common.js';
 
 interface Endpoint {
   unix?: string;
@@ -123,7 +123,7 @@ export default defineRule({
           shortReads,
           (loc, others) =>
             `nginx gives up on ${locationLabel(loc)}${andMore(others)} after ${first.seconds}s (${first.set ? 'proxy_read_timeout' : "proxy_read_timeout's 60s default"}), but gunicorn lets a sync worker run ${first.limit.seconds}s: slower requests end in 504 while the worker keeps running`,
-          `${serverLabel(query, server)}:read-vs-gunicorn`,
+          `${serverKey(query, server)}:read-vs-gunicorn`,
         );
       }
     }

@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
 import { argValue, headSpan, isDevelopment, locationMatch, locationRegex, passOf, type NginxQuery } from '../../src/model/nginx/effective.js';
-import { HTTP_CORE, levelReturn, locationLabel, q, rootLocation, serverLabel } from './NGX1.common.js';
+import { HTTP_CORE, levelReturn, locationLabel, q, rootLocation, serverKey, serverLabel } from './NGX1.common.js';
 
 /** Directory names that hold only published files (collected static, a web root, a build). */
 const PUBLIC_DIR = /^(?:html|www|public|public_html|htdocs|httpdocs|static|staticfiles|static_root|staticroot|static_collected|collected_static|collectstatic|assets|media|uploads|dist|build|out|_site|webroot|docroot|wwwroot)$/i;
@@ -81,7 +81,7 @@ export default defineRule({
         message: `${serverLabel(query, server)} serves files from ${path}, a project directory, and no location refuses dotfiles: ${exposed.map((p) => `${path.replace(/\/+$/, '')}${p}`).join(' and ')} are downloadable`,
         span: headSpan(root.directive),
         related: block !== server ? [{ span: headSpan(block), message: `${locationLabel(block)} serves files from the root` }] : [],
-        target: `${serverLabel(query, server)}:dotfiles`,
+        target: `${serverKey(query, server)}:dotfiles`,
       });
     }
   },

@@ -10,7 +10,7 @@ import {
   rejectsHandshake,
   type NginxQuery,
 } from '../../src/model/nginx/effective.js';
-import { blockHead, DJANGO_DOCS, GUNICORN_DEPLOY, HTTP_CORE, levelReturn, once, q, serverLabel } from './NGX1.common.js';
+import { blockHead, DJANGO_DOCS, GUNICORN_DEPLOY, HTTP_CORE, levelReturn, once, q, serverKey, serverLabel } from './NGX1.common.js';
 
 /** A server that turns requests away: return 444/4xx at server level, or ssl_reject_handshake on. */
 function rejecting(query: NginxQuery, server: NginxDirective): boolean {
@@ -65,13 +65,13 @@ export default defineRule({
         if (port === undefined || guarded.has(port) || judged.has(port)) continue;
         judged.add(port);
         let why: string | undefined;
-        let target = `${serverLabel(query, server)}:${port}`;
+        let target = `${serverKey(query, server)}:${port}`;
         let span = listen.implicit ? blockHead(server) : headSpan(listen.directive);
         if (listen.defaultServer) why = `is the default_server for port ${port}`;
         else if (hasCatchAllNames(query, server)) {
           const name = query.levelOf(server).children.find((d) => d.name === 'server_name');
           if (name) span = headSpan(name);
-          target = `${serverLabel(query, server)}:names`;
+          target = `${serverKey(query, server)}:names`;
           why = `has a catch-all server_name and nothing else on port ${port} refuses unknown hosts`;
         } else if (fullView) {
           const onPort = servers.filter((s) => listensOf(query, s).some((l) => l.port === port));

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { headSpan, listensOf } from '../../src/model/nginx/effective.js';
-import { HTTP_CORE, MOZILLA_SSL_CONFIG, q, serverLabel } from './NGX1.common.js';
+import { HTTP_CORE, MOZILLA_SSL_CONFIG, q, serverKey, serverLabel } from './NGX1.common.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
         ctx.report({
           message: `${serverLabel(query, server)} listens on port ${listen.port} without ssl: nginx answers the HTTPS port in plain HTTP and every browser's TLS handshake fails`,
           span: headSpan(listen.directive),
-          target: `${serverLabel(query, server)}:${listen.port}`,
+          target: `${serverKey(query, server)}:${listen.port}`,
         });
       }
     }

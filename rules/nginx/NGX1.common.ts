@@ -333,3 +333,16 @@ function headSpanOf(d: NginxDirective): Span {
 export function andMore(n: number): string {
   return n === 0 ? '' : ` (and ${n} more proxied location${n === 1 ? '' : 's'})`;
 }
+
+/**
+ * A line-independent name for a server, for fingerprints: its server names, else its listen
+ * addresses, else its position among the configuration's servers.
+ */
+export function serverKey(query: NginxQuery, server: NginxDirective): string {
+  const level = query.levelOf(server);
+  const names = level.children.filter((d) => d.name === 'server_name').flatMap((d) => d.args.map((a) => a.value));
+  if (names.length > 0) return `server ${names.join(' ')}`;
+  const listens = level.children.filter((d) => d.name === 'listen').map((d) => d.args.map((a) => a.value).join(' '));
+  if (listens.length > 0) return `server listen ${listens.join(', ')}`;
+  return `server #${query.servers().indexOf(server) + 1}`;
+}
