@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { createServer, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,18 @@ function certificate(): void {
   if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
 }
 
+/** A TCP port nothing listens on right now (the kernel picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 const available = NGINX !== undefined && OPENSSL;
 if (!available && REQUIRED) {
   describe('nginx rules against the real nginx', () => {
@@ -131,7 +143,7 @@ if (!available && REQUIRED) {
     });
 
     it('NGX019/NGX017: a location add_header drops the server headers, and only `always` reaches a 404', async () => {
-      const port = 18000 + (process.pid % 1000);
+      const port = await freePort();
       const http = [
         `server {`,
         `    listen 127.0.0.1:${port};`,
