@@ -54,6 +54,8 @@ describe('nginx tokenizer: what nginx accepts', () => {
     ['types', 'types { text/html html htm; }', [['types', ['text/html html htm']]]],
     ['upstream server is simple', 'upstream app { server unix:/run/g.sock fail_timeout=0; }', [['upstream app', ['server unix:/run/g.sock fail_timeout=0']]]],
     ['comment after the last directive', 'a 1; # end', ['a 1']],
+    ['third-party data blocks (geoip2)', 'http { geoip2 /x.mmdb { $geoip2_country default=US country iso_code; } }', [['http', [['geoip2 /x.mmdb', ['$geoip2_country default=US country iso_code']]]]]],
+    ['unknown third-party blocks are not judged', 'http { foo_block { $x 1; a/b c; } }', [['http', [['foo_block', ['$x 1', 'a/b c']]]]]],
     ['empty file', '', []],
     ['only comments', '# a\n# b\n', []],
   ];

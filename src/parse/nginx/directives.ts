@@ -16,7 +16,10 @@ export const BLOCK_DIRECTIVES: ReadonlySet<string> = new Set([
  * table: each line is data (`text/html html;`, `default 0;`, `~^/a 1;`), and a `{` inside is
  * `unexpected "{"`.
  */
-export const HANDLER_BLOCKS: ReadonlySet<string> = new Set(['types', 'map', 'geo', 'split_clients', 'charset_map']);
+export const HANDLER_BLOCKS: ReadonlySet<string> = new Set(['types', 'map', 'geo', 'split_clients', 'charset_map', 'geoip2']);
+
+/** nginx's own blocks whose lines are directives (not data, not a third-party module's syntax). */
+export const DIRECTIVE_BLOCKS: ReadonlySet<string> = new Set(['http', 'server', 'location', 'if', 'upstream', 'events', 'stream', 'mail', 'limit_except']);
 
 /** Block directives whose body is another language (OpenResty), kept raw. */
 export function isRawBlockDirective(name: string): boolean {

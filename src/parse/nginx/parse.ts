@@ -1,7 +1,7 @@
 import type { RelatedLocation } from '../../core/finding.js';
 import { LineIndex, type Position, type Span } from '../../core/position.js';
 import type { NginxArg } from '../../model/nginx/types.js';
-import { BLOCK_DIRECTIVES, HANDLER_BLOCKS, LINE_START_DIRECTIVES, SIMPLE_DIRECTIVES, isRawBlockDirective } from './directives.js';
+import { BLOCK_DIRECTIVES, DIRECTIVE_BLOCKS, HANDLER_BLOCKS, LINE_START_DIRECTIVES, SIMPLE_DIRECTIVES, isRawBlockDirective } from './directives.js';
 import { scanLuaBlock } from './lua.js';
 
 /**
@@ -468,13 +468,15 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
   };
 
   /**
-   * No nginx directive has a name outside [A-Za-z0-9_]: inside a block of the same file (at a
-   * file's top level only when the context is given: the file might be included into a `map` or
-   * `types` block) such a name is what nginx calls an unknown directive. The usual cause: an
+   * No nginx directive has a name outside [A-Za-z0-9_]: inside one of nginx's own directive blocks
+   * (http, server, location ...: never a data block like map, nor a third-party block such as
+   * geoip2 whose lines are data; at a file's top level only when the context is given) such a name
+   * is what nginx calls an unknown directive. The usual cause: an
    * unquoted regex with `{` (`location ~ ^/a{2}$`), where the `{` opened the block early.
    */
   const checkName = (d: ParsedDirective, frame: Frame, at: number) => {
-    if ((!frame.directive && !opts.context) || frame.handler || d.nameArg.quoted || /^[A-Za-z0-9_]+$/.test(d.name)) return;
+    const blockName = frame.directive?.name ?? opts.context;
+    if (blockName === undefined || !DIRECTIVE_BLOCKS.has(blockName) || frame.handler || d.nameArg.quoted || /^[A-Za-z0-9_]+$/.test(d.name)) return;
     const related: Array<[number, number, string]> = [];
     const parent = frame.directive;
     if (parent && parent.args.length > 0 && ['location', 'if', 'rewrite'].includes(parent.name)) {
