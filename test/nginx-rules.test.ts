@@ -117,6 +117,8 @@ server {
     location / { proxy_pass http://app; }
 }`)).toEqual([3]);
     expect(fire(NGX014, `${TLS}\nserver { listen 80; server_name shop.test; rewrite ^(.*)$ https://$host$1 permanent; location / { proxy_pass http://app; } }`)).toEqual([]);
+    expect(fire(NGX014, `${TLS}\nserver { listen 80; server_name shop.test; location /.well-known/acme-challenge/ { proxy_pass http://certbot; } location / { return 301 https://$host$request_uri; } }`)).toEqual([]);
+    expect(fire(NGX014, `${TLS}\nserver { listen 80; server_name shop.test; location ^~ /.well-known/ { proxy_pass http://certbot; } location / { return 301 https://$host$request_uri; } }`)).toEqual([]);
   });
 
   it('NGX015: temporary redirects to the same site, and $server_name with "_"', () => {

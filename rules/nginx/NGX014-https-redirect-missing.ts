@@ -7,6 +7,7 @@ import {
   isDevelopment,
   isTlsServer,
   listensOf,
+  locationMatch,
   passOf,
   serverNames,
   type NginxQuery,
@@ -15,7 +16,9 @@ import { blockHead, HTTP_REWRITE, levelReturn, locationLabel, MOZILLA_SSL_CONFIG
 
 /** Locations that hand requests to a backend and are not answered by a return first. */
 function servedLocations(query: NginxQuery, server: NginxDirective): NginxDirective[] {
-  return query.locations(server).filter((loc) => passOf(query, loc) !== undefined && levelReturn(query, loc) === undefined);
+  return query
+    .locations(server)
+    .filter((loc) => passOf(query, loc) !== undefined && levelReturn(query, loc) === undefined && !/well-known/.test(locationMatch(loc).pattern));
 }
 
 /** A server-level `if (...) { return 301 https://... }` (the `$scheme`/`$https` idiom of a shared server). */
@@ -34,7 +37,7 @@ export default defineRule({
     section: 'web-server',
     docs: {
       whatItDoes:
-        "Where the repository's nginx serves a site over TLS, reports a port-80 server (or the port-80 listen of a server shared with 443) that hands requests to the application (a location with proxy_pass, uwsgi_pass ...) instead of answering with `return 301 https://$host$request_uri;`. The plain server must share a name with a TLS server, or be a catch-all. Configurations with no TLS server at all are not judged (TLS may end at a load balancer), nor are development configurations.",
+        "Where the repository's nginx serves a site over TLS, reports a port-80 server (or the port-80 listen of a server shared with 443) that hands requests to the application (a location with proxy_pass, uwsgi_pass ..., ACME `/.well-known/` locations aside) instead of answering with `return 301 https://$host$request_uri;`. The plain server must share a name with a TLS server, or be a catch-all. Configurations with no TLS server at all are not judged (TLS may end at a load balancer), nor are development configurations.",
       whyIsThisBad:
         "Users who type the bare domain or follow an old http:// link use the site unencrypted: session cookies, passwords and CSRF tokens cross the network in clear text, and anyone on the path (public Wi-Fi) can read or change pages. Django's SECURE_SSL_REDIRECT only helps if the request reaches Django and Django knows the scheme.",
       example:
