@@ -1,5 +1,6 @@
 import type { RuleContext } from '../../src/engine/rule.js';
 import { baseName, djangoCommand } from '../../src/model/scripts/build.js';
+import { printsOnly } from '../../src/model/scripts/destructive.js';
 import type { ScriptCommand, ShellScript } from '../../src/model/scripts/types.js';
 
 /** Shared pieces of the shell-script rules (not a rule: the file name has no rule id form). */
@@ -15,10 +16,7 @@ export function deployScript(script: ShellScript, ctx: RuleContext): boolean {
   return true;
 }
 
-/** Commands that only print: their words are text, not commands. */
-export function printsOnly(c: ScriptCommand): boolean {
-  return /^(?:echo|printf|log\w*|info|warn\w*|error|die|fail|say|msg|notify\w*|cat|read|:|true|false|test|\[|\[\[)$/.test(c.name);
-}
+export { printsOnly };
 
 /** The database migration a command applies, if it applies one. */
 export function migration(c: ScriptCommand): string | undefined {
