@@ -165,6 +165,7 @@ server {
     expect(fire(NGX024, 'server { location / { include /etc/nginx/snippets/proxy.conf; proxy_pass http://127.0.0.1:8000; } }')).toEqual([]);
     expect(fire(NGX024, 'server { proxy_set_header Host $host; location / { proxy_set_header X 1; proxy_pass http://app; } }')).toEqual([]);
     expect(fire(NGX024, 'server { location / { proxy_pass http://unix:/run/gunicorn.sock; } }')).toEqual([1]);
+    expect(fire(NGX024, 'server { location /.well-known/acme-challenge/ { proxy_pass http://certbot:80; } }')).toEqual([]);
   });
 
   it('NGX021: the enclosing nginx.conf decides for a site file; explicit on fires where written', () => {

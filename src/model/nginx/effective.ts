@@ -792,6 +792,8 @@ export function appProxiedLocations(
 ): Array<{ location: NginxDirective; pass: NginxDirective }> {
   const out: Array<{ location: NginxDirective; pass: NginxDirective }> = [];
   for (const location of q.locations(server)) {
+    // ACME challenge locations proxy to a certificate client, not to the application.
+    if (/well-known/.test(locationMatch(location).pattern)) continue;
     const pass = ownAndConditional(q, location).find((d) => via.has(d.name));
     if (pass && passesToApp(q, pass) === true) out.push({ location, pass });
   }
