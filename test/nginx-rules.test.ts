@@ -195,6 +195,7 @@ describe('paths, hosts and request data', () => {
   it('NGX028: only prefix locations without a slash whose alias has one', () => {
     expect(fire(NGX028, 'server { location /static/ { alias /srv/static/; } location = /favicon.ico { alias /srv/static/favicon.ico; } location /media { alias /srv/media; } location ~ ^/s/(.*)$ { alias /srv/s/$1; } }')).toEqual([]);
     expect(fire(NGX028, 'server {\n location ^~ /static {\n  alias /srv/static/;\n }\n}')).toEqual([2]);
+    expect(fire(NGX028, 'location /media {\n    alias /srv/media/;\n}', { file: 'nginx/snippets/django.conf', context: 'server' })).toEqual([1]);
   });
 
   it('NGX030: dotfile denials, public roots and proxied catch-alls', () => {

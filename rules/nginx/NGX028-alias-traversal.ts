@@ -25,23 +25,22 @@ export default defineRule({
   check(config, ctx, model) {
     if (isDevelopment(config)) return;
     const query = q(config, model);
-    for (const server of query.servers()) {
-      for (const location of query.locations(server)) {
-        if (!isPrefixLocation(location)) continue;
-        const { pattern } = locationMatch(location);
-        if (pattern.endsWith('/') || pattern === '' || query.hasPlaceholder(pattern)) continue;
-        const alias = query.levelOf(location).children.find((d) => d.name === 'alias');
-        if (!alias || query.directiveHasPlaceholder(alias)) continue;
-        const path = argValue(alias, 0);
-        if (!path.endsWith('/')) continue;
-        const argIndex = location.args.length > 1 ? 1 : 0;
-        ctx.report({
-          message: `${locationLabel(location)} has no trailing slash but its alias ${path} has one: ${pattern}../ maps to ${path}../ and escapes into the parent directory`,
-          span: argSpan(location, argIndex),
-          related: [rel(alias, 'the alias that the request path is appended to')],
-          target: `alias:${pattern}`,
-        });
-      }
+    // Every location, also in files of bare location blocks that a server includes from outside the repository.
+    for (const location of query.allDirectives()) {
+      if (location.name !== 'location' || !location.block || !isPrefixLocation(location)) continue;
+      const { pattern } = locationMatch(location);
+      if (pattern.endsWith('/') || pattern === '' || query.hasPlaceholder(pattern)) continue;
+      const alias = query.levelOf(location).children.find((d) => d.name === 'alias');
+      if (!alias || query.directiveHasPlaceholder(alias)) continue;
+      const path = argValue(alias, 0);
+      if (!path.endsWith('/')) continue;
+      const argIndex = location.args.length > 1 ? 1 : 0;
+      ctx.report({
+        message: `${locationLabel(location)} has no trailing slash but its alias ${path} has one: ${pattern}../ maps to ${path}../ and escapes into the parent directory`,
+        span: argSpan(location, argIndex),
+        related: [rel(alias, 'the alias that the request path is appended to')],
+        target: `alias:${pattern}`,
+      });
     }
   },
 });
