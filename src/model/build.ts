@@ -24,6 +24,7 @@ import { buildSystemdUnits } from './systemd/build.js';
 import { buildK8s } from './k8s/build.js';
 import { buildWorkflows } from './workflows/build.js';
 import { buildScripts } from './scripts/build.js';
+import { findBackupSchedules } from './scripts/backups.js';
 import { scanSecrets } from './secrets/scan.js';
 import { buildPackageJsons, buildPm2Files } from './pm2/build.js';
 
@@ -181,6 +182,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const k8s = buildK8s(files, cache, notices);
   const workflows = buildWorkflows(files, cache, notices);
   const scripts = buildScripts(files, cache, notices);
+  const backupSchedules = findBackupSchedules(files.filter((f) => cache.byPath.has(f.path)), cache);
   const pm2Files = buildPm2Files(files, cache);
   const packageJsons = buildPackageJsons(files, cache);
   const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
@@ -201,6 +203,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     k8sKustomizations: k8s.kustomizations,
     workflows,
     scripts,
+    backupSchedules,
     pm2Files,
     packageJsons,
     secrets,

@@ -3,6 +3,7 @@ import type { SourceText } from '../../core/source.js';
 import type { DiscoveredFile, FileKind } from '../../discover/types.js';
 import type { ModelSources } from '../build.js';
 import { envFileRole } from '../env/roles.js';
+import { isWeakPassword } from '../containers/query.js';
 import {
   isFillerToken,
   isLocalHost,
@@ -170,6 +171,8 @@ export function scanText(src: SourceText, fileKind: FileKind, fileRole: SecretFi
     const [, scheme, user, pw, host] = m as unknown as [string, string, string, string, string];
     if (/^(?:https?|ftp|git|ssh)$/i.test(scheme) && /^git$/i.test(user)) continue;
     if (isPlaceholderPassword(pw, user) || isPlaceholderPassword(user === '' ? pw : pw, user)) continue;
+    // Guessable passwords are DJ126's and CMP003's finding (weak database/service passwords).
+    if (isWeakPassword(pw)) continue;
     if (fileRole !== 'production' && isLocalHost(host)) continue;
     if (/example\.(?:com|org|net)$|\.example$|\.invalid$|\.test$|\.local$/i.test(host) && fileRole !== 'production') continue;
     const start = m.index! + m[0].lastIndexOf(`:${pw}@`) + 1;

@@ -1,0 +1,85 @@
+import type { Span } from '../../core/position.js';
+import type { DiscoveredFile } from '../../discover/types.js';
+import type { ModelSources } from '../build.js';
+
+/**
+ * Where the repository schedules database backups. Read from the files' text, line by line (a
+ * fallback that does not need the compose / Kubernetes / systemd models to name backup jobs):
+ * - crontab files (crontab, *.cron, cron.d/*): an active line running a backup command;
+ * - systemd: a .timer next to a .service whose Exec lines run a backup command;
+ * - Kubernetes CronJobs and GitHub workflows on `schedule:` whose text runs a backup command;
+ * - compose files running a backup image (postgres-backup-local, db-backup, ...) or a pg_dump loop;
+ * - Terraform managed-database backups (`backup_retention_period` above 0), Heroku `pg:backups:schedule`.
+ */
+export interface BackupSchedule {
+  file: string;
+  span: Span;
+  what: string;
+}
+
+export const BACKUP_COMMAND = /\b(?:pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|mongodump|dbbackup|pgbackrest|barman|wal-g|restic\s+backup|borg\s+create|backup[\w.-]*\.sh|db[-_]?backup|backup[-_]?db|backup[-_]?database|postgres-backup)\b/i;
+const BACKUP_IMAGE = /\b(?:prodrigestivill\/postgres-backup-local|kartoza\/pg-backup|tiredofit\/db-backup|offen\/docker-volume-backup|databack\/mysql-backup|eeshugerman\/postgres-backup-s3|schickling\/postgres-backup-s3|fradelg\/mysql-cron-backup|postgres-backup-local|mysql-backup|db-backup)\b/i;
+
+export function findBackupSchedules(files: readonly DiscoveredFile[], sources: ModelSources): BackupSchedule[] {
+  const out: BackupSchedule[] = [];
+  const units = new Set(files.filter((f) => f.kind === 'systemd-unit').map((f) => f.path));
+  for (const f of files) {
+    const kind = f.kind;
+    if (!['crontab', 'systemd-unit', 'yaml-candidate', 'github-workflow', 'compose', 'terraform', 'shell-script', 'script-candidate', 'procfile'].includes(kind)) continue;
+    const src = sources.text(f.path);
+    if (!src) continue;
+    const text = src.text;
+    const lineHit = (re: RegExp, skipComments = true): number | undefined => {
+      for (let l = 1; l <= src.lines.lineCount; l++) {
+        const t = src.lines.lineText(l);
+        if (skipComments && /^\s*#/.test(t)) continue;
+        if (re.test(t)) return l;
+      }
+      return undefined;
+    };
+    const add = (line: number, what: string) => out.push({ file: f.path, span: src.lines.lineSpan(f.path, line), what });
+    switch (kind) {
+      case 'crontab': {
+        const l = lineHit(BACKUP_COMMAND);
+        if (l) add(l, 'a crontab line');
+        break;
+      }
+      case 'systemd-unit': {
+        if (!f.path.endsWith('.service')) break;
+        const timer = f.path.replace(/\.service$/, '.timer');
+        const templated = f.path.replace(/@?\.service$/, '@.timer');
+        if (!units.has(timer) && !units.has(templated)) break;
+        const l = lineHit(new RegExp(`^\\s*Exec\\w*\\s*=.*(?:${BACKUP_COMMAND.source})`, 'i'));
+        if (l) add(l, `a systemd timer (${timer.split('/').pop()}) starting this service`);
+        break;
+      }
+      case 'yaml-candidate': {
+        if (!/^\s*kind:\s*CronJob\b/m.test(text)) break;
+        const l = lineHit(BACKUP_COMMAND);
+        if (l) add(l, 'a Kubernetes CronJob');
+        break;
+      }
+      case 'github-workflow': {
+        if (!/^\s*schedule\s*:/m.test(text)) break;
+        const l = lineHit(BACKUP_COMMAND);
+        if (l) add(l, 'a scheduled GitHub workflow');
+        break;
+      }
+      case 'compose': {
+        const l = lineHit(BACKUP_IMAGE) ?? (/\b(?:while|sleep|crond?|SCHEDULE)\b/.test(text) ? lineHit(BACKUP_COMMAND) : undefined);
+        if (l) add(l, 'a compose backup service');
+        break;
+      }
+      case 'terraform': {
+        const l = lineHit(/^\s*backup_retention_period\s*=\s*([1-9]\d*)\s*(?:#.*)?$/);
+        if (l) add(l, 'managed database backups (backup_retention_period)');
+        break;
+      }
+      default: {
+        const l = lineHit(/pg:backups:schedule|pg:backups\s+schedule/);
+        if (l) add(l, 'heroku pg:backups:schedule');
+      }
+    }
+  }
+  return out;
+}
