@@ -232,8 +232,14 @@ describe('nginx parser: recovery after an error keeps the rest of the file', () 
 describe('nginx parser: a missing ; before a well-known directive', () => {
   it('is reported on the line where the ; is missing', () => {
     expect(problems('server {\n  listen 80\n  server_name example.com;\n}')).toEqual([
-      '2:10 [missing-semicolon] missing ";" after "listen 80": nginx reads "server_name" on the next line as one more argument of "listen"',
+      '2:10 [missing-semicolon] missing ";" at the end of this "listen" line: nginx reads "server_name" on the next line as one more argument of "listen"',
     ]);
+  });
+
+  it('never prints argument values (they may be secrets)', () => {
+    const [p] = parse('proxy_set_header Authorization "Bearer s3cr3t-t0ken"\nproxy_pass http://app;').problems;
+    expect(p!.message).not.toContain('s3cr3t');
+    expect(p!.related?.[0]?.message).not.toContain('s3cr3t');
   });
 
   it('is not reported for legitimate multi-line arguments', () => {

@@ -366,9 +366,9 @@ class Reader {
       }
 
       if (found) {
-        const rawStart = tokenQuoted ? start - 1 : start;
-        const rawEnd = tokenQuoted ? i + 1 : i;
-        args.push({ value: unescapeNginx(text.slice(start, i)), raw: text.slice(rawStart, rawEnd), quoted: tokenQuoted, start: rawStart, end: rawEnd });
+        const inner = text.slice(start, i);
+        if (tokenQuoted) args.push({ value: unescapeNginx(inner), raw: text.slice(start - 1, i + 1), quoted: true, start: start - 1, end: i + 1 });
+        else args.push({ value: unescapeNginx(inner), raw: inner, quoted: false, start, end: i });
         if (ch === 0x3b) return { kind: 'ok', args, at: i };
         if (ch === 0x7b) return { kind: 'block-start', args, at: i };
       } else if (dQuoted) this.skipQuoted(start, 0x22);
@@ -457,7 +457,8 @@ export function parseNginx(file: string, text: string, opts: ParseOptions = {}):
       const prev = tokens[k - 1]!;
       if (!/[\r\n]/.test(text.slice(prev.end, t.start))) continue;
       addProblem(
-        `missing ";" after "${tokens.slice(0, k).map((x) => x.raw).join(' ')}": nginx reads "${t.value}" on the next line as one more argument of "${tokens[0]!.value}"`,
+        // Argument values stay out of the message: they may be secrets (an Authorization header).
+        `missing ";" at the end of this "${tokens[0]!.value}" line: nginx reads "${t.value}" on the next line as one more argument of "${tokens[0]!.value}"`,
         prev.start,
         prev.end,
         [[t.start, t.end, `"${t.value}" is read as an argument of "${tokens[0]!.value}"`]],
