@@ -86,14 +86,14 @@ export function buildK8s(files: DiscoveredFile[], sources: ModelSources, notices
     const chart = helmChartOf(f.path, paths);
     if (chart) {
       out.files.push({ file: f.path, kind: 'template', role, problems: [], objects: [] });
-      notices.push({ kind: 'info', file: f.path, message: `${f.path}: Helm chart template (chart ${chart}): not checked as a Kubernetes manifest; audit the output of helm template instead` });
+      notices.push({ kind: 'info', file: f.path, message: `Helm chart template (chart in ${chart === '.' ? 'the repository root' : `${chart}/`}): not checked as a Kubernetes manifest; audit the output of helm template instead` });
       continue;
     }
     const parsed = parseYamlFile(src);
     const marker = templateMarker(src, parsed.documents.map((d) => d.contents));
     if (marker) {
       out.files.push({ file: f.path, kind: 'template', role, problems: [], objects: [] });
-      notices.push({ kind: 'info', file: f.path, span: marker, message: `${f.path}: templated file (${src.text.slice(marker.start.offset, marker.end.offset)}): not checked as a Kubernetes manifest; audit the rendered output instead` });
+      notices.push({ kind: 'info', file: f.path, span: marker, message: `templated file (${src.text.slice(marker.start.offset, marker.end.offset)} at line ${marker.start.line}): not checked as a Kubernetes manifest; audit the rendered output instead` });
       continue;
     }
     if (isKustomization || parsed.documents.some((d) => isKustomizationDoc(d.contents))) {
