@@ -10,7 +10,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        `Reports \`scheme://user:password@host\` URLs (database, cache, broker, SMTP, HTTP ...) whose password is written out, in any text file of the repository. Placeholder passwords (\`password\`, \`pass\`, \`<password>\`, \`\${DB_PASSWORD}\`, \`changeme\`, \`***\` ...) are not reported, nor, outside production files, URLs to this machine or to a bare service name (\`@localhost\`, \`@db:5432\`) or to example domains: those are development defaults. ${SKIPS_TEXT} The password is never shown in full.`,
+        `Reports \`scheme://user:password@host\` URLs (database, cache, broker, SMTP, HTTP ...) whose password is written out, in any text file of the repository. Placeholder passwords (\`password\`, \`pass\`, \`<password>\`, \`\${DB_PASSWORD}\`, \`changeme\`, \`***\` ...) are not reported, nor guessable ones (postgres, admin, secret ...: DJ126 and CMP003 report weak passwords), nor, outside production files, URLs to this machine or to a bare service name (\`@localhost\`, \`@db:5432\`) or to example domains: those are development defaults. ${SKIPS_TEXT} The password is never shown in full.`,
       whyIsThisBad:
         'A connection string carries everything needed to log in: host, user and password. Committed, it is readable by everyone with access to the repository and its history, and the password cannot be changed without a commit and a redeploy.',
       example: 'DATABASE_URL=postgres://shop:Zt8qLw2vR4mN@db.internal.example.net:5432/shop',

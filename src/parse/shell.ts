@@ -163,6 +163,7 @@ export function parseShellScript(text: string, opts: ShellParseOptions = {}): Pa
   const endCommand = (sep?: ShellSeparator) => {
     endWord();
     let ws = words;
+    const original = words;
     words = [];
     const heredocs = ownHeredocs;
     ownHeredocs = [];
@@ -198,9 +199,10 @@ export function parseShellScript(text: string, opts: ShellParseOptions = {}): Pa
       assignments.push(ws.shift()!);
     }
     const all = [...assignments, ...ws];
-    if (all.length > 0 || heredocs.length > 0) {
-      const start = all.length > 0 ? Math.min(...all.map((x) => x.start)) : heredocs[0]!.bodyStart;
-      const end = all.length > 0 ? Math.max(...all.map((x) => x.end)) : start;
+    if (all.length > 0 || heredocs.length > 0 || defines) {
+      const spanWords = all.length > 0 ? all : original;
+      const start = spanWords.length > 0 ? Math.min(...spanWords.map((x) => x.start)) : heredocs[0]!.bodyStart;
+      const end = spanWords.length > 0 ? Math.max(...spanWords.map((x) => x.end)) : start;
       commands.push({ words: ws, assignments, separator: sep, previous, start, end, heredocs, list, depth, ...(defines ? { defines } : {}), ...(condition ? { condition } : {}) });
     }
     if (sep !== '&&' && sep !== '||' && sep !== '|') list++;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { makeSourceText } from '../src/core/source.js';
+import { runAudit } from '../src/cli/audit.js';
+import { isSecretLikeName, looksRandom, TOKEN_FORMATS, URL_CREDENTIALS } from '../src/model/secrets/detect.js';
+import { scanText } from '../src/model/secrets/scan.js';
+import { makeScrubber } from '../src/report/redact.js';
+
+const scan = (text: string, kind: Parameters<typeof scanText>[1] = 'dotenv', role: Parameters<typeof scanText>[2] = 'other') =>
+  scanText(makeSourceText('f', text), kind, role).map((h) => `${h.kind}:${h.detector}@${h.span.start.line}:${h.span.start.column}`);
+
+describe('secret detection', () => {
+  it('finds token formats on their exact column', () => {
+    expect(scan('A=1\nTOKEN="ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5"\n')).toEqual(['token:github-token@2:8']);
+    expect(scan('key: AIzaSyB3kL9mP2qR7sT4vW8xY1zA5bC6dE0fG2h')).toEqual(['token:google-api-key@1:6']);
+  });
+  it('skips documentation examples, fillers and placeholders', () => {
+    expect(scan('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nT=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nSECRET_KEY=change-me\nAPI_KEY=${API_KEY}\nPASSWORD=<your-password>')).toEqual([]);
+  });
+  it('URL passwords: placeholders, local development hosts and guessable passwords are left out', () => {
+    expect(scan('DATABASE_URL=postgres://user:password@host/db\nR=redis://:${REDIS_PASSWORD}@redis:6379\nD=postgres://app:Kx7Lm2Pq9Rt4@localhost/db', 'dotenv', 'development')).toEqual([]);
+    expect(scan('D=postgres://app:Kx7Lm2Pq9Rt4@db.corp.net/db')).toEqual(['url:postgres-url@1:18']);
+  });
+  it('names and randomness', () => {
+    expect(['SECRET_KEY', 'dbPassword', 'stripe.apiKey', 'GITHUB_TOKEN', 'client_secret'].every(isSecretLikeName)).toBe(true);
+    expect(['PASSWORD_RESET_TIMEOUT', 'SECRET_KEY_FILE', 'AUTH_USER_MODEL', 'TOKEN_TTL', 'API_KEY_ID', 'CSRF_COOKIE_NAME'].some(isSecretLikeName)).toBe(false);
+    expect(looksRandom('q3Lk9vZ2pR7tX1mB8nC4dF6h')).toBe(true);
+    expect(looksRandom('django.contrib.auth.hashers')).toBe(false);
+    expect(looksRandom('aaaaaaaaaaaaaaaaaaaaaaa')).toBe(false);
+    expect(looksRandom(Buffer.from('changeme-please-now').toString('base64'))).toBe(false);
+  });
+  it('regular expressions stay linear on adversarial input', () => {
+    const inputs = ['a'.repeat(200_000), 'postgres://' + ':'.repeat(100_000), 'x://' + 'a:'.repeat(50_000) + '@', 'AKIA'.repeat(50_000), 'SG.' + '_'.repeat(100_000)];
+    const t0 = Date.now();
+    for (const s of inputs) {
+      for (const f of TOKEN_FORMATS) [...s.matchAll(f.pattern)];
+      [...s.matchAll(URL_CREDENTIALS)];
+      scanText(makeSourceText('f', s), 'docs', 'docs');
+    }
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+  it('every secret found in a fixture is scrubbed from the whole JSON result', async () => {
+    const result = await runAudit({ root: join(import.meta.dirname, '..', 'fixtures', 'sec-leaks') });
+    const json = makeScrubber(result.secrets)(JSON.stringify({ findings: result.findings, notices: result.notices }));
+    const ids = result.findings.filter((f) => f.ruleId.startsWith('SEC')).length;
+    expect(ids).toBeGreaterThanOrEqual(9);
+    for (const s of result.secrets.filter((x) => x.length >= 8)) expect(json.includes(s), `secret leaked: ${s.slice(0, 3)}...`).toBe(false);
+    // Messages themselves never carry the value, even unscrubbed.
+    const raw = JSON.stringify(result.findings.map((f) => f.message));
+    expect(raw).not.toMatch(/ghp_[A-Za-z0-9]{36}|sk_live_[A-Za-z0-9]{20}|AKIA[A-Z2-7]{16}/);
+  });
+});
