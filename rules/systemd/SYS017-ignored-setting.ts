@@ -24,6 +24,14 @@ export default defineRule({
   scope: 'systemd',
   check(unit, ctx) {
     if (unit.role !== 'production') return;
+    // Line-independent identities: the n-th problem of a kind in a file.
+    const seen = new Map<string, number>();
+    const ordinal = (p: { message: string; span: { file: string } }) => {
+      const k = `${p.span.file}:${p.message}`;
+      const n = (seen.get(k) ?? 0) + 1;
+      seen.set(k, n);
+      return `${p.span.file}:${n}`;
+    };
     for (const p of unit.problems) {
       if (p.fatal) continue;
       if (p.kind === 'unknown-key') {
@@ -56,10 +64,10 @@ export default defineRule({
         ctx.report({
           message: `${unit.name}: systemd no longer supports .include and ignores this line, so none of the included file's settings apply; put the overrides in a drop-in (${unit.name}.d/override.conf)`,
           span: p.span,
-          target: `${unit.name}:include:${p.span.start.line}`,
+          target: `${unit.name}:include:${ordinal(p)}`,
         });
       } else if (p.kind === 'syntax') {
-        ctx.report({ message: `${unit.name}: ${p.message.replace(/\.? ?Ignoring\.?$|, ignoring line\.$/i, '')}: systemd ignores this line`, span: p.span, target: `${unit.name}:line:${p.span.start.line}` });
+        ctx.report({ message: `${unit.name}: ${p.message.replace(/\.? ?Ignoring\.?$|, ignoring line\.$/i, '')}: systemd ignores this line`, span: p.span, target: `${unit.name}:ignored-line:${ordinal(p)}` });
       }
     }
   },
