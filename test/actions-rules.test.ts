@@ -136,3 +136,12 @@ describe('GHA rules: precision edges', () => {
     expect(await hits({ 'w.yml': '' })).toEqual(['GHA001@w.yml:1']);
   });
 });
+
+describe('GHA005: same-repository guard', () => {
+  it('a job limited to pull requests from the repository itself is not reported', async () => {
+    const wf = (cond: string) =>
+      `on: pull_request_target\npermissions: {contents: read}\njobs:\n  j:\n    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: \${{ github.event.pull_request.head.sha }}\n`;
+    expect(await hits({ 'w.yml': wf('github.event.pull_request.head.repo.full_name == github.repository') }, 'GHA005')).toEqual([]);
+    expect(await hits({ 'w.yml': wf("contains(github.event.pull_request.labels.*.name, 'safe')") }, 'GHA005')).toEqual(['GHA005@w.yml:10']);
+  });
+});

@@ -3,6 +3,8 @@ import { SECURE_USE, actionName, expressions, judgedWorkflow, spanIn, stepLabel,
 
 /** Expressions naming the pull request's (or triggering run's) own code. */
 const HEAD_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.event\.pull_request\.merge_commit_sha|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_repository\.full_name|github\.event\.pull_request\.head\.repo\.full_name|github\.event\.number|github\.event\.pull_request\.number|github\.event\.issue\.number/;
+/** A job condition that excludes forks. */
+const SAME_REPO_ONLY = /head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|!\s*github\.event\.pull_request\.head\.repo\.fork\b|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false/;
 /** Shell commands that fetch the pull request's code. */
 const SHELL_CHECKOUT = /\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|switch|pull)\b[^\n]*(?:refs\/pull\/|\$\{\{[^}]*(?:head\.sha|head\.ref|head_ref|head_sha|head_branch|merge_commit_sha)[^}]*\}\})/;
 
@@ -15,7 +17,7 @@ export default defineRule({
     section: 'ci-cd',
     docs: {
       whatItDoes:
-        "In workflows triggered by `pull_request_target` or `workflow_run`, reports an actions/checkout whose `ref:` or `repository:` names the pull request's head (head.sha, head.ref, github.head_ref, refs/pull/N/merge, the triggering run's head_sha), and `git fetch`/`git checkout`/`gh pr checkout` of it in a run script.",
+        "In workflows triggered by `pull_request_target` or `workflow_run`, reports an actions/checkout whose `ref:` or `repository:` names the pull request's head (head.sha, head.ref, github.head_ref, refs/pull/N/merge, the triggering run's head_sha), and `git fetch`/`git checkout`/`gh pr checkout` of it in a run script. Jobs whose `if:` admits only pull requests from the repository itself (`head.repo.full_name == github.repository`, `!head.repo.fork`) are not reported; a checkout into a separate path is, since build tools still read its configuration.",
       whyIsThisBad:
         "These triggers run with the base repository's secrets and a read-write token even for pull requests from forks. Checking out the fork's code there and then building, testing or installing it (`pip install -e .`, `npm install`, a conftest.py, a Makefile) runs the attacker's code with those secrets: a drive-by pull request can steal deploy keys or push to the default branch (the \"pwn request\").",
       example: "on: pull_request_target\njobs:\n  test:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: pip install -r requirements.txt && pytest",
@@ -35,6 +37,8 @@ export default defineRule({
     }
     const trigger = privileged.map((t) => t.event).join(' and ');
     for (const job of wf.jobs) {
+      // Jobs that only run for pull requests from the repository itself (not forks) run trusted code.
+      if (job.if && SAME_REPO_ONLY.test(job.if.value)) continue;
       for (const step of job.steps) {
         const label = stepLabel(job, step);
         if (actionName(step) === 'actions/checkout') {

@@ -9,7 +9,7 @@ export const POD_SECURITY_STANDARDS = `${K8S_DOCS}/concepts/security/pod-securit
 export const SECURITY_CONTEXT = `${K8S_DOCS}/tasks/configure-pod-container/security-context/`;
 
 /** Kinds that run a long-lived server (Jobs and CronJobs run to completion). */
-export const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'Rollout', 'ReplicaSet']);
+export const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'Rollout', 'ReplicaSet', 'DeploymentConfig']);
 
 /**
  * Whether a rule should look at this object at all: production, a whole object (not a kustomize

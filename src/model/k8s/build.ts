@@ -47,12 +47,13 @@ const POD_SPEC_PATH: Record<string, string[]> = {
   ReplicationController: ['spec', 'template', 'spec'],
   Job: ['spec', 'template', 'spec'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-  // Argo Rollouts: a Deployment with a rollout strategy.
+  // Argo Rollouts: a Deployment with a rollout strategy; OpenShift's older DeploymentConfig.
   Rollout: ['spec', 'template', 'spec'],
+  DeploymentConfig: ['spec', 'template', 'spec'],
 };
 
 /** Kinds with `spec.replicas`. */
-const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout']);
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout', 'DeploymentConfig']);
 
 const KUSTOMIZATION_FILE = /^(?:kustomization\.ya?ml|Kustomization)$/;
 
