@@ -1,5 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
+import type { DeploymentModel } from '../../src/model/types.js';
 import {
   appProxiedLocations,
   argValue,
@@ -45,18 +46,22 @@ export default defineRule({
     if (isDevelopment(config)) return;
     const query = q(config, model);
     const report = once(ctx);
-    // Ports that already have a refusing default server somewhere in production.
-    const guarded = new Set<number>();
-    for (const other of model.nginx) {
-      if (other.role !== 'production') continue;
-      const oq = q(other, model);
-      for (const s of oq.servers()) {
-        if (!rejecting(oq, s)) continue;
-        for (const l of listensOf(oq, s)) if (l.defaultServer && l.port !== undefined) guarded.add(l.port);
-      }
-    }
+    const guarded = guardedPorts(model);
     const fullView = config.context === 'main' && query.unresolvedHttpIncludes().length === 0;
     const servers = query.servers();
+    // Servers by port, in order, and the ports with a declared default_server: computed once, so
+    // large configurations stay linear.
+    const onPortOf = new Map<number, NginxDirective[]>();
+    const declaredDefault = new Set<number>();
+    for (const s of servers) {
+      for (const l of listensOf(query, s)) {
+        if (l.port === undefined) continue;
+        const list = onPortOf.get(l.port) ?? [];
+        if (list[list.length - 1] !== s) list.push(s);
+        onPortOf.set(l.port, list);
+        if (l.defaultServer) declaredDefault.add(l.port);
+      }
+    }
     for (const server of servers) {
       if (appProxiedLocations(query, server).length === 0) continue;
       const judged = new Set<number>();
@@ -74,8 +79,8 @@ export default defineRule({
           target = `${serverKey(query, server)}:names`;
           why = `has a catch-all server_name and nothing else on port ${port} refuses unknown hosts`;
         } else if (fullView) {
-          const onPort = servers.filter((s) => listensOf(query, s).some((l) => l.port === port));
-          const declared = onPort.some((s) => listensOf(query, s).some((l) => l.port === port && l.defaultServer));
+          const onPort = onPortOf.get(port) ?? [];
+          const declared = declaredDefault.has(port);
           if (!declared && onPort[0] === server) why = `is the first server on port ${port} with no default_server declared, so nginx makes it the default`;
         }
         if (!why) continue;
@@ -88,3 +93,23 @@ export default defineRule({
     }
   },
 });
+
+/** Ports that already have a refusing default server somewhere in production (once per model). */
+const guardedCache = new WeakMap<DeploymentModel, Set<number>>();
+
+function guardedPorts(model: DeploymentModel): Set<number> {
+  let guarded = guardedCache.get(model);
+  if (!guarded) {
+    guarded = new Set<number>();
+    for (const other of model.nginx) {
+      if (other.role !== 'production') continue;
+      const oq = q(other, model);
+      for (const s of oq.servers()) {
+        if (!rejecting(oq, s)) continue;
+        for (const l of listensOf(oq, s)) if (l.defaultServer && l.port !== undefined) guarded.add(l.port);
+      }
+    }
+    guardedCache.set(model, guarded);
+  }
+  return guarded;
+}

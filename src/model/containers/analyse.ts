@@ -92,28 +92,32 @@ export function launchScriptsOf(stage: DockerStage, stages: DockerStage[], df: D
     }
   }
   const out: DockerLaunchScript[] = [];
-  const workdir = stage.workdir?.value ?? '/';
   for (const [program, via] of programs) {
-    // A bare name is looked up in PATH (and the working directory, for ./name).
-    const candidates = program.startsWith('/')
-      ? [program]
-      : program.startsWith('./')
-        ? [`${workdir.replace(/\/$/, '')}/${program.slice(2)}`]
-        : [`${workdir.replace(/\/$/, '')}/${program}`, ...PATH_DIRS.map((d) => `${d}/${program}`)];
-    let file: string | undefined;
-    let inImage = candidates[0]!;
-    for (const c of candidates) {
-      file = sourceOfImagePath(c, stage, stages, df, repo);
-      if (file) {
-        inImage = c;
-        break;
-      }
-    }
-    if (!file) continue;
+    const found = scriptInImage(program, stage, stages, df, repo);
+    if (!found) continue;
+    const { file, inImage } = found;
     const text = repo.text(file)?.text ?? '';
     out.push({ containerPath: inImage, file, via, dropsPrivileges: DROPS_PRIVILEGES.test(text), waitsForDependencies: WAITS.test(text) });
   }
   return out;
+}
+
+/**
+ * The repository file behind a program the image starts (`/start`, `./entrypoint.sh`, or a bare
+ * name looked up in the working directory and PATH), through the COPY that put it there.
+ */
+export function scriptInImage(program: string, stage: DockerStage, stages: DockerStage[], df: DockerfileModel, repo: RepoView): { file: string; inImage: string } | undefined {
+  const workdir = stage.workdir?.value ?? '/';
+  const candidates = program.startsWith('/')
+    ? [program]
+    : program.startsWith('./')
+      ? [`${workdir.replace(/\/$/, '')}/${program.slice(2)}`]
+      : [`${workdir.replace(/\/$/, '')}/${program}`, ...PATH_DIRS.map((d) => `${d}/${program}`)];
+  for (const c of candidates) {
+    const file = sourceOfImagePath(c, stage, stages, df, repo);
+    if (file) return { file, inImage: c };
+  }
+  return undefined;
 }
 
 /** The repository file a COPY in the stage (or the stages it is built on) put at `imagePath`. */
@@ -246,6 +250,8 @@ function lookup(rel: string, ctx: DockerBuildContext, repo: RepoView): Lookup {
 }
 
 function globRegex(glob: string): RegExp {
+  // V8 refuses to run very large expressions (at exec time); such a glob matches no real path.
+  if (glob.length > 4096) return /$^/;
   let re = '^';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;

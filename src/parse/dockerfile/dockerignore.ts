@@ -62,7 +62,11 @@ export function cleanPath(p: string): string {
   return joined === '' ? '.' : joined;
 }
 
+/** Longer patterns match no real path, and V8 refuses to run very large expressions (at exec time). */
+const MAX_PATTERN = 4096;
+
 function compilePattern(p: string): RegExp {
+  if (p.length > MAX_PATTERN) return /$^/;
   let re = '^';
   for (let i = 0; i < p.length; i++) {
     const c = p[i]!;
