@@ -287,6 +287,18 @@ describe('command lines handed to the app-server model', () => {
     expect(replaced.appServers.map((a) => [a.server, a.origin, pos(a.span)])).toEqual([['uvicorn', 'compose', 'compose.yaml:4:14']]);
   });
 
+  it('finds the server a start script runs (compose command: /start, ENTRYPOINT script), leaving conditional dev servers out', async () => {
+    const m = await model({
+      'compose/production/django/Dockerfile': 'FROM python:3.12-slim\nCOPY ./compose/production/django/start /start\nCOPY ./compose/production/django/entrypoint /entrypoint\nENTRYPOINT ["/entrypoint"]\n',
+      'compose/production/django/start': '#!/bin/bash\nset -o errexit\npython /app/manage.py collectstatic --noinput\nexec gunicorn config.wsgi \\\n  --bind 0.0.0.0:5000 --workers 4\n',
+      'compose/production/django/entrypoint': '#!/bin/bash\nif [ "$DEBUG" = 1 ]; then\n  exec python manage.py runserver 0.0.0.0:8000\nfi\nexec "$@"\n',
+      'production.yml': 'services:\n  django:\n    build:\n      context: .\n      dockerfile: ./compose/production/django/Dockerfile\n    command: /start\n',
+    });
+    expect(m.appServers.map((a) => [a.server, a.origin, a.role, a.processName, pos(a.span)])).toEqual([['gunicorn', 'compose', 'production', 'django', 'compose/production/django/start:4:1']]);
+    expect(m.appServers[0]!.options.workers?.value).toEqual({ kind: 'int', value: 4 });
+    expect(pos(m.appServers[0]!.options.workers?.span)).toBe('compose/production/django/start:5:23');
+  });
+
   it('reads compose string and list commands, through sh -c, with the role of the project', async () => {
     const m = await model({
       'docker-compose.yml': [

@@ -18,7 +18,7 @@ import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js
 import { extractUrlRoutes } from './urls.js';
 import { buildAppServers } from './appserver/build.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
-import { buildContainers } from './containers/build.js';
+import { buildContainers, withContainerScripts } from './containers/build.js';
 import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
 import { buildK8s } from './k8s/build.js';
@@ -178,7 +178,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const nginx = buildNginxConfigs(files, cache, notices);
   const systemdUnits = buildSystemdUnits(files, cache, notices);
   const containers = buildContainers(files, cache, notices);
-  const appServers = buildAppServers(files, cache, { systemdUnits, commandLines: containers.commandLines }, notices);
+  const appServers = buildAppServers(files, withContainerScripts(cache, containers), { systemdUnits, commandLines: containers.commandLines }, notices);
   const k8s = buildK8s(files, cache, notices);
   const workflows = buildWorkflows(files, cache, notices);
   const scripts = buildScripts(files, cache, notices);

@@ -12,7 +12,7 @@ import { pathRole, recognizeShell } from '../appserver/command.js';
 import type { ExternalCommandLine } from '../appserver/types.js';
 import type { ModelSources } from '../build.js';
 import { buildProject, dirOf, planProjects, readComposeFiles, scalarStart, type ComposeSources } from './compose.js';
-import { copySourcesOf, launchScriptsOf, runsOf, sensitiveIn, type RepoView } from './analyse.js';
+import { copySourcesOf, launchScriptsOf, runsOf, scriptInImage, sensitiveIn, type RepoView } from './analyse.js';
 import { buildStages } from './dockerfile.js';
 import type { ComposeProject, ComposeService, ContainerEnvLayer, DockerBuildContext, DockerCommand, DockerfileModel, DockerStage } from './types.js';
 
@@ -21,6 +21,21 @@ export interface Containers {
   composeProjects: ComposeProject[];
   /** Command lines that may start application servers, for the app-server builder. */
   commandLines: ExternalCommandLine[];
+  /**
+   * Start scripts read here (an extension-less `start` is no kind the source cache reads) that
+   * command lines point into: the app-server builder must be able to read them too.
+   */
+  scriptTexts: ReadonlyMap<string, SourceText>;
+}
+
+/** The model's sources, also able to read the start scripts the containers part found. */
+export function withContainerScripts(sources: ModelSources, containers: Containers): ModelSources {
+  return {
+    byPath: sources.byPath,
+    configuredRole: (p) => sources.configuredRole(p),
+    text: (p) => sources.text(p) ?? containers.scriptTexts.get(p),
+    python: (p) => sources.python(p),
+  };
 }
 
 /**
@@ -105,7 +120,10 @@ export function buildContainers(files: DiscoveredFile[], sources: ModelSources, 
     }
   }
 
-  return { dockerfiles, composeProjects, commandLines: commandLines(dockerfiles, composeProjects, sources) };
+  const lines = commandLines(dockerfiles, composeProjects, sources, repo);
+  const scriptTexts = new Map<string, SourceText>();
+  for (const [p, t] of extra) if (t) scriptTexts.set(p, t);
+  return { dockerfiles, composeProjects, commandLines: lines, scriptTexts };
 }
 
 /** The absolute root of the tree, from any discovered file. */
@@ -211,14 +229,16 @@ function envLayers(service: ComposeService, stage: DockerStage | undefined, df: 
   const layers: ContainerEnvLayer[] = [];
   if (stage && df) {
     const unresolved = stage.env.some((e) => e.unresolved.length > 0);
+    let root: DockerStage = stage;
+    while (root.baseStage !== undefined && df.stages[root.baseStage]) root = df.stages[root.baseStage]!;
     const layer: ContainerEnvLayer = {
       kind: 'dockerfile',
       file: df.file,
       vars: stage.env.filter((e) => e.keyword === 'ENV').map((e) => ({ name: e.name, value: e.value, span: e.span, ...(e.valueSpan ? { valueSpan: e.valueSpan } : {}) })),
-      complete: !stage.scratch ? false : !unresolved,
-      openBy: `the base image ${stage.image.resolved ?? stage.image.written}`,
+      complete: root.scratch && !unresolved,
+      openBy: `the base image ${root.image.resolved ?? root.image.written}`,
     };
-    if (stage.scratch && !unresolved) delete layer.openBy;
+    if (layer.complete) delete layer.openBy;
     layers.push(layer);
   }
   for (const ef of service.envFiles) {
@@ -258,7 +278,7 @@ function envLayers(service: ComposeService, stage: DockerStage | undefined, df: 
 // ---------------------------------------------------------------------------------------------
 // Command lines for the app-server builder
 
-function commandLines(dockerfiles: DockerfileModel[], projects: ComposeProject[], sources: ModelSources): ExternalCommandLine[] {
+function commandLines(dockerfiles: DockerfileModel[], projects: ComposeProject[], sources: ModelSources, repo: RepoView): ExternalCommandLine[] {
   const out: ExternalCommandLine[] = [];
   const seen = new Set<string>();
   const push = (c: ExternalCommandLine) => {
@@ -314,6 +334,8 @@ function commandLines(dockerfiles: DockerfileModel[], projects: ComposeProject[]
         const line = fromDockerCommand(c, base, src.text);
         if (line) push(line);
       }
+      // Start scripts (`ENTRYPOINT ["/start"]`) that run the server themselves.
+      for (const script of stage.launchScripts) for (const line of serverLinesIn(script.file, base, repo)) push(line);
     }
   }
 
@@ -326,6 +348,15 @@ function commandLines(dockerfiles: DockerfileModel[], projects: ComposeProject[]
         if (!src) continue;
         const environment = serviceEnvironment(s);
         const base: Omit<ExternalCommandLine, 'span'> = { origin: 'compose', file, role: p.role, web: true, environment, processName: s.name };
+        // `command: /start`: the script the image holds (cookiecutter-django) runs the server.
+        const df = s.dockerfile ? dockerfiles.find((d) => d.file === s.dockerfile!.file) : undefined;
+        const stage = df && s.dockerfile?.stage !== undefined ? df.stages[s.dockerfile.stage] : undefined;
+        const argv = c.argv;
+        const program = argv[0] && /^(?:ba|da)?sh$/.test(argv[0].slice(argv[0].lastIndexOf('/') + 1)) && argv[1] && !argv[1].startsWith('-') ? argv[1] : argv[0];
+        if (df && stage && program && /^(?:\/|\.\/)|\.sh$/.test(program)) {
+          const found = scriptInImage(program, stage, df.stages, df, repo);
+          if (found) for (const line of serverLinesIn(found.file, base, repo)) push(line);
+        }
         if (c.form === 'list' && c.words) {
           if (c.words.length === 0) continue;
           push({ ...base, words: c.words.map((w) => ({ value: w.value, span: w.span })), span: c.span });
@@ -338,6 +369,29 @@ function commandLines(dockerfiles: DockerfileModel[], projects: ComposeProject[]
     }
   }
   return out;
+}
+
+/**
+ * The commands of a start script that run an application server, as command lines. A development
+ * server next to a production one, or under a condition (`if [ "$DEBUG" ]`), is left out: which
+ * one runs depends on the environment.
+ */
+function serverLinesIn(file: string, base: Omit<ExternalCommandLine, 'span' | 'file'>, repo: RepoView): ExternalCommandLine[] {
+  const src = repo.text(file);
+  if (!src) return [];
+  const split = splitShell(src.text, { base: 0 });
+  const hits: Array<{ start: number; end: number; server: string }> = [];
+  let conditional = false;
+  for (const c of split.commands) {
+    const first = c.words[0]?.value;
+    if (first && /^(?:if|then|else|elif|case|while|until)$/.test(first)) conditional = true;
+    const rec = recognizeShell([c]);
+    if (!rec || c.words.length === 0) continue;
+    hits.push({ start: c.words[0]!.start, end: c.words[c.words.length - 1]!.end, server: rec.server });
+  }
+  const production = hits.filter((h) => h.server !== 'runserver');
+  const keep = production.length > 0 ? production : conditional ? [] : hits;
+  return keep.map((h) => ({ ...base, file, shell: { text: src.text.slice(h.start, h.end), start: h.start }, span: src.lines.span(file, h.start, h.end) }));
 }
 
 function recognizesWords(words: string[]): boolean {
