@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { emptyConfig, type AuditConfig } from '../config/types.js';
 import type { Finding, Notice } from '../core/finding.js';
 import { readText } from '../discover/read.js';
+import { literalSecret } from '../model/k8s/secrets.js';
+import { environmentSecrets } from '../model/systemd/secrets.js';
 import { applyBaseline, type Baseline } from '../engine/baseline.js';
 import { configureRules, perPathFilter, refoldOutcomes } from '../engine/configure.js';
 import type { AuditResult, ProjectSummary } from '../engine/result.js';
@@ -140,6 +142,16 @@ function knownSecrets(model: DeploymentModel): string[] {
   }
   // Secrets found in any file (token formats, URL passwords, named literals: src/model/secrets).
   for (const hit of model.secrets ?? []) out.add(hit.value);
+  // Secrets the other parts of the model found (their messages redact them; this is the safety net).
+  for (const unit of model.systemdUnits) for (const found of environmentSecrets(unit)) if (found.secret.length >= 4) out.add(found.secret);
+  for (const obj of model.k8sObjects ?? []) {
+    for (const c of obj.workload?.containers ?? []) {
+      for (const e of c.env) {
+        const hit = e.value ? literalSecret(e.name, e.value.text) : undefined;
+        if (hit && hit.secret.length >= 4) out.add(hit.secret);
+      }
+    }
+  }
   // Longest first, so a scrubber never leaves the tail of a longer secret behind.
   return [...out].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 }
