@@ -25,6 +25,8 @@ export default defineRule({
   check(project, ctx, model) {
     if (!production(project, ctx)) return;
     const byName = new Map(project.services.map((s) => [s.name, s]));
+    // One finding per written depends_on entry: an anchor shared by several services is one line.
+    const found = new Map<string, { span: import('../../src/core/position.js').Span; services: string[]; dep: string; hasCheck: boolean; kind: string }>();
     for (const s of project.services) {
       if (s.dependsOn.length === 0) continue;
       const stage = dockerStageOf(s, model.dockerfiles ?? [])?.stage;
@@ -40,11 +42,20 @@ export default defineRule({
         const hasCheck = !!dep.healthcheck && !dep.healthcheck.disabled;
         const kind = serviceKind(dep);
         if (!hasCheck && !isDataService(kind)) continue;
-        const message = hasCheck
-          ? `service ${s.name} depends on ${d.service} without condition: service_healthy, so it starts before ${d.service}'s healthcheck passes`
-          : `service ${s.name} depends on ${d.service} (${kind}), which has no healthcheck: ${s.name} starts as soon as the container does, before ${kind} accepts connections`;
-        ctx.report({ message, span: d.span, target: `${s.name}:depends_on:${d.service}` });
+        const key = `${d.span.file}:${d.span.start.offset}`;
+        const entry = found.get(key) ?? { span: d.span, services: [], dep: d.service, hasCheck, kind };
+        entry.services.push(s.name);
+        found.set(key, entry);
       }
+    }
+    for (const f of found.values()) {
+      const who = f.services.length === 1 ? `service ${f.services[0]}` : `services ${f.services.join(', ')}`;
+      const verb = f.services.length === 1 ? 'depends' : 'depend';
+      const starts = f.services.length === 1 ? 'it starts' : 'they start';
+      const message = f.hasCheck
+        ? `${who} ${verb} on ${f.dep} without condition: service_healthy, so ${starts} before ${f.dep}'s healthcheck passes`
+        : `${who} ${verb} on ${f.dep} (${f.kind}), which has no healthcheck: ${starts} as soon as its container does, before ${f.kind} accepts connections`;
+      ctx.report({ message, span: f.span, target: `depends_on:${f.dep}:${f.services.join(',')}` });
     }
   },
 });
