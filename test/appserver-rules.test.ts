@@ -125,3 +125,13 @@ describe('APP013 the server exits at start', () => {
     expect(await appFindings({ Procfile: 'web: gunicorn "app.wsgi -w 3\n' })).toEqual(['Procfile:1 APP004 unknown', 'Procfile:1 APP013 fail']);
   });
 });
+
+describe('APP006 with uvicorn', () => {
+  it('reads --forwarded-allow-ips, FORWARDED_ALLOW_IPS and --no-proxy-headers', async () => {
+    const u = (args: string, extra = '') => appFindings({ 'app.service': unit(`/usr/bin/uvicorn app.asgi:application --host 0.0.0.0 --port 8000 ${args}`, extra) });
+    expect(await u('--forwarded-allow-ips *')).toEqual(['app.service:4 APP006 fail']);
+    expect(await u('', 'Environment=FORWARDED_ALLOW_IPS=*\n')).toEqual(['app.service:4 APP006 fail']);
+    expect(await u('--forwarded-allow-ips * --no-proxy-headers')).toEqual([]);
+    expect(await u('')).toEqual([]);
+  });
+});

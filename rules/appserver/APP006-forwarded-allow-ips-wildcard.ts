@@ -27,6 +27,8 @@ export default defineRule({
     if (!judged(inst, ctx, ['gunicorn', 'uvicorn'], false)) return;
     const o = inst.options.forwarded_allow_ips;
     if (!o || o.value.kind !== 'list' || !o.certain || !o.value.items.some((i) => i.value === '*')) return;
+    // uvicorn --no-proxy-headers ignores the headers whatever it trusts.
+    if (inst.options.proxy_headers && inst.options.proxy_headers.value.kind === 'bool' && !inst.options.proxy_headers.value.value) return;
     const headers = inst.options.secure_scheme_headers;
     if (headers && headers.value.kind === 'list' && headers.value.items.length === 0) return;
     const open = listenAddresses(inst).filter((a) => a.kind === 'tcp' && a.option.certain && a.host !== undefined && !a.loopback);

@@ -57,6 +57,7 @@ export function buildUvicorn(launch: Launch, args: ShellWord[]): Result {
     const flag = eq >= 0 ? v.slice(0, eq) : v;
     if (UVICORN_FLAGS.has(flag)) {
       if (flag === '--reload') options.reload = option('reload', { kind: 'bool', value: true }, 'command-line', { span: wordSpan(launch, w), written: v });
+      if (flag === '--proxy-headers' || flag === '--no-proxy-headers') options.proxy_headers = option('proxy_headers', { kind: 'bool', value: flag === '--proxy-headers' }, 'command-line', { span: wordSpan(launch, w), written: v });
       continue;
     }
     let valueWord: ShellWord | undefined;
@@ -89,6 +90,22 @@ export function buildUvicorn(launch: Launch, args: ShellWord[]): Result {
     options.bind = option('bind', { kind: 'list', items: [{ value: `${h.includes(':') ? `[${h}]` : h}:${p}`, span, ...(unresolved.length ? { unresolved } : {}) }] }, 'command-line', { span });
   } else options.bind = option('bind', { kind: 'list', items: [{ value: '127.0.0.1:8000' }] }, 'default');
   options.reload ??= option('reload', { kind: 'bool', value: false }, 'default');
+  options.proxy_headers ??= option('proxy_headers', { kind: 'bool', value: true }, 'default');
+  if (!options.forwarded_allow_ips) {
+    // uvicorn's default is $FORWARDED_ALLOW_IPS, else 127.0.0.1.
+    const set = envVar(launch, 'FORWARDED_ALLOW_IPS');
+    if (set) {
+      options.forwarded_allow_ips = option('forwarded_allow_ips', { kind: 'list', items: set.value.split(',').map((x) => x.trim()).filter(Boolean).map((value) => ({ value, span: set.span })) }, 'environment', { span: set.span, written: `FORWARDED_ALLOW_IPS=${set.value}` });
+    } else {
+      const o = option('forwarded_allow_ips', { kind: 'list', items: [{ value: '127.0.0.1' }] }, 'default');
+      if (lookup('FORWARDED_ALLOW_IPS') === undefined) {
+        o.certain = false;
+        o.variables = ['FORWARDED_ALLOW_IPS'];
+        o.doubt = 'FORWARDED_ALLOW_IPS is not set in the repository';
+      }
+      options.forwarded_allow_ips = o;
+    }
+  }
   if (!options.workers) {
     const v = lookup('WEB_CONCURRENCY');
     const set = envVar(launch, 'WEB_CONCURRENCY');
