@@ -22,7 +22,11 @@ export interface GunicornCliParse {
   options: GunicornArg[];
   /** APP_MODULE and any other positional words. */
   positionals: ShellWord[];
-  problems: Array<{ message: string; start: number; end: number }>;
+  /**
+   * What argparse rejects (gunicorn then exits with a usage error): `unknown` options, `ambiguous`
+   * abbreviations, a `missing-value`, a flag given an `unexpected-value`.
+   */
+  problems: Array<{ message: string; start: number; end: number; kind: 'unknown' | 'ambiguous' | 'missing-value' | 'unexpected-value' }>;
 }
 
 const LONG_FLAGS = [...GUNICORN_BY_FLAG.keys()].filter((f) => f.startsWith('--'));
@@ -54,7 +58,7 @@ export function parseGunicornArgs(words: readonly ShellWord[]): GunicornCliParse
   const needValue = (setting: GunicornSetting, flag: string, word: ShellWord): void => {
     const next = words[i + 1];
     if (!next || looksLikeOption(next)) {
-      problems.push({ message: `${flag} expects a value`, start: word.start, end: word.end });
+      problems.push({ message: `${flag} expects a value`, start: word.start, end: word.end, kind: 'missing-value' });
       options.push({ setting, flag, start: word.start, end: word.end });
       i++;
       return;
@@ -84,12 +88,13 @@ export function parseGunicornArgs(words: readonly ShellWord[]): GunicornCliParse
           message: ambiguous ? `ambiguous option ${flag} (${ambiguous.join(', ')})` : `unknown gunicorn option ${flag}`,
           start: word.start,
           end: word.end,
+          kind: ambiguous ? 'ambiguous' : 'unknown',
         });
         i++;
         continue;
       }
       if (!takesValue(setting)) {
-        if (eq >= 0) problems.push({ message: `${flag} takes no value`, start: word.start, end: word.end });
+        if (eq >= 0) problems.push({ message: `${flag} takes no value`, start: word.start, end: word.end, kind: 'unexpected-value' });
         options.push({ setting, flag, start: word.start, end: word.end });
         i++;
         continue;
@@ -109,7 +114,7 @@ export function parseGunicornArgs(words: readonly ShellWord[]): GunicornCliParse
       const flag = `-${v[k]}`;
       const setting = GUNICORN_BY_FLAG.get(flag);
       if (!setting) {
-        problems.push({ message: `unknown gunicorn option ${flag}`, start: word.start, end: word.end });
+        problems.push({ message: `unknown gunicorn option ${flag}`, start: word.start, end: word.end, kind: 'unknown' });
         break;
       }
       if (!takesValue(setting)) {
