@@ -57,7 +57,6 @@ export function buildSarif(result: AuditResult, opts: SarifOptions = {}): Json {
   const ruleIndex = new Map(metas.map((m, i) => [m.id, i]));
   const titles = new Map(metas.map((m) => [m.id, m.title]));
   const run: Json = {
-    tool: { driver: driverOf(result.tool, metas) },
     automationDetails: { id: 'audit-deploy/' },
     // No absolute path: where %SRCROOT% is on this machine is of no use to anyone reading the log.
     originalUriBaseIds: { [SRCROOT]: { description: { text: 'The root of the audited repository.' } } },
@@ -66,7 +65,10 @@ export function buildSarif(result: AuditResult, opts: SarifOptions = {}): Json {
     columnKind: 'utf16CodeUnits',
     properties: { readiness: readinessOf(result.readiness) },
   };
-  return cleanStrings({ $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] }, clean);
+  // The rule metadata is ours, never the repository's: scrubbing a short weak password such as
+  // "postgres" out of it would only mangle help links (postgresql.org). Everything else is scrubbed.
+  const cleaned = cleanStrings(run, clean);
+  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [{ tool: { driver: driverOf(result.tool, metas) }, ...cleaned }] };
 }
 
 /** One descriptor per rule id (the first outcome wins), in id order. */
