@@ -152,7 +152,8 @@ describe('deterministic', () => {
         if (touched.has(file) || !existsSync(file) || /\.(json|service|socket|timer|ini)$|Procfile/.test(file)) continue;
         const text = readFileSync(file, 'utf8');
         if (text.startsWith('#!')) continue;
-        writeFileSync(file, `# moved down\n\n${text}`);
+        const comment = /\.(?:c|m)?[jt]s$/.test(file) ? '//' : '#';
+        writeFileSync(file, `${comment} moved down\n\n${text}`);
         touched.add(file);
       }
       const after = await runAudit({ root: dir });

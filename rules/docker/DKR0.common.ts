@@ -75,3 +75,14 @@ export function pipInstall(cmd: DockerShellCommand): ShellWordAt[] | undefined {
   const sub = w.slice(i + 1).find((x) => !x.value.startsWith('-'));
   return sub?.value === 'install' ? w : undefined;
 }
+
+/**
+ * The instruction's place among the Dockerfile's instructions of the same keyword (1-based), or
+ * its offset in the file when it is not listed: a line-independent identity for fingerprints, so
+ * lines inserted above do not make a baselined finding look new.
+ */
+export function instructionOrdinal(df: DockerfileModel, instruction: { keyword: string; span: { start: { offset: number } } }): number {
+  const same = df.parsed.instructions.filter((i) => i.keyword === instruction.keyword);
+  const at = same.findIndex((i) => i === instruction || i.span.start.offset === instruction.span.start.offset);
+  return at >= 0 ? at + 1 : instruction.span.start.offset;
+}

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { aptInstall, BEST_PRACTICES, production, shipped } from './DKR0.common.js';
+import { aptInstall, BEST_PRACTICES, production, shipped, instructionOrdinal } from './DKR0.common.js';
 
 export default defineRule({
   meta: {
@@ -31,7 +31,7 @@ export default defineRule({
         const w = aptInstall(cmd);
         if (!w) continue;
         if (w.some((x) => x.value === '--no-install-recommends' || /Install-Recommends/i.test(x.value))) continue;
-        ctx.report({ message: `${w[0]!.value} install without --no-install-recommends pulls recommended packages into the image`, span: w[0]!.span, target: `apt:${run.instruction.span.start.line}` });
+        ctx.report({ message: `${w[0]!.value} install without --no-install-recommends pulls recommended packages into the image`, span: w[0]!.span, target: `apt:${instructionOrdinal(df, run.instruction)}` });
       }
     }
   },

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { aptInstall, BEST_PRACTICES, production, shipped } from './DKR0.common.js';
+import { aptInstall, BEST_PRACTICES, production, shipped, instructionOrdinal } from './DKR0.common.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
       });
       if (removes) continue;
       const first = installs[0]![0]!;
-      ctx.report({ message: 'this RUN installs with apt-get but does not remove /var/lib/apt/lists: the package indexes stay in the layer', span: first.span, target: `apt-lists:${run.instruction.span.start.line}` });
+      ctx.report({ message: 'this RUN installs with apt-get but does not remove /var/lib/apt/lists: the package indexes stay in the layer', span: first.span, target: `apt-lists:${instructionOrdinal(df, run.instruction)}` });
     }
   },
 });

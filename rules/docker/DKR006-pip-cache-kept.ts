@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { BEST_PRACTICES, pipInstall, production, shipped } from './DKR0.common.js';
+import { BEST_PRACTICES, pipInstall, production, shipped, instructionOrdinal } from './DKR0.common.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
           if (cmd.words.some((x) => /^PIP_NO_CACHE_DIR=/.test(x.value))) continue;
           // pip's option parser accepts unambiguous prefixes: --no-cache is --no-cache-dir.
           if (w.some((x) => /^--no-cache(?:-(?:d(?:i(?:r)?)?)?)?$/.test(x.value) || x.value.startsWith('--cache-dir'))) continue;
-          ctx.report({ message: 'pip install without --no-cache-dir ships the pip download cache in the image', span: w[0]!.span, target: `pip:${run.instruction.span.start.line}` });
+          ctx.report({ message: 'pip install without --no-cache-dir ships the pip download cache in the image', span: w[0]!.span, target: `pip:${instructionOrdinal(df, run.instruction)}` });
         }
       }
     }

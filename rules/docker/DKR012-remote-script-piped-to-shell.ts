@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { baseName, production, programWords } from './DKR0.common.js';
+import { baseName, production, programWords, instructionOrdinal } from './DKR0.common.js';
 
 const FETCH = new Set(['curl', 'wget']);
 const INTERPRETER = /^(?:sh|bash|dash|ash|zsh|ksh|python[\d.]*|perl|ruby|node|php)$/;
@@ -36,11 +36,11 @@ export default defineRule({
           const nw = next ? programWords(next) : [];
           const np = nw[0] ? baseName(nw[0].value) : '';
           if (INTERPRETER.test(np)) {
-            ctx.report({ message: `${prog} output is piped into ${np}: a remote script runs unverified at build time`, span: w[0]!.span, target: `pipe:${run.instruction.span.start.line}` });
+            ctx.report({ message: `${prog} output is piped into ${np}: a remote script runs unverified at build time`, span: w[0]!.span, target: `pipe:${instructionOrdinal(df, run.instruction)}` });
           }
         }
         if (INTERPRETER.test(prog) && w.some((x) => /\$\((?:curl|wget)\s/.test(x.value))) {
-          ctx.report({ message: `${prog} runs the output of a download: a remote script runs unverified at build time`, span: w[0]!.span, target: `pipe:${run.instruction.span.start.line}` });
+          ctx.report({ message: `${prog} runs the output of a download: a remote script runs unverified at build time`, span: w[0]!.span, target: `pipe:${instructionOrdinal(df, run.instruction)}` });
         }
       }
     }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { DockerBuildContext } from '../../src/model/containers/types.js';
-import { production, shipped } from './DKR0.common.js';
+import { production, shipped, instructionOrdinal } from './DKR0.common.js';
 
 const WHOLE_CONTEXT = new Set(['.', './', '*', './*', '/']);
 
@@ -45,7 +45,7 @@ export default defineRule({
         ctx.report({
           message: `${ins.keyword} ${words.slice(0, -1).map((w) => w.value).join(' ')} copies ${paths.join(', ')} from ${where} into the image: ${ignore}`,
           span: ins.keywordSpan,
-          target: `context:${ins.span.start.line}`,
+          target: `context:${instructionOrdinal(df, ins)}`,
         });
       }
     }

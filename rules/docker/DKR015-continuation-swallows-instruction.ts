@@ -22,13 +22,17 @@ export default defineRule({
   },
   scope: 'dockerfile',
   check(df, ctx) {
+    // The n-th swallowed instruction of a keyword: a line-independent identity for baselines.
+    const seen = new Map<string, number>();
     for (const ins of df.parsed.instructions) {
       for (const s of ins.swallowed) {
+        const n = (seen.get(s.keyword) ?? 0) + 1;
+        seen.set(s.keyword, n);
         ctx.report({
           message: `${s.keyword} here is not an instruction: the ${ins.keyword} on line ${ins.span.start.line} ends its last line with a line continuation, so ${s.keyword} and its arguments become words of that ${ins.keyword}`,
           span: s.span,
           related: [{ span: ins.keywordSpan, message: `the ${ins.keyword} that continues onto this line` }],
-          target: `swallowed:${s.keyword}:${s.span.start.line}`,
+          target: `swallowed:${s.keyword}:${n}`,
         });
       }
     }
