@@ -1,0 +1,174 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineIndex } from '../src/core/position.js';
+import { makeSourceText } from '../src/core/source.js';
+import { parseDockerignore } from '../src/parse/dockerfile/dockerignore.js';
+import { parseDockerfile } from '../src/parse/dockerfile/parse.js';
+import { parseDotenv } from '../src/parse/dotenv.js';
+import { parseNginx } from '../src/parse/nginx/parse.js';
+import { parsePm2 } from '../src/parse/pm2.js';
+import { parseProcfile } from '../src/parse/procfile.js';
+import { parsePython } from '../src/parse/python.js';
+import { parseRequirementsTxt } from '../src/parse/requirements.js';
+import { parseShellScript } from '../src/parse/shell.js';
+import { splitShell, splitSystemdExec } from '../src/parse/shell-words.js';
+import { parseUnitFile } from '../src/parse/systemd/unit.js';
+import { readToml, TomlError } from '../src/parse/toml.js';
+import { parseUwsgiIni } from '../src/parse/uwsgi/ini.js';
+import { parseYamlFile } from '../src/parse/yaml-positions.js';
+
+/**
+ * Property tests for every parser (issue 7): arbitrary and mutated input never throws, and every
+ * position a parser reports lies inside the text (1-based lines, offsets within bounds, start
+ * before end). Where a format allows it, valid input round-trips.
+ */
+const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures');
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+
+function fixtureTexts(test: (path: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile() && test(full) && statSync(full).size < 100_000) out.push(readFileSync(full, 'utf8'));
+    }
+  };
+  walk(FIXTURES);
+  return out;
+}
+
+/** Characters that matter to the formats: quotes, escapes, braces, comments, line ends, NUL, astral. */
+const tricky = fc.constantFrom(...'\'"`\\{}[]()#;:=,$%@!&|<>\n\r\t \u0000\u00e9\u{1F600}-*.~/'.split(''), '\r\n', '${', '"""', '<<EOF\n', '\\\n');
+const textArb = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.array(fc.oneof(tricky, fc.string({ maxLength: 6 })), { maxLength: 120 }).map((parts) => parts.join('')),
+);
+
+/** A valid file of the kind, damaged by a few random edits. */
+function mutated(samples: string[]): fc.Arbitrary<string> {
+  if (samples.length === 0) return textArb;
+  return fc
+    .tuple(fc.constantFrom(...samples), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.oneof(tricky, fc.string({ maxLength: 8 }))), { maxLength: 6 }))
+    .map(([text, edits]) => {
+      let t = text;
+      for (const [at, del, ins] of edits) {
+        const i = t.length === 0 ? 0 : at % (t.length + 1);
+        t = t.slice(0, i) + ins + t.slice(i + del);
+      }
+      return t;
+    });
+}
+
+/** Every span-shaped object in a parser's output lies inside the text. */
+function checkSpans(value: unknown, text: string, label: string): number {
+  let count = 0;
+  const seen = new WeakSet<object>();
+  const lines = new LineIndex(text);
+  const visit = (v: unknown, depth: number): void => {
+    if (v === null || typeof v !== 'object' || depth > 40 || seen.has(v as object)) return;
+    seen.add(v as object);
+    const o = v as Record<string, unknown>;
+    const start = o.start as { offset?: unknown; line?: unknown } | undefined;
+    const end = o.end as { offset?: unknown; line?: unknown } | undefined;
+    if (start && end && typeof start.offset === 'number' && typeof end.offset === 'number') {
+      count++;
+      expect(start.offset, `${label}: start offset`).toBeGreaterThanOrEqual(0);
+      expect(end.offset, `${label}: end before start`).toBeGreaterThanOrEqual(start.offset);
+      expect(end.offset, `${label}: end beyond the text`).toBeLessThanOrEqual(text.length);
+      expect(start.line, `${label}: line`).toBeGreaterThanOrEqual(1);
+      expect(start.line as number, `${label}: line beyond the text`).toBeLessThanOrEqual(lines.lineCount);
+    }
+    if (Array.isArray(v)) v.forEach((x) => visit(x, depth + 1));
+    else for (const k of Object.keys(o)) if (k !== 'parent' && k !== 'node' && k !== 'tree' && k !== 'root') visit(o[k], depth + 1);
+  };
+  visit(value, 0);
+  return count;
+}
+
+type Parser = (text: string) => unknown;
+
+const PARSERS: Array<{ name: string; parse: Parser; samples: (p: string) => boolean; allowThrow?: (e: unknown) => boolean }> = [
+  { name: 'dotenv (python-dotenv)', parse: (t) => parseDotenv('.env', t, 'python-dotenv'), samples: (p) => /\.env/.test(p) },
+  { name: 'dotenv (compose)', parse: (t) => parseDotenv('.env', t, 'compose'), samples: (p) => /\.env/.test(p) },
+  { name: 'dotenv (systemd)', parse: (t) => parseDotenv('.env', t, 'systemd'), samples: (p) => /\.env/.test(p) },
+  { name: 'python', parse: (t) => { const p = parsePython('x.py', t); return { problems: p.problems }; }, samples: (p) => p.endsWith('.py') },
+  { name: 'requirements.txt', parse: (t) => parseRequirementsTxt('requirements.txt', t), samples: (p) => /requirements.*\.txt$/.test(p) },
+  { name: 'TOML', parse: (t) => readToml(t), samples: (p) => p.endsWith('.toml'), allowThrow: (e) => e instanceof TomlError },
+  { name: 'nginx', parse: (t) => parseNginx('nginx.conf', t), samples: (p) => /nginx|\.conf$/.test(p) },
+  { name: 'systemd unit', parse: (t) => parseUnitFile('x.service', t), samples: (p) => /\.(service|socket|timer)$/.test(p) },
+  { name: 'uWSGI ini', parse: (t) => parseUwsgiIni(t, new LineIndex(t)), samples: (p) => p.endsWith('.ini') },
+  { name: 'Procfile', parse: (t) => parseProcfile(t, new LineIndex(t)), samples: (p) => /Procfile/.test(p) },
+  { name: 'shell words', parse: (t) => splitShell(t), samples: (p) => /Procfile/.test(p) },
+  { name: 'systemd ExecStart words', parse: (t) => splitSystemdExec(t), samples: (p) => /\.service$/.test(p) },
+  { name: 'shell script', parse: (t) => parseShellScript(t), samples: (p) => p.endsWith('.sh') },
+  { name: 'Dockerfile', parse: (t) => parseDockerfile(makeSourceText('Dockerfile', t)), samples: (p) => /Dockerfile/.test(p) },
+  { name: '.dockerignore', parse: (t) => parseDockerignore(makeSourceText('.dockerignore', t)), samples: (p) => p.endsWith('.dockerignore') },
+  { name: 'YAML with positions', parse: (t) => { const y = parseYamlFile(makeSourceText('x.yml', t)); return { problems: (y as unknown as { problems?: unknown }).problems }; }, samples: (p) => /\.ya?ml$/.test(p) },
+  { name: 'pm2 ecosystem', parse: (t) => parsePm2(t, false), samples: (p) => /ecosystem/.test(p) },
+];
+
+describe('parsers never throw, and their positions stay inside the text', () => {
+  for (const { name, parse, samples, allowThrow } of PARSERS) {
+    const corpus = fixtureTexts(samples);
+    it(`${name} (${corpus.length} fixture files mutated, and arbitrary text)`, () => {
+      fc.assert(
+        fc.property(fc.oneof(textArb, mutated(corpus)), (text) => {
+          let out: unknown;
+          try {
+            out = parse(text);
+          } catch (err) {
+            if (allowThrow?.(err)) return;
+            throw err;
+          }
+          checkSpans(out, text, name);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+});
+
+describe('the span check has something to check', () => {
+  it.each([
+    ['nginx', () => parseNginx('n.conf', 'server {\n  listen 80;\n}\n')],
+    ['dotenv', () => parseDotenv('.env', 'A=1\nB="x"\n', 'python-dotenv')],
+    ['systemd', () => parseUnitFile('x.service', '[Service]\nExecStart=/bin/true\n')],
+    ['Dockerfile', () => parseDockerfile(makeSourceText('Dockerfile', 'FROM python:3.12\nRUN true\n'))],
+  ])('%s output holds spans', (_name, run) => {
+    expect(checkSpans(run(), 'server {\n  listen 80;\n}\nA=1\nB="x"\n[Service]\n', 'sample')).toBeGreaterThan(0);
+  });
+});
+
+describe('valid input round-trips', () => {
+  const key = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,12}$/);
+  const plain = fc.stringMatching(/^[A-Za-z0-9_./:@+-]{0,20}$/);
+
+  it('dotenv: KEY=value lines come back as written, in every dialect', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(key, plain), { selector: ([k]) => k, maxLength: 8 }), (pairs) => {
+        const text = pairs.map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+        for (const dialect of ['python-dotenv', 'python-decouple', 'django-environ', 'compose', 'systemd'] as const) {
+          const parsed = parseDotenv('.env', text, dialect);
+          const got = parsed.entries.map((e) => [e.name, e.value]);
+          expect(got, dialect).toEqual(pairs.map(([k, v]) => [k, v]));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('shell words: single-quoted words split back into the same words', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 10 }).filter((w) => !w.includes("'") && !w.includes('\u0000')), { minLength: 1, maxLength: 6 }), (words) => {
+        const text = words.map((w) => `'${w}'`).join(' ');
+        const split = splitShell(text) as unknown as { words?: Array<{ value: string }>; commands?: Array<{ words: Array<{ value: string }> }> };
+        const values = split.words?.map((w) => w.value) ?? split.commands?.flatMap((c) => c.words.map((w) => w.value));
+        expect(values).toEqual(words);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
