@@ -360,6 +360,8 @@ function sameEnvReads(a: EvaluatedSettings, b: EvaluatedSettings): boolean {
  * Django's models.W042 is about), read from models.py or a models/ package without importing it.
  */
 function implicitPkModelsOf(settings: EvaluatedSettings, mine: DiscoveredFile[], root: string, cache: SourceCache): ImplicitPkModel[] | undefined {
+  // With DEFAULT_AUTO_FIELD set, models.W042 warns about no model: no need to parse every models.py.
+  if (settings.get('DEFAULT_AUTO_FIELD')) return [];
   const binding = settings.get('INSTALLED_APPS');
   const installed = binding ? asStringList(binding.value) : undefined;
   if (!installed) return undefined;

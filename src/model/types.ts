@@ -83,7 +83,8 @@ export interface DjangoProject {
   urlFiles: string[];
   /**
    * Concrete models of local installed apps whose primary key Django adds automatically, in apps
-   * whose AppConfig does not set default_auto_field; undefined when INSTALLED_APPS is not known.
+   * whose AppConfig does not set default_auto_field, when DEFAULT_AUTO_FIELD is not set either: the
+   * models Django's models.W042 warns about. Undefined when INSTALLED_APPS is not known.
    */
   implicitPkModels?: ImplicitPkModel[];
   /** Ids in SILENCED_SYSTEM_CHECKS (e.g. "security.W004"). */
