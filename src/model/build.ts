@@ -27,6 +27,7 @@ import { buildScripts } from './scripts/build.js';
 import { findBackupSchedules } from './scripts/backups.js';
 import { scanSecrets } from './secrets/scan.js';
 import { buildPackageJsons, buildPm2Files } from './pm2/build.js';
+import { buildTerraform } from './terraform/build.js';
 
 export interface BuildOptions {
   /** DJANGO_SETTINGS_MODULE to treat as production (the --settings flag). */
@@ -185,6 +186,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const backupSchedules = findBackupSchedules(files.filter((f) => cache.byPath.has(f.path)), cache);
   const pm2Files = buildPm2Files(files, cache);
   const packageJsons = buildPackageJsons(files, cache);
+  const terraform = buildTerraform(files, cache);
   const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
   const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
@@ -206,8 +208,9 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     backupSchedules,
     pm2Files,
     packageJsons,
+    terraformModules: terraform.modules,
     secrets,
-    parseProblems: dedupeProblems(cache.syntaxProblems()),
+    parseProblems: dedupeProblems([...cache.syntaxProblems(), ...terraform.problems]),
     notices,
   };
 }

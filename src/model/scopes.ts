@@ -7,6 +7,7 @@ import type { DeploymentModel, DjangoProject } from './types.js';
 import type { Workflow } from './workflows/types.js';
 import type { ShellScript } from './scripts/types.js';
 import type { PackageJsonFile, Pm2File } from './pm2/types.js';
+import type { TerraformModule } from './terraform/types.js';
 
 /**
  * What each rule scope hands its rules: a rule declares a scope and is run once per subject.
@@ -39,6 +40,8 @@ export interface ScopeSubjects {
   pm2: Pm2File;
   /** Once per package.json. */
   packageJson: PackageJsonFile;
+  /** Once per Terraform module (the *.tf files of one directory). */
+  terraform: TerraformModule;
 }
 
 export type RuleScope = keyof ScopeSubjects;
@@ -63,4 +66,5 @@ export const SCOPES: { [S in RuleScope]: ScopeTable & { subjects: (model: Deploy
   script: { subjects: (m) => m.scripts ?? [], noneReason: 'no shell script found' },
   pm2: { subjects: (m) => m.pm2Files ?? [], noneReason: 'no pm2 ecosystem file found' },
   packageJson: { subjects: (m) => m.packageJsons ?? [], noneReason: 'no package.json found' },
+  terraform: { subjects: (m) => m.terraformModules ?? [], noneReason: 'no Terraform configuration found' },
 };

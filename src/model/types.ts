@@ -12,6 +12,7 @@ import type { ShellScript } from './scripts/types.js';
 import type { SecretHit } from './secrets/scan.js';
 import type { PackageJsonFile, Pm2File } from './pm2/types.js';
 import type { BackupSchedule } from './scripts/backups.js';
+import type { TerraformModule } from './terraform/types.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 
 export interface DjangoVersion {
@@ -140,6 +141,8 @@ export interface DeploymentModel {
   /** pm2 ecosystem files and package.json scripts (Node backends), issue 4. */
   pm2Files?: Pm2File[];
   packageJsons?: PackageJsonFile[];
+  /** Terraform modules (the *.tf files of one directory), issue 4. */
+  terraformModules?: TerraformModule[];
   /** Where the repository schedules database backups (crontab, systemd timer, CronJob, compose, Terraform ...), issue 4. */
   backupSchedules?: BackupSchedule[];
   /** Secrets written in the repository's files (token formats, URL passwords, named literals), issue 4. */

@@ -1,0 +1,84 @@
+import type { DiscoveredFile } from '../../discover/types.js';
+import { parseHcl, type HclBody, type HclValue } from '../../parse/hcl.js';
+import type { ModelSources } from '../build.js';
+import type { ParseProblem } from '../settings-types.js';
+import type { Resolved, TerraformModule, TerraformVariable } from './types.js';
+
+const DEV_WORDS = /(?:^|[/._-])(?:dev|develop|development|local|test|tests|testing|example|examples|sample|samples|demo|fixtures?)(?:[/._-]|$)/i;
+
+/** Terraform modules (one per directory holding *.tf files) and the *.tfvars variable names. */
+export function buildTerraform(files: readonly DiscoveredFile[], sources: ModelSources): { modules: TerraformModule[]; problems: ParseProblem[] } {
+  const problems: ParseProblem[] = [];
+  const byDir = new Map<string, TerraformModule>();
+  const tfvarsSet = new Set<string>();
+  for (const f of files) {
+    if (f.kind !== 'terraform' || f.path.split('/').includes('.terraform')) continue;
+    if (f.path.endsWith('.json')) continue; // .tf.json / .tfvars.json are not read
+    const src = sources.text(f.path);
+    if (!src) continue;
+    const parsed = parseHcl(src.text, src.path, src.lines);
+    for (const p of parsed.problems) problems.push({ file: f.path, span: p.span, message: p.message, kind: 'syntax' });
+    if (f.path.endsWith('.tfvars')) {
+      for (const a of parsed.body.attributes) tfvarsSet.add(a.name);
+      continue;
+    }
+    if (!f.path.endsWith('.tf')) continue;
+    const slash = f.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : f.path.slice(0, slash);
+    let mod = byDir.get(dir);
+    if (!mod) {
+      const configured = sources.configuredRole(f.path);
+      const role = configured ?? (DEV_WORDS.test(dir) ? 'development' : 'production');
+      mod = { dir, files: [], resources: [], terraformBlocks: [], variables: new Map(), tfvarsSet, role };
+      byDir.set(dir, mod);
+    }
+    mod.files.push({ file: f.path, body: parsed.body });
+    for (const b of parsed.body.blocks) {
+      if (b.type === 'resource' && b.labels.length >= 2) mod.resources.push({ type: b.labels[0]!, name: b.labels[1]!, block: b, file: f.path });
+      else if (b.type === 'terraform') mod.terraformBlocks.push(b);
+      else if (b.type === 'variable' && b.labels.length >= 1) {
+        const def = b.body.attributes.find((a) => a.name === 'default');
+        const v: TerraformVariable = { name: b.labels[0]!, span: b.headerSpan, ...(def ? { default: def.value } : {}) };
+        mod.variables.set(v.name, v);
+      }
+    }
+  }
+  return { modules: [...byDir.values()], problems };
+}
+
+function literal(v: HclValue): boolean {
+  if (v.kind === 'expr') return false;
+  if (v.kind === 'string') return !v.interpolated;
+  if (v.kind === 'list') return v.items.every(literal);
+  if (v.kind === 'object') return v.entries.every((e) => literal(e.value));
+  return true;
+}
+
+/**
+ * What a value is known to be. A `var.x` reference is known only when the module declares x with
+ * a literal default and no *.tfvars file of the repository sets x (TF_VAR_x in the environment
+ * could still; the rule's message says the default was used).
+ */
+export function resolveValue(mod: TerraformModule, v: HclValue): Resolved {
+  if (literal(v)) return { known: true, value: v, span: v.span };
+  if (v.kind === 'expr' && v.variable) {
+    const decl = mod.variables.get(v.variable);
+    if (decl?.default && literal(decl.default) && !mod.tfvarsSet.has(v.variable)) {
+      return { known: true, value: decl.default, viaVariable: v.variable, span: v.span };
+    }
+  }
+  return { known: false, span: v.span, text: v.kind === 'expr' ? v.text : 'an interpolated string' };
+}
+
+/** A body's attribute resolved; undefined when absent. */
+export function resolvedAttr(mod: TerraformModule, body: HclBody, name: string): (Resolved & { attrSpan: import('../../core/position.js').Span }) | undefined {
+  let found;
+  for (const a of body.attributes) if (a.name === name) found = a;
+  if (!found) return undefined;
+  return { ...resolveValue(mod, found.value), attrSpan: found.span };
+}
+
+/** " (the default of variable x)" for messages. */
+export function via(r: Resolved): string {
+  return r.known && r.viaVariable ? ` (the default of variable "${r.viaVariable}", which no .tfvars file sets)` : '';
+}

@@ -1,0 +1,45 @@
+import type { Span } from '../../core/position.js';
+import type { HclBlock, HclBody, HclValue } from '../../parse/hcl.js';
+
+export interface TerraformFileModel {
+  file: string;
+  body: HclBody;
+}
+
+/** A `variable "x" { default = ... }` declaration. */
+export interface TerraformVariable {
+  name: string;
+  span: Span;
+  default?: HclValue;
+}
+
+/** A resource block: `resource "TYPE" "NAME" { ... }`. */
+export interface TerraformResource {
+  type: string;
+  name: string;
+  block: HclBlock;
+  file: string;
+}
+
+/**
+ * One Terraform module: the *.tf files of one directory (Terraform reads a directory as one module).
+ */
+export interface TerraformModule {
+  dir: string;
+  files: TerraformFileModel[];
+  resources: TerraformResource[];
+  /** `terraform { ... }` blocks. */
+  terraformBlocks: HclBlock[];
+  variables: Map<string, TerraformVariable>;
+  /** Variable names some *.tfvars file of the repository sets (their default may be overridden). */
+  tfvarsSet: Set<string>;
+  /** 'development' when the directory's path says dev/local/test/example (judged not at all). */
+  role: 'production' | 'development';
+}
+
+/**
+ * A value as a rule can know it: a literal (possibly reached through a variable default), or unknown.
+ */
+export type Resolved =
+  | { known: true; value: HclValue; /** Set when the value is a variable's default. */ viaVariable?: string; span: Span }
+  | { known: false; span: Span; text: string };
