@@ -29,7 +29,7 @@ export type BoolAttr =
   | { state: 'absent' }
   | { state: 'known'; value: boolean; span: Span; note: string }
   | { state: 'null'; span: Span }
-  | { state: 'unknown'; span: Span; text: string; variables: string[] };
+  | { state: 'unknown'; span: Span; text: string; variables: string[]; /** The values the variable may take (its default and .tfvars values), when all are literals. */ candidates?: Array<boolean | undefined> };
 
 /** An attribute read as a boolean: absent, a known value (perhaps a variable's default), null or unknown. */
 export function boolAttr(mod: TerraformModule, r: TerraformResource | { block: { body: TerraformResource['block']['body'] } }, name: string): BoolAttr {
@@ -39,7 +39,7 @@ export function boolAttr(mod: TerraformModule, r: TerraformResource | { block: {
 }
 
 function fromResolved(a: Resolved, attrSpan: Span): BoolAttr {
-  if (!a.known) return { state: 'unknown', span: attrSpan, text: a.text, variables: variablesIn(a.text) };
+  if (!a.known) return { state: 'unknown', span: attrSpan, text: a.text, variables: variablesIn(a.text), ...(a.candidates ? { candidates: a.candidates.map((c) => (c.kind === 'null' ? false : asBool(c))) } : {}) };
   if (a.value.kind === 'null') return { state: 'null', span: attrSpan };
   const b = asBool(a.value);
   if (b === undefined) return { state: 'unknown', span: attrSpan, text: 'a non-boolean value', variables: [] };
@@ -51,7 +51,9 @@ export function variablesIn(text: string): string[] {
 }
 
 /** Report an unknown boolean through ctx.unknown. */
-export function unknownBool(ctx: RuleContext, r: TerraformResource, name: string, a: Extract<BoolAttr, { state: 'unknown' }>, target: string): void {
+export function unknownBool(ctx: RuleContext, r: TerraformResource, name: string, a: Extract<BoolAttr, { state: 'unknown' }>, target: string, bad: (value: boolean) => boolean): void {
+  // Every value the variable may take (its default, the .tfvars files) is harmless: nothing to say.
+  if (a.candidates && a.candidates.every((c) => c !== undefined && !bad(c))) return;
   ctx.unknown({ message: `${label(r)}: ${name} is ${a.text}, whose value is not known statically`, span: a.span, variables: a.variables.length ? a.variables : [name], target });
 }
 

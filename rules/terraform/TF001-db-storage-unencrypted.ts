@@ -32,7 +32,7 @@ export default defineRule({
       }
       const a = boolAttr(mod, r, 'storage_encrypted');
       const target = `${label(r)}:storage_encrypted`;
-      if (a.state === 'unknown') unknownBool(ctx, r, 'storage_encrypted', a, target);
+      if (a.state === 'unknown') unknownBool(ctx, r, 'storage_encrypted', a, target, (v) => !v);
       else if (a.state === 'absent' || a.state === 'null') ctx.report({ message: `${label(r)} does not set storage_encrypted: its storage, backups and snapshots are unencrypted`, span: r.block.headerSpan, target });
       else if (!a.value) ctx.report({ message: `${label(r)} sets storage_encrypted = false${a.note}: its storage, backups and snapshots are unencrypted`, span: a.span, target });
     }

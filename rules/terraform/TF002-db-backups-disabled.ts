@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import type { HclValue } from '../../src/parse/hcl.js';
 import { via } from '../../src/model/terraform/build.js';
 import { DB_TYPES, label, resources, TF_AWS, valueAttr, variablesIn } from './TF.common.js';
 
@@ -29,12 +30,18 @@ export default defineRule({
       if (!a) continue;
       const target = `${label(r)}:backup_retention_period`;
       if (!a.known) {
+        // every value the variable may take (default, .tfvars) keeps backups on: nothing to say
+        if (a.candidates && a.candidates.every((c) => (asNumber(c) ?? 0) > 0)) continue;
         ctx.unknown({ message: `${label(r)}: backup_retention_period is ${a.text}, whose value is not known statically`, span: a.attrSpan, variables: variablesIn(a.text), target });
         continue;
       }
-      const v = a.value;
-      const n = v.kind === 'number' ? v.value : v.kind === 'string' && /^\s*\d+\s*$/.test(v.value) ? Number(v.value) : undefined;
-      if (n === 0) ctx.report({ message: `${label(r)} sets backup_retention_period = 0${via(a)}: automated backups and point-in-time recovery are off`, span: a.attrSpan, target });
+      if (asNumber(a.value) === 0) ctx.report({ message: `${label(r)} sets backup_retention_period = 0${via(a)}: automated backups and point-in-time recovery are off`, span: a.attrSpan, target });
     }
   },
 });
+
+function asNumber(v: HclValue): number | undefined {
+  if (v.kind === 'number') return v.value;
+  if (v.kind === 'string' && !v.interpolated && /^\s*\d+\s*$/.test(v.value)) return Number(v.value);
+  return undefined;
+}

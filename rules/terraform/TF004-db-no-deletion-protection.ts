@@ -26,7 +26,7 @@ export default defineRule({
       if (r.block.body.attributes.some((a) => a.name === 'replicate_source_db')) continue;
       const a = boolAttr(mod, r, 'deletion_protection');
       const target = `${label(r)}:deletion_protection`;
-      if (a.state === 'unknown') unknownBool(ctx, r, 'deletion_protection', a, target);
+      if (a.state === 'unknown') unknownBool(ctx, r, 'deletion_protection', a, target, (v) => !v);
       else if (a.state === 'absent' || a.state === 'null') ctx.report({ message: `${label(r)} does not set deletion_protection (off by default): a destroy or a forced replacement deletes the database`, span: r.block.headerSpan, target });
       else if (!a.value) ctx.report({ message: `${label(r)} sets deletion_protection = false${a.note}: a destroy or a forced replacement deletes the database`, span: a.span, target });
     }

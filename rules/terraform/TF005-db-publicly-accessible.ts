@@ -27,7 +27,7 @@ export default defineRule({
     for (const r of resources(mod, TYPES)) {
       const a = boolAttr(mod, r, 'publicly_accessible');
       const target = `${label(r)}:publicly_accessible`;
-      if (a.state === 'unknown') unknownBool(ctx, r, 'publicly_accessible', a, target);
+      if (a.state === 'unknown') unknownBool(ctx, r, 'publicly_accessible', a, target, (v) => v);
       else if (a.state === 'known' && a.value) ctx.report({ message: `${label(r)} sets publicly_accessible = true${a.note}: the database gets a public address`, span: a.span, target });
     }
   },

@@ -28,7 +28,7 @@ export default defineRule({
       const body = r.block.body;
       const t = boolAttr(mod, r, 'transit_encryption_enabled');
       const tTarget = `${label(r)}:transit_encryption_enabled`;
-      if (t.state === 'unknown') unknownBool(ctx, r, 'transit_encryption_enabled', t, tTarget);
+      if (t.state === 'unknown') unknownBool(ctx, r, 'transit_encryption_enabled', t, tTarget, (v) => !v);
       else if (t.state === 'absent' || t.state === 'null') ctx.report({ message: `${label(r)} does not set transit_encryption_enabled: cache traffic is not encrypted`, span: r.block.headerSpan, target: tTarget });
       else if (!t.value) ctx.report({ message: `${label(r)} sets transit_encryption_enabled = false${t.note}: cache traffic is not encrypted`, span: t.span, target: tTarget });
       const auth = body.attributes.find((a) => a.name === 'auth_token' || a.name === 'user_group_ids');

@@ -27,7 +27,7 @@ export default defineRule({
     for (const r of resources(mod, TYPES)) {
       const a = boolAttr(mod, r, 'enable_deletion_protection');
       const target = `${label(r)}:enable_deletion_protection`;
-      if (a.state === 'unknown') unknownBool(ctx, r, 'enable_deletion_protection', a, target);
+      if (a.state === 'unknown') unknownBool(ctx, r, 'enable_deletion_protection', a, target, (v) => !v);
       else if (a.state === 'absent' || a.state === 'null') ctx.report({ message: `${label(r)} does not set enable_deletion_protection (off by default)`, span: r.block.headerSpan, target });
       else if (!a.value) ctx.report({ message: `${label(r)} sets enable_deletion_protection = false${a.note}`, span: a.span, target });
     }

@@ -2,7 +2,7 @@ import type { DiscoveredFile } from '../../discover/types.js';
 import { parseHcl, type HclBody, type HclValue } from '../../parse/hcl.js';
 import type { ModelSources } from '../build.js';
 import type { ParseProblem } from '../settings-types.js';
-import type { Resolved, TerraformModule, TerraformVariable } from './types.js';
+import type { Resolved, TerraformModule, TerraformVariable, TfvarsValue } from './types.js';
 
 const DEV_WORDS = /(?:^|[/._-])(?:dev|develop|development|local|test|tests|testing|example|examples|sample|samples|demo|fixtures?)(?:[/._-]|$)/i;
 
@@ -11,6 +11,7 @@ export function buildTerraform(files: readonly DiscoveredFile[], sources: ModelS
   const problems: ParseProblem[] = [];
   const byDir = new Map<string, TerraformModule>();
   const tfvarsSet = new Set<string>();
+  const tfvarsValues = new Map<string, TfvarsValue[]>();
   for (const f of files) {
     if (f.kind !== 'terraform' || f.path.split('/').includes('.terraform')) continue;
     if (f.path.endsWith('.json')) continue; // .tf.json / .tfvars.json are not read
@@ -19,7 +20,11 @@ export function buildTerraform(files: readonly DiscoveredFile[], sources: ModelS
     const parsed = parseHcl(src.text, src.path, src.lines);
     for (const p of parsed.problems) problems.push({ file: f.path, span: p.span, message: p.message, kind: 'syntax' });
     if (f.path.endsWith('.tfvars')) {
-      for (const a of parsed.body.attributes) tfvarsSet.add(a.name);
+      for (const a of parsed.body.attributes) {
+        tfvarsSet.add(a.name);
+        const autoLoaded = /(?:^|\/)(?:terraform\.tfvars|[^/]*\.auto\.tfvars)$/.test(f.path);
+        tfvarsValues.set(a.name, [...(tfvarsValues.get(a.name) ?? []), { value: a.value, file: f.path, autoLoaded }]);
+      }
       continue;
     }
     if (!f.path.endsWith('.tf')) continue;
@@ -29,7 +34,7 @@ export function buildTerraform(files: readonly DiscoveredFile[], sources: ModelS
     if (!mod) {
       const configured = sources.configuredRole(f.path);
       const role = configured ?? (DEV_WORDS.test(dir) ? 'development' : 'production');
-      mod = { dir, files: [], resources: [], terraformBlocks: [], variables: new Map(), tfvarsSet, role };
+      mod = { dir, files: [], resources: [], terraformBlocks: [], variables: new Map(), tfvarsSet, tfvarsValues, role };
       byDir.set(dir, mod);
     }
     mod.files.push({ file: f.path, body: parsed.body });
@@ -66,6 +71,13 @@ export function resolveValue(mod: TerraformModule, v: HclValue): Resolved {
     if (decl?.default && literal(decl.default) && !mod.tfvarsSet.has(v.variable)) {
       return { known: true, value: decl.default, viaVariable: v.variable, span: v.span };
     }
+    const given = mod.tfvarsValues.get(v.variable) ?? [];
+    // an auto-loaded file of the module's own directory always replaces the default
+    const autoLoaded = given.some((g) => g.autoLoaded && dirOf(g.file) === mod.dir);
+    const def = autoLoaded ? undefined : decl?.default;
+    if (decl && given.every((g) => literal(g.value)) && (def === undefined ? given.length > 0 : literal(def))) {
+      return { known: false, span: v.span, text: v.text, candidates: [...(def ? [def] : []), ...given.map((g) => g.value)] };
+    }
   }
   return { known: false, span: v.span, text: v.kind === 'expr' ? v.text : 'an interpolated string' };
 }
@@ -81,4 +93,9 @@ export function resolvedAttr(mod: TerraformModule, body: HclBody, name: string):
 /** " (the default of variable x)" for messages. */
 export function via(r: Resolved): string {
   return r.known && r.viaVariable ? ` (the default of variable "${r.viaVariable}", which no .tfvars file sets)` : '';
+}
+
+function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
 }

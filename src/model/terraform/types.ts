@@ -13,6 +13,14 @@ export interface TerraformVariable {
   default?: HclValue;
 }
 
+/** A value a .tfvars file gives a variable. */
+export interface TfvarsValue {
+  value: HclValue;
+  file: string;
+  /** terraform.tfvars or *.auto.tfvars: Terraform loads it by itself for the module in its directory. */
+  autoLoaded: boolean;
+}
+
 /** A resource block: `resource "TYPE" "NAME" { ... }`. */
 export interface TerraformResource {
   type: string;
@@ -33,6 +41,8 @@ export interface TerraformModule {
   variables: Map<string, TerraformVariable>;
   /** Variable names some *.tfvars file of the repository sets (their default may be overridden). */
   tfvarsSet: Set<string>;
+  /** The values *.tfvars files give each variable (a variable set in several files has several). */
+  tfvarsValues: Map<string, TfvarsValue[]>;
   /** 'development' when the directory's path says dev/local/test/example (judged not at all). */
   role: 'production' | 'development';
 }
@@ -42,4 +52,10 @@ export interface TerraformModule {
  */
 export type Resolved =
   | { known: true; value: HclValue; /** Set when the value is a variable's default. */ viaVariable?: string; span: Span }
-  | { known: false; span: Span; text: string };
+  | {
+      known: false;
+      span: Span;
+      text: string;
+      /** When the value is one `var.x` and its default and every .tfvars value are literals: all the values it may take. */
+      candidates?: HclValue[];
+    };
