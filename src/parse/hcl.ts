@@ -151,6 +151,7 @@ class Reader {
       }
       const labels: string[] = [];
       let ok = true;
+      let headerEnd = nameSpan.end.offset;
       for (;;) {
         this.skip(false);
         const d = t[this.pos];
@@ -159,10 +160,10 @@ class Reader {
           labels.push(s.kind === 'string' ? s.value : '');
         } else if (d !== undefined && /[A-Za-z_]/.test(d)) labels.push(this.ident()!);
         else break;
+        headerEnd = this.pos;
       }
-      const headerEnd = this.pos;
       if (t[this.pos] !== '{') {
-        this.problem(`expected "=" or "{" after "${name}"`, headerEnd);
+        this.problem(`expected "=" or "{" after "${name}"`, this.pos);
         ok = false;
       }
       if (!ok) {
