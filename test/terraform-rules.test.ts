@@ -16,3 +16,21 @@ describe('terraform rules on the naive fixture', () => {
     expect(tf004u.span.start.line).toBe(38);
   });
 });
+
+describe('terraform model on broken and JSON files', () => {
+  it('turns broken HCL into located parse problems and JSON configs into an info notice, without throwing', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { buildModel } = await import('../src/model/build.js');
+    const root = mkdtempSync(join(tmpdir(), 'tf-broken-'));
+    mkdirSync(join(root, 'infra'));
+    writeFileSync(join(root, 'infra', 'main.tf'), 'resource "aws_db_instance" "db" {\n  publicly_accessible = true\n  engine = "postgres\n}\n');
+    writeFileSync(join(root, 'infra', 'extra.tf.json'), '{"resource": {}}');
+    const model = await buildModel(root);
+    const problem = model.parseProblems.find((p) => p.file === 'infra/main.tf');
+    expect(problem?.message).toMatch(/unterminated string/);
+    expect(problem?.span.start.line).toBe(3);
+    expect(model.notices.some((n) => n.kind === 'info' && n.file === 'infra/extra.tf.json')).toBe(true);
+    expect(model.terraformModules?.[0]?.resources[0]?.type).toBe('aws_db_instance');
+  });
+});

@@ -186,7 +186,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const backupSchedules = findBackupSchedules(files.filter((f) => cache.byPath.has(f.path)), cache);
   const pm2Files = buildPm2Files(files, cache);
   const packageJsons = buildPackageJsons(files, cache);
-  const terraform = buildTerraform(files, cache);
+  const terraform = buildTerraform(files, cache, notices);
   const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
   const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));

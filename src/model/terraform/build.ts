@@ -1,3 +1,4 @@
+import type { Notice } from '../../core/finding.js';
 import type { DiscoveredFile } from '../../discover/types.js';
 import { parseHcl, type HclBody, type HclValue } from '../../parse/hcl.js';
 import type { ModelSources } from '../build.js';
@@ -7,14 +8,17 @@ import type { Resolved, TerraformModule, TerraformVariable, TfvarsValue } from '
 const DEV_WORDS = /(?:^|[/._-])(?:dev|develop|development|local|test|tests|testing|example|examples|sample|samples|demo|fixtures?)(?:[/._-]|$)/i;
 
 /** Terraform modules (one per directory holding *.tf files) and the *.tfvars variable names. */
-export function buildTerraform(files: readonly DiscoveredFile[], sources: ModelSources): { modules: TerraformModule[]; problems: ParseProblem[] } {
+export function buildTerraform(files: readonly DiscoveredFile[], sources: ModelSources, notices: Notice[] = []): { modules: TerraformModule[]; problems: ParseProblem[] } {
   const problems: ParseProblem[] = [];
   const byDir = new Map<string, TerraformModule>();
   const tfvarsSet = new Set<string>();
   const tfvarsValues = new Map<string, TfvarsValue[]>();
   for (const f of files) {
     if (f.kind !== 'terraform' || f.path.split('/').includes('.terraform')) continue;
-    if (f.path.endsWith('.json')) continue; // .tf.json / .tfvars.json are not read
+    if (f.path.endsWith('.json')) {
+      notices.push({ kind: 'info', file: f.path, message: `${f.path}: Terraform JSON syntax is not read; the TF rules do not check it` });
+      continue;
+    }
     const src = sources.text(f.path);
     if (!src) continue;
     const parsed = parseHcl(src.text, src.path, src.lines);
