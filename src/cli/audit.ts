@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { emptyConfig, type AuditConfig } from '../config/types.js';
 import type { Finding, Notice } from '../core/finding.js';
 import { readText } from '../discover/read.js';
+import { isPlaceholderValue } from '../model/env/placeholder.js';
 import { literalSecret } from '../model/k8s/secrets.js';
 import { environmentSecrets } from '../model/systemd/secrets.js';
 import { applyBaseline, type Baseline } from '../engine/baseline.js';
@@ -149,6 +150,13 @@ function knownSecrets(model: DeploymentModel): string[] {
       for (const e of c.env) {
         const hit = e.value ? literalSecret(e.name, e.value.text) : undefined;
         if (hit && hit.secret.length >= 4) out.add(hit.secret);
+      }
+    }
+  }
+  for (const project of model.composeProjects ?? []) {
+    for (const service of project.services) {
+      for (const layer of service.envLayers) {
+        for (const v of layer.vars) if (v.value && SECRET_NAME.test(v.name) && secretValue(v.name, v.value) && !isPlaceholderValue(v.value)) out.add(v.value);
       }
     }
   }

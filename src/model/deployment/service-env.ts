@@ -94,12 +94,14 @@ function systemdEnvironment(instance: AppServerInstance, unit: SystemdUnit, sour
 }
 
 function composeService(projects: readonly ComposeProject[], instance: AppServerInstance): { project: ComposeProject; service: ComposeService } | undefined {
-  for (const project of projects) {
-    if (project.role !== 'production' || !project.files.includes(instance.file)) continue;
-    const service = project.services.find((s) => s.name === instance.processName);
-    if (service) return { project, service };
-  }
-  return undefined;
+  // The command may come from the compose file itself or from a start script the image runs
+  // (cookiecutter-django's /start): prefer the project holding the file, else the one production
+  // project that has a service of that name.
+  const candidates = projects
+    .filter((p) => p.role === 'production')
+    .map((project) => ({ project, service: project.services.find((s) => s.name === instance.processName) }))
+    .filter((x): x is { project: ComposeProject; service: ComposeService } => x.service !== undefined);
+  return candidates.find((c) => c.project.files.includes(instance.file)) ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
 
 function composeEnvironment(instance: AppServerInstance, project: ComposeProject, service: ComposeService): ServiceEnvironment {
