@@ -42,7 +42,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  external: ['tree-sitter', 'tree-sitter-python'],
+  external: ['tree-sitter', 'tree-sitter-python', '@babel/parser', 'dockerfile-ast'],
   // CommonJS dependencies inside an ES module bundle still call require() for Node built-ins.
   banner: { js: "import { createRequire as __auditDeployRequire } from 'node:module'; const require = __auditDeployRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,4 +1,12 @@
-import { parse, parseExpression } from '@babel/parser';
+import { createRequire } from 'node:module';
+import type * as Babel from '@babel/parser';
+
+// Loaded on first use: most repositories have no pm2 file, and the parser is most of the CLI's size.
+let babel: typeof Babel | undefined;
+function babelParser(): typeof Babel {
+  babel ??= createRequire(import.meta.url)('@babel/parser') as typeof Babel;
+  return babel;
+}
 import type { Node, ObjectExpression, Expression } from '@babel/types';
 
 /**
@@ -34,10 +42,10 @@ export function parsePm2(text: string, json: boolean): ParsedPm2 {
   let root: ObjectExpression | undefined;
   try {
     if (json) {
-      const e = parseExpression(text, { errorRecovery: false });
+      const e = babelParser().parseExpression(text, { errorRecovery: false });
       if (e.type === 'ObjectExpression') root = e;
     } else {
-      const ast = parse(text, { sourceType: 'unambiguous', errorRecovery: true, plugins: ['typescript'], allowReturnOutsideFunction: true });
+      const ast = babelParser().parse(text, { sourceType: 'unambiguous', errorRecovery: true, plugins: ['typescript'], allowReturnOutsideFunction: true });
       for (const err of (ast.errors ?? []) as Array<{ reasonCode?: string; message?: string; pos?: number }>) {
         problems.push({ message: String(err.message ?? err.reasonCode), start: err.pos ?? 0, end: (err.pos ?? 0) + 1 });
       }

@@ -1,4 +1,13 @@
-import { DockerfileParser, type Dockerfile as AstDockerfile, type Instruction as AstInstruction } from 'dockerfile-ast';
+import { createRequire } from 'node:module';
+import type { Dockerfile as AstDockerfile, Instruction as AstInstruction } from 'dockerfile-ast';
+import type * as DockerfileAst from 'dockerfile-ast';
+
+// Loaded on first use: a repository without a Dockerfile never pays for the parser at start-up.
+let dockerfileAst: typeof DockerfileAst | undefined;
+function dockerfileParser(): typeof DockerfileAst.DockerfileParser {
+  dockerfileAst ??= createRequire(import.meta.url)('dockerfile-ast') as typeof DockerfileAst;
+  return dockerfileAst.DockerfileParser;
+}
 import type { Range } from 'vscode-languageserver-types';
 import type { SourceText } from '../../core/source.js';
 import type { Span } from '../../core/position.js';
@@ -136,7 +145,7 @@ export function parseDockerfile(src: SourceText): ParsedDockerfile {
 }
 
 function fill(out: ParsedDockerfile, src: SourceText): void {
-  const ast: AstDockerfile = DockerfileParser.parse(src.text);
+  const ast: AstDockerfile = dockerfileParser().parse(src.text);
   const conv = new Converter(src);
   out.escape = ast.getEscapeCharacter() || '\\';
   for (const d of ast.getDirectives()) out.directives.push({ name: d.getName(), value: d.getValue(), span: conv.span(d.getRange()) });
