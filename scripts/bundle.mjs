@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { analyzeMetafile, build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -35,7 +35,8 @@ writeFileSync(
   ].join('\n'),
 );
 
-await build({
+const result = await build({
+  metafile: Boolean(process.env.BUNDLE_ANALYZE),
   entryPoints: [entry],
   outfile: join(dist, 'audit-deploy.mjs'),
   bundle: true,
@@ -50,5 +51,6 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
 });
+if (process.env.BUNDLE_ANALYZE) console.log(await analyzeMetafile(result.metafile, { verbose: false }));
 rmSync(entry);
 console.log(`bundled ${ruleFiles.length} rules into dist/audit-deploy.mjs`);
