@@ -77,12 +77,13 @@ export default defineRule({
       if (!open) return;
       const what = exposure(mod, body, protoAttr);
       if (!what) return;
-      ctx.report({ message: `${where} allows ${open.cidr} to ${what}`, span: open.span, target: `${where}:${open.span.start.line}` });
+      ctx.report({ message: `${where.replace(/ #\d+$/, '')} allows ${open.cidr} to ${what}`, span: open.span, target: `${where}:${open.cidr}` });
     };
     for (const r of resources(mod, TYPES)) {
       const body = r.block.body;
       if (r.type === 'aws_security_group') {
-        for (const b of body.blocks) if (b.type === 'ingress') report(`${label(r)} ingress`, b.body, 'protocol', ['cidr_blocks', 'ipv6_cidr_blocks']);
+        let n = 0;
+        for (const b of body.blocks) if (b.type === 'ingress') report(`${label(r)} ingress #${++n}`, b.body, 'protocol', ['cidr_blocks', 'ipv6_cidr_blocks']);
       } else if (r.type === 'aws_security_group_rule') {
         const type = lit(mod, body, 'type');
         if (!type || type === 'unknown' || type.value.kind !== 'string' || type.value.value !== 'ingress') continue;
