@@ -34,3 +34,37 @@ describe('terraform model on broken and JSON files', () => {
     expect(model.terraformModules?.[0]?.resources[0]?.type).toBe('aws_db_instance');
   });
 });
+
+describe('terraform variables passed by module calls', () => {
+  async function audit(files: Record<string, string>) {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { dirname } = await import('node:path');
+    const root = mkdtempSync(join(tmpdir(), 'tf-mod-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const r = await runAudit({ root });
+    return r.findings.filter((f) => f.ruleId.startsWith('TF00')).map((f) => `${f.ruleId} ${f.status} ${f.span.file}:${f.span.start.line}`).sort();
+  }
+  const child = {
+    'modules/db/main.tf': 'resource "aws_db_instance" "db" {\n  storage_encrypted   = true\n  deletion_protection = "${var.protect}"\n  publicly_accessible = var.public\n}\n',
+    'modules/db/variables.tf': 'variable "protect" {\n  default = true\n}\nvariable "public" {\n  default = false\n}\n',
+  };
+
+  it('a default replaced by a caller is not assumed: unknown when the caller passes a bad value', async () => {
+    const found = await audit({ ...child, 'prod/main.tf': 'module "db" {\n  source  = "../modules/db"\n  protect = false\n}\n' });
+    expect(found).toEqual(['TF004 unknown modules/db/main.tf:3']);
+  });
+
+  it('silent when every value the variable may take is harmless', async () => {
+    const found = await audit({ ...child, 'prod/main.tf': 'module "db" {\n  source  = "../modules/db"\n  public  = false\n}\n' });
+    expect(found).toEqual([]);
+  });
+
+  it('the default is used (and said) when nothing sets the variable', async () => {
+    const found = await audit({ ...child, 'modules/db/variables.tf': 'variable "protect" {\n  default = false\n}\nvariable "public" {\n  default = true\n}\n' });
+    expect(found).toEqual(['TF004 fail modules/db/main.tf:3', 'TF005 fail modules/db/main.tf:4']);
+  });
+});

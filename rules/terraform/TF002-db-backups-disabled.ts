@@ -12,7 +12,7 @@ export default defineRule({
     section: 'backups',
     docs: {
       whatItDoes:
-        'Reports `backup_retention_period = 0` on an `aws_db_instance` or `aws_rds_cluster` (read replicas, which set `replicate_source_db`, are skipped: the primary holds the backups). An unset value is not reported. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository sets it (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
+        'Reports `backup_retention_period = 0` on an `aws_db_instance` or `aws_rds_cluster` (read replicas, which set `replicate_source_db`, are skipped: the primary holds the backups). An unset value is not reported. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
       whyIsThisBad:
         'A retention of zero days turns automated backups and point-in-time recovery off: a bad migration, a dropped table or a corrupted volume then has no restore point at all.',
       example: 'resource "aws_db_instance" "db" {\n  backup_retention_period = 0\n}',

@@ -10,7 +10,7 @@ export default defineRule({
     section: 'backups',
     docs: {
       whatItDoes:
-        'Reports `skip_final_snapshot = true` on an `aws_db_instance` or `aws_rds_cluster` (read replicas, with `replicate_source_db`, are skipped: their data lives on the primary). A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository sets it (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
+        'Reports `skip_final_snapshot = true` on an `aws_db_instance` or `aws_rds_cluster` (read replicas, with `replicate_source_db`, are skipped: their data lives on the primary). A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
       whyIsThisBad:
         'When the resource is destroyed or replaced (a renamed resource, a changed immutable attribute, a mistaken `terraform destroy`), the database goes away with no last snapshot, and its automated backups are deleted with it.',
       example: 'resource "aws_db_instance" "db" {\n  skip_final_snapshot = true\n}',

@@ -10,7 +10,7 @@ export default defineRule({
     section: 'database',
     docs: {
       whatItDoes:
-        'Reports an `aws_db_instance` or `aws_rds_cluster` whose `deletion_protection` is `false` or not set (the AWS provider defaults it to false). Read replicas (`replicate_source_db`) are skipped. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository sets it (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
+        'Reports an `aws_db_instance` or `aws_rds_cluster` whose `deletion_protection` is `false` or not set (the AWS provider defaults it to false). Read replicas (`replicate_source_db`) are skipped. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
       whyIsThisBad:
         'Without it, one `terraform destroy`, a resource rename, or a change that forces replacement deletes the production database; nothing asks twice.',
       example: 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n}',

@@ -12,7 +12,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        'Reports `publicly_accessible = true` on an `aws_db_instance` or `aws_rds_cluster_instance`. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository sets it (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
+        'Reports `publicly_accessible = true` on an `aws_db_instance` or `aws_rds_cluster_instance`. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
       whyIsThisBad:
         'The database gets a DNS name that resolves to a public address; a single permissive security group rule (or a later edit) then exposes it to the internet, where database ports are scanned and brute-forced continuously.',
       example: 'resource "aws_db_instance" "db" {\n  publicly_accessible = true\n}',

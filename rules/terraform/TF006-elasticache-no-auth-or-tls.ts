@@ -12,7 +12,7 @@ export default defineRule({
     section: 'cache',
     docs: {
       whatItDoes:
-        'Reports an `aws_elasticache_replication_group` whose `transit_encryption_enabled` is `false` or not set (on the line of the attribute, or the resource\'s first line), and one that sets neither `auth_token` nor `user_group_ids` (on the resource\'s first line). A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository sets it (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
+        'Reports an `aws_elasticache_replication_group` whose `transit_encryption_enabled` is `false` or not set (on the line of the attribute, or the resource\'s first line), and one that sets neither `auth_token` nor `user_group_ids` (on the resource\'s first line). A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
       whyIsThisBad:
         'Without AUTH any host that can reach the port (another workload in the VPC, a compromised container, a peered network) can read the sessions and cached data and run FLUSHALL or CONFIG; without TLS the data, and any token, cross the network in clear text.',
       example: 'resource "aws_elasticache_replication_group" "cache" {\n  replication_group_id = "app"\n  engine               = "redis"\n}',

@@ -12,7 +12,7 @@ export default defineRule({
     section: 'web-server',
     docs: {
       whatItDoes:
-        'Reports an `aws_lb` or `aws_alb` whose `enable_deletion_protection` is `false` or not set (the provider default is false). A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository sets it (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
+        'Reports an `aws_lb` or `aws_alb` whose `enable_deletion_protection` is `false` or not set (the provider default is false). A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
       whyIsThisBad:
         'Deleting or replacing the load balancer (a rename, a changed immutable attribute, a destroy in the wrong workspace) takes the site offline and changes its DNS name, which CNAME records and allow-lists elsewhere still point at.',
       example: 'resource "aws_lb" "web" {\n  load_balancer_type = "application"\n}',

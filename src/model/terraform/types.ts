@@ -43,6 +43,10 @@ export interface TerraformModule {
   tfvarsSet: Set<string>;
   /** The values *.tfvars files give each variable (a variable set in several files has several). */
   tfvarsValues: Map<string, TfvarsValue[]>;
+  /** The values `module` blocks elsewhere in the repository pass to this directory (local `source = "./..."`), by variable. */
+  moduleArgs: Map<string, TfvarsValue[]>;
+  /** How many local `module` blocks call this directory. */
+  moduleCalls: number;
   /** 'development' when the directory's path says dev/local/test/example (judged not at all). */
   role: 'production' | 'development';
 }
