@@ -14,6 +14,11 @@ describe('terraform rules on the naive fixture', () => {
     expect(tf002.message).toContain('variable "backup_days"');
     const tf004u = tf.find((f) => f.ruleId === 'TF004' && f.status === 'unknown')!;
     expect(tf004u.span.start.line).toBe(38);
+    // Terraform's prevent_destroy lowers TF004 and is shown as the related location
+    const ledger = tf.find((f) => f.ruleId === 'TF004' && f.span.start.line === 42)!;
+    expect(ledger.severity).toBe('low');
+    expect(ledger.related?.[0]?.span.start.line).toBe(46);
+    expect(tf.find((f) => f.ruleId === 'TF004' && f.span.start.line === 15)!.severity).toBe('medium');
   });
 });
 
@@ -32,6 +37,7 @@ describe('terraform model on broken and JSON files', () => {
     expect(problem?.span.start.line).toBe(3);
     expect(model.notices.some((n) => n.kind === 'info' && n.file === 'infra/extra.tf.json')).toBe(true);
     expect(model.terraformModules?.[0]?.resources[0]?.type).toBe('aws_db_instance');
+    (await import('node:fs')).rmSync(root, { recursive: true, force: true });
   });
 });
 
@@ -46,6 +52,7 @@ describe('terraform variables passed by module calls', () => {
       writeFileSync(join(root, path), text);
     }
     const r = await runAudit({ root });
+    (await import('node:fs')).rmSync(root, { recursive: true, force: true });
     return r.findings.filter((f) => f.ruleId.startsWith('TF00')).map((f) => `${f.ruleId} ${f.status} ${f.span.file}:${f.span.start.line}`).sort();
   }
   const child = {

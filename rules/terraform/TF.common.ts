@@ -61,3 +61,13 @@ export function unknownBool(ctx: RuleContext, r: TerraformResource, name: string
 export function valueAttr(mod: TerraformModule, r: TerraformResource, name: string): (Resolved & { attrSpan: Span }) | undefined {
   return resolvedAttr(mod, r.block.body, name);
 }
+
+/** `lifecycle { prevent_destroy = true }` on the resource: Terraform refuses to destroy or replace it. */
+export function preventDestroy(mod: TerraformModule, r: TerraformResource): Span | undefined {
+  for (const b of r.block.body.blocks) {
+    if (b.type !== 'lifecycle') continue;
+    const a = boolAttr(mod, { block: b } as never, 'prevent_destroy');
+    if (a.state === 'known' && a.value) return a.span;
+  }
+  return undefined;
+}

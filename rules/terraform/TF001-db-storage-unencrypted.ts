@@ -10,7 +10,7 @@ export default defineRule({
     section: 'database',
     docs: {
       whatItDoes:
-        'Reports an `aws_db_instance` or `aws_rds_cluster` resource whose `storage_encrypted` is `false` or not set (the AWS provider leaves storage unencrypted by default). Skipped: Aurora Serverless v1 clusters (`engine_mode = "serverless"`, always encrypted), databases restored from a snapshot or created as a read replica (they inherit the source\'s encryption), and directories whose path says dev/local/test/example. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); any other reference or function call is reported as unknown.',
+        'Reports an `aws_db_instance` or `aws_rds_cluster` resource whose `storage_encrypted` is `false` or not set (the AWS provider leaves storage unencrypted by default). Skipped: Aurora Serverless v1 clusters (`engine_mode = "serverless"`, always encrypted), databases restored from a snapshot or created as a read replica (they inherit the source\'s encryption), clusters joining a global database without saying (`global_cluster_identifier`), and directories whose path says dev/local/test/example. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); any other reference or function call is reported as unknown.',
       whyIsThisBad:
         'Unencrypted database storage leaves every backup, snapshot and replica unencrypted too, and encryption cannot be switched on later in place: it takes a snapshot copy and a restore, with downtime, once an audit or a customer asks for it.',
       example: 'resource "aws_db_instance" "db" {\n  engine         = "postgres"\n  instance_class = "db.t3.micro"\n}',
@@ -33,7 +33,11 @@ export default defineRule({
       const a = boolAttr(mod, r, 'storage_encrypted');
       const target = `${label(r)}:storage_encrypted`;
       if (a.state === 'unknown') unknownBool(ctx, r, 'storage_encrypted', a, target, (v) => !v);
-      else if (a.state === 'absent' || a.state === 'null') ctx.report({ message: `${label(r)} does not set storage_encrypted: its storage, backups and snapshots are unencrypted`, span: r.block.headerSpan, target });
+      else if (a.state === 'absent' || a.state === 'null') {
+        // a secondary cluster of a global database takes its encryption from the global cluster
+        if (r.block.body.attributes.some((x) => x.name === 'global_cluster_identifier')) continue;
+        ctx.report({ message: `${label(r)} does not set storage_encrypted: its storage, backups and snapshots are unencrypted`, span: r.block.headerSpan, target });
+      }
       else if (!a.value) ctx.report({ message: `${label(r)} sets storage_encrypted = false${a.note}: its storage, backups and snapshots are unencrypted`, span: a.span, target });
     }
   },

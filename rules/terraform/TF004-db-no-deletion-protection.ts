@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { boolAttr, DB_TYPES, label, resources, TF_AWS, unknownBool } from './TF.common.js';
+import { boolAttr, DB_TYPES, label, preventDestroy, resources, TF_AWS, unknownBool } from './TF.common.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     section: 'database',
     docs: {
       whatItDoes:
-        'Reports an `aws_db_instance` or `aws_rds_cluster` whose `deletion_protection` is `false` or not set (the AWS provider defaults it to false). Read replicas (`replicate_source_db`) are skipped. A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
+        'Reports an `aws_db_instance` or `aws_rds_cluster` whose `deletion_protection` is `false` or not set (the AWS provider defaults it to false). Read replicas (`replicate_source_db`) are skipped. With `lifecycle { prevent_destroy = true }` the finding is lowered to low severity (Terraform alone is guarded). A `var.x` counts when its `variable` block has a literal default and no .tfvars file in the repository and no local `module` call sets it (when every value those give is harmless, the rule stays silent) (the message says so); other references are reported as unknown. Directories whose path says dev/local/test/example are not judged.',
       whyIsThisBad:
         'Without it, one `terraform destroy`, a resource rename, or a change that forces replacement deletes the production database; nothing asks twice.',
       example: 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n}',
@@ -26,9 +26,17 @@ export default defineRule({
       if (r.block.body.attributes.some((a) => a.name === 'replicate_source_db')) continue;
       const a = boolAttr(mod, r, 'deletion_protection');
       const target = `${label(r)}:deletion_protection`;
-      if (a.state === 'unknown') unknownBool(ctx, r, 'deletion_protection', a, target, (v) => !v);
-      else if (a.state === 'absent' || a.state === 'null') ctx.report({ message: `${label(r)} does not set deletion_protection (off by default): a destroy or a forced replacement deletes the database`, span: r.block.headerSpan, target });
-      else if (!a.value) ctx.report({ message: `${label(r)} sets deletion_protection = false${a.note}: a destroy or a forced replacement deletes the database`, span: a.span, target });
+      if (a.state === 'unknown') {
+        unknownBool(ctx, r, 'deletion_protection', a, target, (v) => !v);
+        continue;
+      }
+      if (a.state === 'known' && a.value) continue;
+      // Terraform's own guard: only protects against this configuration, not the console, the CLI or another state
+      const guard = preventDestroy(mod, r);
+      const mitigation = guard ? { severity: 'low' as const, related: [{ span: guard, message: 'lifecycle prevent_destroy = true stops Terraform (only) from destroying it' }] } : {};
+      const tail = guard ? ': only Terraform\'s prevent_destroy guards it; the console, the CLI or a configuration without the lifecycle block can still delete it' : ': a destroy or a forced replacement deletes the database';
+      if (a.state === 'absent' || a.state === 'null') ctx.report({ message: `${label(r)} does not set deletion_protection (off by default)${tail}`, span: r.block.headerSpan, target, ...mitigation });
+      else ctx.report({ message: `${label(r)} sets deletion_protection = false${a.note}${tail}`, span: a.span, target, ...mitigation });
     }
   },
 });
