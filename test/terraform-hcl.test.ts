@@ -100,6 +100,63 @@ describe('HCL reader', () => {
     expect(at(c!)).toBe('12:1-12:9');
   });
 
+  it('reads multi-line calls, for expressions, conditionals, splats, dynamic blocks without problems', () => {
+  const text = `locals {
+  tags = merge(
+    local.common,
+    { a = 1 }
+  )
+  ids = [
+    for s in aws_subnet.private :
+    s.id
+  ]
+  m = {
+    for k, v in var.map :
+    k => v
+  }
+  cond = (
+    var.a ? 1 : 2
+  )
+  t = var.enabled ? {
+    a = 1
+  } : {}
+  x = aws_instance.web[0].id
+  y = aws_instance.web[*].id
+  z = "a \\"quoted\\" \${lookup(var.m, "k", "d")} b"
+  s = <<EOT
+  hello \${var.x}
+EOT
+  after = 1
+}
+dynamic "ingress" {
+  for_each = var.ports
+  content {
+    from_port = ingress.value
+  }
+}
+resource "x" "y" {
+  count = var.create ? 1 : 0
+  provisioner "local-exec" {
+    command = "echo hi"
+  }
+}
+resource "aws_security_group" "a" { ingress = [] }
+resource "b" "c" {}
+`;
+    const f = parseHcl(text, 't.tf');
+    expect(f.problems).toEqual([]);
+    const v = Object.fromEntries(f.body.blocks[0]!.body.attributes.map((a) => [a.name, a.value]));
+    expect(v.tags).toMatchObject({ kind: 'expr' });
+    expect(v.tags!.span.end.line).toBe(5);
+    expect(v.ids).toMatchObject({ kind: 'expr' });
+    expect(v.cond!.span.end.line).toBe(16);
+    expect(v.t!.span.end.line).toBe(19);
+    expect(v.y).toMatchObject({ kind: 'expr', text: 'aws_instance.web[*].id' });
+    expect(v.z).toMatchObject({ kind: 'string', value: 'a "quoted" ${lookup(var.m, "k", "d")} b', interpolated: true });
+    expect(v.after).toMatchObject({ kind: 'number', value: 1 });
+    expect(f.body.blocks.map((b) => [b.type, ...b.labels].join(' '))).toEqual(['locals', 'dynamic ingress', 'resource x y', 'resource aws_security_group a', 'resource b c']);
+  });
+
   it('reports broken input with locations and keeps reading', () => {
     const cases: Array<[string, RegExp, number]> = [
       ['resource "a" "b" {\n  x = 1\n', /not closed/, 1],

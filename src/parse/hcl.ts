@@ -262,7 +262,8 @@ class Reader {
       if (/^\{\s*for\s/.test(t.slice(this.pos, this.pos + 20))) return this.balanced(start);
       return this.object(depth);
     }
-    if (c === '(' || c === '!' || c === '-') {
+    if (c === '(') return this.balanced(start);
+    if (c === '!' || c === '-') {
       this.pos++;
       this.rest('');
       return this.exprValue(start, this.pos);
@@ -295,15 +296,32 @@ class Reader {
     return { kind: 'expr', text: id, span };
   }
 
-  /** A bracketed expression kept as text. */
+  /** A bracketed expression kept as text (it may span lines). */
   balanced(start: number): HclValue {
     const t = this.text;
-    const open = t[this.pos]!;
-    const close = open === '(' ? ')' : open === '[' ? ']' : '}';
-    this.pos++;
-    this.rest('');
-    if (t[this.pos] === close) this.pos++;
-    else this.problem(`"${open}" is not closed`, start);
+    let depth = 0;
+    while (this.pos < t.length) {
+      const c = t[this.pos]!;
+      if (c === '"') {
+        this.string();
+        continue;
+      }
+      if (c === '#' || (c === '/' && t[this.pos + 1] === '/')) {
+        while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
+        continue;
+      }
+      if (c === '/' && t[this.pos + 1] === '*') {
+        this.skip(false);
+        continue;
+      }
+      this.pos++;
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        depth--;
+        if (depth === 0) return this.exprValue(start, this.pos);
+      }
+    }
+    this.problem(`"${t[start]}" is not closed`, start);
     return this.exprValue(start, this.pos);
   }
 
