@@ -54,7 +54,8 @@ export function variablesIn(text: string): string[] {
 export function unknownBool(ctx: RuleContext, r: TerraformResource, name: string, a: Extract<BoolAttr, { state: 'unknown' }>, target: string, bad: (value: boolean) => boolean): void {
   // Every value the variable may take (its default, the .tfvars files) is harmless: nothing to say.
   if (a.candidates && a.candidates.every((c) => c !== undefined && !bad(c))) return;
-  ctx.unknown({ message: `${label(r)}: ${name} is ${a.text}, whose value is not known statically`, span: a.span, variables: a.variables.length ? a.variables : [name], target });
+  const why = a.candidates ? 'whose default, .tfvars files and module calls give different values (one of them unsafe)' : 'whose value is not known statically';
+  ctx.unknown({ message: `${label(r)}: ${name} is ${a.text}, ${why}`, span: a.span, variables: a.variables.length ? a.variables : [name], target });
 }
 
 /** A resource attribute's resolved value (for numbers, strings). */
