@@ -279,9 +279,8 @@ if (REQUIRED.length > 0) {
 }
 
 if (interpreters.available.length === 0) {
-  describe('differential: no Django interpreter', () => {
-    it.skip(`skipped: ${interpreters.skipped.map((s) => `${s.python}: ${s.reason}`).join('; ')}`, () => {});
-  });
+  // Shown, not silent: the comparison needs a Python with Django (CI installs three).
+  console.warn(`differential test against Django not run: ${interpreters.skipped.map((s) => `${s.python}: ${s.reason}`).join('; ')}`);
 }
 
 /** Counts per kind of disagreement, so the report starts with what to fix first. */
