@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { emptyConfig, type AuditConfig } from '../config/types.js';
 import type { Finding, Notice } from '../core/finding.js';
-import { readText } from '../discover/read.js';
 import { isPlaceholderValue } from '../model/env/placeholder.js';
 import { literalSecret } from '../model/k8s/secrets.js';
 import { environmentSecrets } from '../model/systemd/secrets.js';
@@ -11,7 +10,7 @@ import type { AuditResult, ProjectSummary } from '../engine/result.js';
 import { loadRules } from '../engine/registry.js';
 import { compareFindings, runRules } from '../engine/run.js';
 import { applySuppressions, findSuppressions, type Suppression } from '../engine/suppress.js';
-import { buildModel } from '../model/build.js';
+import { buildModelWithSources, type ModelSources } from '../model/build.js';
 import { versionText } from '../model/django-helpers.js';
 import type { PyValue } from '../model/python-value.js';
 import type { DeploymentModel } from '../model/types.js';
@@ -39,9 +38,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
   const root = resolve(opts.root);
   const config = opts.config ?? emptyConfig();
   opts.onProgress?.('reading the repository');
-  const [allRules, model] = await Promise.all([
+  const [allRules, { model, sources }] = await Promise.all([
     loadRules(),
-    buildModel(root, { settings: opts.settings ?? config.settings, production: config.production, development: config.development }),
+    buildModelWithSources(root, { settings: opts.settings ?? config.settings, production: config.production, development: config.development }),
   ]);
   const rules = configureRules(allRules, config);
   const notices: Notice[] = [...model.notices];
@@ -50,7 +49,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
 
   const inPath = perPathFilter(config);
   const candidates = rawOutcomes.flatMap((o) => o.findings).filter(inPath);
-  const suppressions = opts.inlineSuppressions === false ? [] : collectSuppressions(model, notices);
+  const suppressions = opts.inlineSuppressions === false ? [] : collectSuppressions(model, sources, notices);
   const { kept, suppressed } = applySuppressions(candidates, suppressions, notices);
   const outcomes = refoldOutcomes(rawOutcomes, new Set(kept), suppressed);
   // The score is the truth about the repository: a baseline hides known findings from the report
@@ -83,13 +82,14 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
 }
 
 /** Suppression comments in every file the audit classified (files of unknown kinds have no findings). */
-function collectSuppressions(model: DeploymentModel, notices: Notice[]): Suppression[] {
+function collectSuppressions(model: DeploymentModel, sources: ModelSources, notices: Notice[]): Suppression[] {
   const out: Suppression[] = [];
   for (const f of model.files) {
     // Documentation may quote the syntax; it is never where a finding is suppressed.
     if (f.kind === 'other' || f.kind === 'docs') continue;
-    const { text } = readText(f);
-    if (text !== undefined) out.push(...findSuppressions(f.path, text, notices));
+    // Read through the model's sources: each file was read (and decoded) once already.
+    const src = sources.text(f.path);
+    if (src) out.push(...findSuppressions(f.path, src.text, notices));
   }
   return out;
 }

@@ -165,6 +165,14 @@ class ProjectResolver implements ModuleResolver {
 }
 
 export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Promise<DeploymentModel> {
+  return (await buildModelWithSources(rootAbs, opts)).model;
+}
+
+/**
+ * The model and the sources it was read through, for later stages of the run that need file text
+ * (inline suppressions) without reading every file a second time.
+ */
+export async function buildModelWithSources(rootAbs: string, opts: BuildOptions = {}): Promise<{ model: DeploymentModel; sources: ModelSources }> {
   const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes });
   const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts);
   const djangoProjects: DjangoProject[] = [];
@@ -190,7 +198,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
   const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
   const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
-  return {
+  const model: DeploymentModel = {
     root: rootAbs,
     files,
     djangoProjects,
@@ -213,6 +221,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
     parseProblems: dedupeProblems([...cache.syntaxProblems(), ...terraform.problems]),
     notices,
   };
+  return { model, sources: cache };
 }
 
 function within(root: string, path: string): boolean {

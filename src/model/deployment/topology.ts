@@ -45,13 +45,25 @@ export function projectOfInstance(model: DeploymentModel, inst: AppServerInstanc
   const module = inst.app?.value.split(':')[0];
   if (!module || !/^[A-Za-z_][\w.]*$/.test(module)) return undefined;
   const rel = module.split('.').join('/');
-  const files = new Set(model.files.map((f) => f.path));
+  const files = filePaths(model);
   const hits = model.djangoProjects.filter((p) => {
     const base = p.root ? `${p.root}/` : '';
     return files.has(`${base}${rel}.py`) || files.has(`${base}${rel}/__init__.py`);
   });
   // The deepest project root wins (a monorepo's service, not the repository root).
   return hits.sort((a, b) => b.root.length - a.root.length)[0];
+}
+
+/** The repository's paths, as a set built once per model (rules ask for every instance). */
+const pathSets = new WeakMap<DeploymentModel, ReadonlySet<string>>();
+
+function filePaths(model: DeploymentModel): ReadonlySet<string> {
+  let set = pathSets.get(model);
+  if (!set) {
+    set = new Set(model.files.map((f) => f.path));
+    pathSets.set(model, set);
+  }
+  return set;
 }
 
 function computeProxiedApps(model: DeploymentModel): ProxiedApp[] {
