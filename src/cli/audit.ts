@@ -9,6 +9,7 @@ import { configureRules, perPathFilter, refoldOutcomes } from '../engine/configu
 import type { AuditResult, ProjectSummary } from '../engine/result.js';
 import { loadRules } from '../engine/registry.js';
 import { compareFindings, runRules } from '../engine/run.js';
+import { computeSections, projectSectionName, REPOSITORY_SECTION } from '../engine/sections.js';
 import { applySuppressions, findSuppressions, type Suppression } from '../engine/suppress.js';
 import { buildModelWithSources, type ModelSources } from '../model/build.js';
 import { versionText } from '../model/django-helpers.js';
@@ -54,7 +55,15 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
   const outcomes = refoldOutcomes(rawOutcomes, new Set(kept), suppressed);
   // The score is the truth about the repository: a baseline hides known findings from the report
   // and from the new-findings gate, never from the readiness.
-  const readiness = computeReadiness(outcomes, opts.threshold ?? config.minScore ?? 80);
+  const threshold = opts.threshold ?? config.minScore ?? 80;
+  const readiness = computeReadiness(outcomes, threshold);
+  // Per-project sections (informative; the headline above is the gate). Each finding learns its project.
+  const sectioned = computeSections(outcomes, model.djangoProjects.map((p) => p.root), suppressed, threshold);
+  for (const f of [...kept, ...suppressed.map((s) => s.finding)]) {
+    const section = sectioned.sectionOf(f);
+    if (section !== REPOSITORY_SECTION) f.project = section;
+  }
+  const sectionByName = new Map(sectioned.sections.map((s) => [s.name, s]));
 
   let findings = kept.sort(compareFindings);
   let baseline: AuditResult['baseline'];
@@ -73,7 +82,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
     findings,
     notices,
     readiness,
-    projects: model.djangoProjects.map(summarise),
+    projects: model.djangoProjects.map((p) => {
+      const summary = summarise(p);
+      const section = sectionByName.get(projectSectionName(p.root));
+      return section ? { ...summary, readiness: section.readiness } : summary;
+    }),
+    sections: sectioned.sections,
     suppressed: suppressed.map((s) => ({ finding: s.finding, reason: s.suppression.reason, span: s.suppression.span })),
     ...(baseline ? { baseline } : {}),
     ...(config.file ? { configFile: config.file } : {}),

@@ -54,6 +54,11 @@ export interface Finding {
   decidingVariables?: string[];
   /** Which evaluated environment produced it (e.g. "production"). */
   environment?: string;
+  /**
+   * The Django project whose report section holds it: its folder ("." for the repository root);
+   * unset for repository-wide findings (src/engine/sections.ts).
+   */
+  project?: string;
 }
 
 /** Something the run could not do fully: unreadable file, skipped symlink, size limit, ... */

@@ -3,6 +3,7 @@ import type { Span } from '../core/position.js';
 import type { BaselineEntry } from './baseline.js';
 import type { Comparison } from './compare.js';
 import type { RuleMeta } from './rule.js';
+import type { SectionSummary } from './sections.js';
 
 /**
  * A checklist item's status. `unknown`: the rule could not decide (counts as not passed);
@@ -18,6 +19,22 @@ export interface RuleOutcome {
   findings: Finding[];
   /** Why the item is n/a or silenced. */
   reason?: string;
+  /** What each subject the rule ran on gave, for per-project readiness (src/engine/sections.ts). */
+  subjects?: SubjectRecord[];
+}
+
+/** One subject's part of a rule outcome. */
+export interface SubjectRecord {
+  /** Its findings that survived deduplication (the same objects as in the outcome). */
+  findings: Finding[];
+  silencedCount: number;
+  naReason?: string;
+  /** A Django subject (a project, a per-service or per-environment variant): its project's root. */
+  projectRoot?: string;
+  /** Another subject: the file or directory it comes from. */
+  path?: string;
+  /** A rule run once over the whole model. */
+  wholeRepository?: boolean;
 }
 
 export interface ReadinessItem {
@@ -52,6 +69,8 @@ export interface ProjectSummary {
   djangoVersion: string;
   djangoVersionAssumed: boolean;
   envSources: string[];
+  /** This project's own readiness (src/engine/sections.ts); the headline readiness stays the gate. */
+  readiness?: Readiness;
 }
 
 export interface AuditResult {
@@ -64,6 +83,12 @@ export interface AuditResult {
   notices: Notice[];
   readiness: Readiness;
   projects: ProjectSummary[];
+  /**
+   * Readiness per report section: one per Django project, and "(repository)" for what no project
+   * owns (CI workflows, root-level infrastructure) when anything of it applies. Informative: the
+   * headline `readiness` is the gate.
+   */
+  sections?: SectionSummary[];
   /** Findings an inline `audit-deploy: ignore[...]` comment suppressed, with its reason. */
   suppressed: Array<{ finding: Finding; reason: string; span: Span }>;
   /** When a baseline was applied: how many findings it hid, and its entries that no longer match. */

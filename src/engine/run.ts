@@ -3,7 +3,7 @@ import { SEVERITY_ORDER, type Finding, type Notice } from '../core/finding.js';
 import { compareSpans, type Span } from '../core/position.js';
 import { SCOPES } from '../model/scopes.js';
 import type { DeploymentModel, DjangoProject } from '../model/types.js';
-import type { ItemStatus, RuleOutcome } from './result.js';
+import type { ItemStatus, RuleOutcome, SubjectRecord } from './result.js';
 import type { ReportInput, Rule, RuleContext, UnknownInput } from './rule.js';
 
 interface SubjectResult {
@@ -28,7 +28,33 @@ function runRule(rule: Rule, model: DeploymentModel, notices: Notice[]): RuleOut
   }
   const results = subjects.map((s) => runOnSubject(rule, s, model, notices));
   const findings = dedupe(results.flatMap((r) => r.findings)).sort(compareFindings);
-  return { meta: effectiveMeta(rule, findings), ...foldStatus(results, findings) };
+  const kept = new Set(findings);
+  const records = results.map((r, i) => subjectRecord(rule, subjects[i], r, kept));
+  return { meta: effectiveMeta(rule, findings), ...foldStatus(results, findings), subjects: records };
+}
+
+/** Where a subject sits, for per-project readiness (src/engine/sections.ts). */
+function subjectRecord(rule: Rule, subject: unknown, r: SubjectResult, kept: ReadonlySet<Finding>): SubjectRecord {
+  const record: SubjectRecord = { findings: r.findings.filter((f) => kept.has(f)), silencedCount: r.silencedCount };
+  if (r.naReason !== undefined) record.naReason = r.naReason;
+  if (rule.scope === 'repo') record.wholeRepository = true;
+  else if (rule.scope === 'django') record.projectRoot = (subject as DjangoProject).root;
+  else {
+    const path = subjectPath(subject);
+    if (path !== undefined) record.path = path;
+  }
+  return record;
+}
+
+/** The file (or directory) a non-Django subject comes from: nginx main file, unit file, module dir ... */
+function subjectPath(subject: unknown): string | undefined {
+  if (subject === null || typeof subject !== 'object') return undefined;
+  const s = subject as { mainFile?: unknown; file?: unknown; files?: unknown; dir?: unknown };
+  if (typeof s.mainFile === 'string') return s.mainFile;
+  if (typeof s.file === 'string') return s.file;
+  if (Array.isArray(s.files) && typeof s.files[0] === 'string') return s.files[0];
+  if (typeof s.dir === 'string') return s.dir === '' ? '.' : s.dir;
+  return undefined;
 }
 
 /**

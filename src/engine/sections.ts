@@ -1,0 +1,144 @@
+import { SEVERITY_ORDER, type Finding } from '../core/finding.js';
+import { computeReadiness } from '../score/readiness.js';
+import type { ItemStatus, Readiness, RuleOutcome, SubjectRecord } from './result.js';
+import type { SuppressedFinding } from './suppress.js';
+
+/**
+ * Readiness per Django project (issue 5: "several Django projects in one repository each get their
+ * own report section").
+ *
+ * Which section a finding belongs to:
+ * 1. a finding on a Django project's settings (or on a per-service or per-environment variant of
+ *    them) belongs to that project, wherever its line is (a repository-level `.env.production`);
+ * 2. otherwise, the project whose folder holds the finding's file (the deepest one when projects
+ *    nest);
+ * 3. otherwise, the project whose folder holds one of its related locations (a cross-file finding
+ *    on a shared nginx file, about one project's settings);
+ * 4. otherwise, the project whose folder holds the file the rule was run on (an nginx include
+ *    outside the project, pulled in by the project's nginx.conf);
+ * 5. otherwise the "repository" section (CI workflows, Terraform or compose files at the root).
+ *
+ * Each section's checklist is folded from the rule's subjects exactly as the whole run's is
+ * (src/engine/run.ts foldStatus, then src/engine/configure.ts refoldOutcomes), over that section's
+ * part only: an item fails when a failure of the section remains, is unknown when only undecided
+ * findings remain, is silenced when the section's findings were all suppressed inline, passes when
+ * a subject of the section was checked and reported nothing (or reported only in ignored paths),
+ * and is n/a when no subject of the section applies. A rule run once over the whole repository
+ * (cross-file rules, secrets) that reports nothing in a project counts as passed there: the project
+ * was part of what it checked. The score is then computeReadiness over those items: the same
+ * weights, floor and status rules as the headline. With a single project at the repository root,
+ * its section is the headline, item for item.
+ */
+
+/** The key of the section of findings no Django project owns. */
+export const REPOSITORY_SECTION = '(repository)';
+
+export interface SectionSummary {
+  kind: 'project' | 'repository';
+  /** The project's folder ("." for the repository root), or "(repository)". */
+  name: string;
+  readiness: Readiness;
+  /** How many kept findings (fail and unknown) the section holds. */
+  findings: number;
+}
+
+export interface Sections {
+  sections: SectionSummary[];
+  /** The section of a finding: a project root as written in reports ("." for the root) or REPOSITORY_SECTION. */
+  sectionOf(f: Finding): string;
+}
+
+/** The section name of a project root ('' is the repository root, written "."). */
+export function projectSectionName(root: string): string {
+  return root === '' ? '.' : root;
+}
+
+function within(root: string, path: string): boolean {
+  return root === '' || path === root || path.startsWith(`${root}/`);
+}
+
+export function computeSections(outcomes: RuleOutcome[], projectRoots: string[], suppressed: SuppressedFinding[], threshold: number): Sections {
+  // Deepest first: a nested project wins over the one around it.
+  const roots = [...new Set(projectRoots)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const ownerOfPath = (path: string): string | undefined => {
+    const root = roots.find((r) => within(r, path.replace(/^\.\//, '')));
+    return root === undefined ? undefined : projectSectionName(root);
+  };
+  const recordOf = new Map<Finding, SubjectRecord>();
+  for (const o of outcomes) for (const rec of o.subjects ?? []) for (const f of rec.findings) if (!recordOf.has(f)) recordOf.set(f, rec);
+
+  const memo = new Map<Finding, string>();
+  const sectionOf = (f: Finding): string => {
+    let owner = memo.get(f);
+    if (owner !== undefined) return owner;
+    const rec = recordOf.get(f);
+    if (rec?.projectRoot !== undefined) owner = projectSectionName(rec.projectRoot);
+    owner ??= ownerOfPath(f.span.file);
+    for (const r of f.related) owner ??= ownerOfPath(r.span.file);
+    if (rec?.path !== undefined) owner ??= ownerOfPath(rec.path);
+    owner ??= REPOSITORY_SECTION;
+    memo.set(f, owner);
+    return owner;
+  };
+  const recordOwner = (rec: SubjectRecord): string | undefined => {
+    if (rec.projectRoot !== undefined) return projectSectionName(rec.projectRoot);
+    if (rec.path !== undefined) return ownerOfPath(rec.path) ?? REPOSITORY_SECTION;
+    return undefined;
+  };
+
+  const names = [...new Set(roots.map(projectSectionName))].sort();
+  const wholeRepoSections = names.length > 0 ? names : [REPOSITORY_SECTION];
+  const sections: SectionSummary[] = [];
+  for (const name of [...names, REPOSITORY_SECTION]) {
+    const mine = outcomes.map((o) => sectionOutcome(o, name, sectionOf, recordOwner, suppressed, wholeRepoSections.includes(name)));
+    const findings = mine.reduce((n, o) => n + o.findings.length, 0);
+    const readiness = computeReadiness(mine, threshold);
+    // The repository section is shown only when something of it applies.
+    if (name === REPOSITORY_SECTION && readiness.score === null && findings === 0) continue;
+    sections.push({ kind: name === REPOSITORY_SECTION ? 'repository' : 'project', name, readiness, findings });
+  }
+  return { sections, sectionOf };
+}
+
+/** One rule's item as one section sees it. */
+function sectionOutcome(
+  o: RuleOutcome,
+  section: string,
+  sectionOf: (f: Finding) => string,
+  recordOwner: (rec: SubjectRecord) => string | undefined,
+  suppressed: SuppressedFinding[],
+  coveredByWholeRepo: boolean,
+): RuleOutcome {
+  const base = { meta: o.meta };
+  const findings = o.findings.filter((f) => sectionOf(f) === section);
+  const fails = findings.filter((f) => f.status === 'fail');
+  if (fails.length > 0) {
+    // As src/engine/run.ts effectiveMeta: the item weighs what its worst failure here weighs.
+    const own = SEVERITY_ORDER.indexOf(o.meta.severity);
+    const worst = Math.min(...fails.map((f) => SEVERITY_ORDER.indexOf(f.severity)));
+    const meta = worst > own ? { ...o.meta, severity: SEVERITY_ORDER[worst]! } : o.meta;
+    return { meta, status: 'fail', findings };
+  }
+  if (findings.length > 0) return { ...base, status: 'unknown', findings };
+  const hidden = suppressed.filter((s) => s.finding.ruleId === o.meta.id && sectionOf(s.finding) === section);
+  if (hidden.length > 0) {
+    const reasons = [...new Set(hidden.map((s) => s.suppression.reason))].join('; ');
+    return { ...base, status: 'silenced', findings, reason: `suppressed inline: ${reasons}` };
+  }
+  const relevant = (o.subjects ?? []).filter((rec) => {
+    if (rec.wholeRepository) return coveredByWholeRepo;
+    // A subject that reported counts where its findings are; one that did not, where it sits.
+    if (rec.findings.length > 0) return rec.findings.some((f) => sectionOf(f) === section);
+    return recordOwner(rec) === section;
+  });
+  const status = foldSubjects(relevant);
+  const reason = status === 'na' ? (relevant.find((r) => r.naReason !== undefined)?.naReason ?? 'nothing of this section to check') : status === 'silenced' ? o.reason : undefined;
+  return { ...base, status, findings, ...(reason !== undefined ? { reason } : {}) };
+}
+
+function foldSubjects(records: SubjectRecord[]): ItemStatus {
+  const applicable = records.filter((r) => r.naReason === undefined);
+  if (applicable.length === 0) return 'na';
+  if (applicable.every((r) => r.silencedCount > 0)) return 'silenced';
+  return 'pass';
+}
