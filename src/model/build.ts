@@ -16,6 +16,7 @@ import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 import { extractModelClasses, setsDefaultAutoField } from './django-models.js';
 import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js';
 import { extractUrlRoutes } from './urls.js';
+import { readUrlConf } from './urlconf.js';
 import { buildAppServers } from './appserver/build.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
@@ -320,6 +321,7 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     requirements,
     urlRoutes: routes,
     urlFiles,
+    urlConf: urlConfOf(settings, resolver, cache),
     implicitPkModels: implicitPkModelsOf(settings, mine, root, cache),
     silencedChecks,
   };
@@ -451,6 +453,13 @@ function urlRoutesOf(settings: EvaluatedSettings, resolver: ProjectResolver, min
     }
   }
   return { routes, urlFiles: [...seen].sort() };
+}
+
+/** The URLconf production resolves paths against (ROOT_URLCONF), when the setting and its module are known. */
+function urlConfOf(settings: EvaluatedSettings, resolver: ProjectResolver, cache: SourceCache) {
+  const rootConf = settings.get('ROOT_URLCONF');
+  if (!rootConf || rootConf.value.kind !== 'str') return undefined;
+  return readUrlConf(rootConf.value.value, { fileOf: (m) => resolver.fileOf(m), python: (f) => cache.python(f) });
 }
 
 function dedupeProblems(problems: ParseProblem[]): ParseProblem[] {

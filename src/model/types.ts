@@ -13,6 +13,7 @@ import type { SecretHit } from './secrets/scan.js';
 import type { PackageJsonFile, Pm2File } from './pm2/types.js';
 import type { BackupSchedule } from './scripts/backups.js';
 import type { TerraformModule } from './terraform/types.js';
+import type { UrlConfModule } from './urlconf.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 
 export interface DjangoVersion {
@@ -82,6 +83,11 @@ export interface DjangoProject {
   /** Routes found in the project's urls modules; undefined when no urls.py was found. */
   urlRoutes?: UrlRoute[];
   urlFiles: string[];
+  /**
+   * The URLconf rooted at ROOT_URLCONF, include() chains followed (src/model/urlconf.ts), for
+   * resolving a path as Django would; undefined when ROOT_URLCONF or its module is not known.
+   */
+  urlConf?: UrlConfModule;
   /**
    * Concrete models of local installed apps whose primary key Django adds automatically, in apps
    * whose AppConfig does not set default_auto_field, when DEFAULT_AUTO_FIELD is not set either: the
