@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAudit } from '../src/cli/audit.js';
-import { REPOSITORY_SECTION } from '../src/engine/sections.js';
+import type { Finding, Severity } from '../src/core/finding.js';
+import type { Span } from '../src/core/position.js';
+import type { RuleOutcome, SubjectRecord } from '../src/engine/result.js';
+import type { RuleMeta } from '../src/engine/rule.js';
+import { computeSections, REPOSITORY_SECTION } from '../src/engine/sections.js';
+import type { SuppressedFinding } from '../src/engine/suppress.js';
 import { listFixtures } from './support/annotations.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -30,4 +35,113 @@ describe('per-project sections: invariants on every fixture', () => {
       }
     });
   }
+});
+
+describe('per-project sections: a monorepo with two Django projects (fixtures/mono-two-projects)', async () => {
+  const result = await runAudit({ root: join(FIXTURES, 'mono-two-projects') });
+  const section = (name: string) => result.sections!.find((s) => s.name === name)!;
+  const failing = (name: string) => section(name).readiness.items.filter((i) => i.status === 'fail' || i.status === 'unknown').map((i) => `${i.id}:${i.status}`).sort();
+
+  it('keeps the headline readiness of the whole repository', () => {
+    expect(result.readiness.score).toBe(87);
+    expect(result.readiness.status).toBe('NOT READY');
+    expect(result.readiness.applicableWeight).toBe(737.5);
+  });
+
+  it('gives each project its own readiness, the repository-wide part its own', () => {
+    expect(result.sections!.map((s) => [s.name, s.readiness.score, s.readiness.status, s.readiness.passedWeight, s.readiness.applicableWeight, s.findings])).toEqual([
+      ['blog', 93, 'READY', 647.5, 690, 10],
+      ['shop', 86, 'NOT READY', 600, 690, 17],
+      ['(repository)', 89, 'READY', 42.5, 47.5, 1],
+    ]);
+    // The projects' summaries carry the same numbers.
+    expect(result.projects.map((p) => [p.root, p.readiness?.score])).toEqual([
+      ['blog', 93],
+      ['shop', 86],
+    ]);
+  });
+
+  it('puts each finding in the section of its project', () => {
+    expect(failing('shop')).toEqual(
+      ['DJ002', 'DJ004', 'DJ008', 'DJ010', 'DJ016', 'DJ018', 'DJ117', 'DJ118', 'DJ128', 'NGX013', 'NGX022', 'SYS015', 'XF002'].map((id) => `${id}:fail`)
+        .concat(['DJ009', 'DJ109', 'NGX016', 'NGX021'].map((id) => `${id}:unknown`))
+        .sort(),
+    );
+    // The blog's DEBUG, HSTS and hosts are right: those items pass in its section, fail in the shop's.
+    for (const id of ['DJ018', 'DJ004', 'XF002']) {
+      expect(section('blog').readiness.items.find((i) => i.id === id)?.status).toBe('pass');
+      expect(section('shop').readiness.items.find((i) => i.id === id)?.status).toBe('fail');
+    }
+    expect(failing('(repository)')).toEqual(['GHA004:fail']);
+    for (const f of result.findings) {
+      const expected = f.span.file.startsWith('shop/') ? 'shop' : f.span.file.startsWith('blog/') ? 'blog' : undefined;
+      expect(f.project, `${f.ruleId} ${f.span.file}`).toBe(expected);
+    }
+  });
+
+  it('leaves a workflow rule out of the projects and the Django rules out of the repository section', () => {
+    expect(section('shop').readiness.items.find((i) => i.id === 'GHA004')?.status).toBe('na');
+    expect(section('(repository)').readiness.items.find((i) => i.id === 'DJ018')?.status).toBe('na');
+  });
+});
+
+describe('computeSections: which section a finding and an item belong to', () => {
+  const meta = (id: string, severity: Severity = 'high'): RuleMeta => ({
+    id, name: id, title: id, severity, section: 'web-server', docs: { whatItDoes: 'x', whyIsThisBad: 'y' }, fix: 'z', references: [], tags: [],
+  });
+  const span = (file: string, line = 1): Span => ({ file, start: { line, column: 1, offset: 0 }, end: { line, column: 2, offset: 1 } });
+  const finding = (ruleId: string, file: string, related: string[] = [], severity: Severity = 'high'): Finding => ({
+    ruleId, severity, status: 'fail', message: 'm', span: span(file), related: related.map((r) => ({ span: span(r), message: 'r' })), fingerprint: `${ruleId}:${file}`,
+  });
+  const outcome = (m: RuleMeta, subjects: SubjectRecord[]): RuleOutcome => {
+    const findings = subjects.flatMap((s) => s.findings);
+    return { meta: m, status: findings.length > 0 ? 'fail' : 'pass', findings, subjects };
+  };
+
+  it('follows the settings first, then the file, then a related location, then the subject, else the repository', () => {
+    const onRootEnv = finding('DJ018', '.env.production');
+    const inShop = finding('NGX001', 'shop/nginx.conf');
+    const sharedNginx = finding('XF002', 'deploy/nginx/site.conf', ['blog/blog/settings.py']);
+    const include = finding('NGX002', 'deploy/snippets/ssl.conf');
+    const ci = finding('GHA001', '.github/workflows/ci.yml');
+    const outcomes = [
+      outcome(meta('DJ018'), [{ findings: [onRootEnv], silencedCount: 0, projectRoot: 'shop' }, { findings: [], silencedCount: 0, projectRoot: 'blog' }]),
+      outcome(meta('NGX001'), [{ findings: [inShop], silencedCount: 0, path: 'shop/nginx.conf' }]),
+      outcome(meta('XF002'), [{ findings: [sharedNginx], silencedCount: 0, wholeRepository: true }]),
+      outcome(meta('NGX002'), [{ findings: [include], silencedCount: 0, path: 'blog/nginx.conf' }]),
+      outcome(meta('GHA001'), [{ findings: [ci], silencedCount: 0, path: '.github/workflows/ci.yml' }]),
+    ];
+    const { sections, sectionOf } = computeSections(outcomes, ['shop', 'blog'], [], 80);
+    expect([onRootEnv, inShop, sharedNginx, include, ci].map(sectionOf)).toEqual(['shop', 'shop', 'blog', 'blog', REPOSITORY_SECTION]);
+    const status = (name: string) => Object.fromEntries(sections.find((s) => s.name === name)!.readiness.items.map((i) => [i.id, i.status]));
+    // A rule over the whole repository that reported nothing in the shop passed there.
+    expect(status('shop')).toEqual({ DJ018: 'fail', NGX001: 'fail', XF002: 'pass', NGX002: 'na', GHA001: 'na' });
+    expect(status('blog')).toEqual({ DJ018: 'pass', NGX001: 'na', XF002: 'fail', NGX002: 'fail', GHA001: 'na' });
+    expect(status(REPOSITORY_SECTION)).toEqual({ DJ018: 'na', NGX001: 'na', XF002: 'na', NGX002: 'na', GHA001: 'fail' });
+  });
+
+  it('a nested project owns its files; a section whose failures were suppressed inline is silenced there', () => {
+    const inner = finding('NGX001', 'apps/api/nginx.conf');
+    const outer = finding('NGX001', 'nginx.conf');
+    const o = outcome(meta('NGX001'), [{ findings: [inner], silencedCount: 0, path: 'apps/api/nginx.conf' }, { findings: [outer], silencedCount: 0, path: 'nginx.conf' }]);
+    const kept = { ...o, findings: [outer] };
+    const suppression = { span: span('apps/api/nginx.conf'), file: 'apps/api/nginx.conf', rules: ['NGX001'], reason: 'behind the gateway' } as unknown as SuppressedFinding['suppression'];
+    const { sections, sectionOf } = computeSections([kept], ['', 'apps/api'], [{ finding: inner, suppression }], 80);
+    expect([inner, outer].map(sectionOf)).toEqual(['apps/api', '.']);
+    expect(sections.map((s) => [s.name, s.readiness.items[0]!.status])).toEqual([
+      ['.', 'fail'],
+      ['apps/api', 'silenced'],
+    ]);
+  });
+
+  it('weighs an item in a section by its worst failure there (a failure mitigated elsewhere is downgraded)', () => {
+    const low = finding('DJ004', 'blog/blog/settings.py', [], 'low');
+    const high = finding('DJ004', 'shop/shop/settings.py', [], 'high');
+    const o = outcome(meta('DJ004', 'high'), [{ findings: [high], silencedCount: 0, projectRoot: 'shop' }, { findings: [low], silencedCount: 0, projectRoot: 'blog' }]);
+    const { sections } = computeSections([o], ['shop', 'blog'], [], 80);
+    expect(sections.map((s) => [s.name, s.readiness.items[0]!.severity])).toEqual([
+      ['blog', 'low'],
+      ['shop', 'high'],
+    ]);
+  });
 });
