@@ -1,15 +1,59 @@
 #!/usr/bin/env node
 // Thin launcher. `npm ci` runs `prepare`, which builds dist/: the single-file CLI
-// (dist/audit-deploy.mjs, fastest to start) and the plain compiled modules as a fallback.
-import { existsSync } from 'node:fs';
+// (dist/audit-deploy.cjs) with a V8 code cache beside it, and the plain compiled modules as a fallback.
+//
+// Why a code cache: on a small repository, compiling the 1.4 MB bundle used to cost more than the audit
+// itself (Node 20 has no module.enableCompileCache). The bundle is compiled through vm.Script with the
+// bytecode V8 produced on an earlier run, which cuts start-up by about 40%. V8 rejects a cache made by
+// another Node version or with other V8 flags; then the bundle is compiled as usual and the cache is
+// written again (atomically; quietly skipped where dist/ is read-only).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const bundle = new URL('../dist/audit-deploy.mjs', import.meta.url);
-const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js');
+const bundleUrl = new URL('../dist/audit-deploy.cjs', import.meta.url);
+const { main, afterRun } = existsSync(bundleUrl) ? await loadBundle(bundleUrl) : await import('../dist/src/cli/main.js');
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+    afterRun?.();
+  },
   (err) => {
     process.stderr.write(`audit-deploy: internal error: ${err && err.stack ? err.stack : err}\n`);
     process.exitCode = 2;
   },
 );
+
+async function loadBundle(url) {
+  const { Script } = await import('node:vm');
+  const file = fileURLToPath(url);
+  const cacheFile = file + '.v8cache';
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // The CommonJS wrapper, plus the bundle's stand-in for import.meta.url (scripts/bundle.mjs defines it).
+  const source = `(function (exports, require, module, __filename, __dirname, __auditDeployModuleUrl) {${readFileSync(file, 'utf8')}\n})`;
+  const script = new Script(source, { filename: file, cachedData });
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, createRequire(file), mod, file, fileURLToPath(new URL('.', url)), url.href);
+  const refresh = process.env.AUDIT_DEPLOY_CODE_CACHE === 'write' || cachedData === undefined || script.cachedDataRejected === true;
+  return {
+    main: mod.exports.main,
+    // After the run, so the cache also holds the functions the audit compiled lazily.
+    afterRun: refresh
+      ? () => {
+          try {
+            const temp = `${cacheFile}.${process.pid}.tmp`;
+            writeFileSync(temp, script.createCachedData());
+            renameSync(temp, cacheFile);
+          } catch {
+            // A read-only installation: run without the cache.
+          }
+        }
+      : undefined,
+  };
+}

@@ -1,9 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import type ChildProcess from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export class DiffBaseError extends Error {}
+
+// Loaded on first use: node:child_process pulls in net, dgram and the stream modules, a few ms of
+// start-up that only --diff-base needs.
+let childProcess: typeof ChildProcess | undefined;
+const cp = (): typeof ChildProcess => (childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof ChildProcess);
 
 /**
  * A copy of the audited directory as it was at git revision `ref`, extracted with `git archive`
@@ -12,7 +18,7 @@ export class DiffBaseError extends Error {}
  */
 export function checkoutBase(auditedDir: string, ref: string): { dir: string; dispose: () => void } {
   const cwd = resolve(auditedDir);
-  const git = (args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const git = (args: string[]) => cp().execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   let prefix: string;
   let commit: string;
   try {
@@ -30,7 +36,7 @@ export function checkoutBase(auditedDir: string, ref: string): { dir: string; di
   const dispose = () => rmSync(tmp, { recursive: true, force: true });
   // The tree of the audited directory only (prefix), so paths in both reports are alike.
   const treeish = prefix ? `${commit}:${prefix.replace(/\/$/, '')}` : commit;
-  const archive = spawnSync('git', ['archive', '--format=tar', treeish], { cwd, maxBuffer: 1 << 30 });
+  const archive = cp().spawnSync('git', ['archive', '--format=tar', treeish], { cwd, maxBuffer: 1 << 30 });
   if (archive.status !== 0) {
     dispose();
     const why = archive.stderr?.toString().trim();
@@ -41,7 +47,7 @@ export function checkoutBase(auditedDir: string, ref: string): { dir: string; di
     }
     throw new DiffBaseError(`git archive ${ref} failed: ${why}`);
   }
-  const untar = spawnSync('tar', ['-x', '-f', '-', '-C', tmp], { input: archive.stdout });
+  const untar = cp().spawnSync('tar', ['-x', '-f', '-', '-C', tmp], { input: archive.stdout });
   if (untar.status !== 0) {
     dispose();
     throw new DiffBaseError(`cannot unpack ${ref}: ${untar.stderr?.toString().trim()}`);
