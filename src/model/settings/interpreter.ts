@@ -34,6 +34,7 @@ import {
   firstUnknown,
   mergeValues,
   NONE,
+  noteDictValueSpan,
   obj,
   refOf,
   Scope,
@@ -1194,8 +1195,13 @@ export class Interp {
   private evalDict(node: PyNode): Val {
     const d: Val = { kind: 'dict', entries: [] };
     for (const c of node.namedChildren) {
-      if (c.type === 'pair') dictSet(d, this.eval(c.childForFieldName('key')!), this.eval(c.childForFieldName('value')!));
-      else if (c.type === 'dictionary_splat') {
+      if (c.type === 'pair') {
+        const key = this.eval(c.childForFieldName('key')!);
+        const valueNode = c.childForFieldName('value')!;
+        const value = this.eval(valueNode);
+        noteDictValueSpan(value, this.span(valueNode));
+        dictSet(d, key, value);
+      } else if (c.type === 'dictionary_splat') {
         const v = this.eval(c.namedChildren[0]!);
         if (v.kind === 'dict') for (const e of v.entries) dictSet(d, e.key, e.value);
         else d.entries.push({ key: unknownFrom([v], 'keys of an unknown mapping'), value: unknownFrom([v], 'values of an unknown mapping') });

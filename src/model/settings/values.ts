@@ -72,6 +72,22 @@ export type Ref =
   | { tag: 'external'; name: string }
   | { tag: 'native-object'; typeName: string; attrs: Map<string, Val>; data?: unknown };
 
+/**
+ * Where a dict literal's value is written (`"filename": BASE_DIR / "x.log"`), for string, path and
+ * unknown values: rules about one entry of a setting (a LOGGING handler's file) point at its line.
+ * A side table, so values compare and print as before; the first dict that holds a value wins.
+ */
+const dictValueSpans = new WeakMap<object, Span>();
+
+export function noteDictValueSpan(v: Val, span: Span): void {
+  if ((v.kind === 'str' || v.kind === 'path' || v.kind === 'unknown') && !dictValueSpans.has(v)) dictValueSpans.set(v, span);
+}
+
+/** The span of the dict literal entry that holds this value, when it was written in one. */
+export function dictValueSpan(v: object): Span | undefined {
+  return dictValueSpans.get(v);
+}
+
 export const NONE: Val = { kind: 'none' };
 export const TRUE: Val = { kind: 'bool', value: true };
 export const FALSE: Val = { kind: 'bool', value: false };
