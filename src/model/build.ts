@@ -19,6 +19,7 @@ import { extractUrlRoutes } from './urls.js';
 import { readUrlConf } from './urlconf.js';
 import { buildAppServers } from './appserver/build.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
+import { buildBackingServices } from './deployment/backing.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
 import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
@@ -199,6 +200,7 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
   const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
   const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
+  const backingServices = buildBackingServices(files, cache, containers.composeProjects, notices);
   const model: DeploymentModel = {
     root: rootAbs,
     files,
@@ -219,6 +221,7 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
     packageJsons,
     terraformModules: terraform.modules,
     secrets,
+    backingServices,
     parseProblems: dedupeProblems([...cache.syntaxProblems(), ...terraform.problems]),
     notices,
   };

@@ -13,6 +13,7 @@ import type { SecretHit } from './secrets/scan.js';
 import type { PackageJsonFile, Pm2File } from './pm2/types.js';
 import type { BackupSchedule } from './scripts/backups.js';
 import type { TerraformModule } from './terraform/types.js';
+import type { BackingServices } from './deployment/backing.js';
 import type { UrlConfModule } from './urlconf.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 
@@ -153,6 +154,8 @@ export interface DeploymentModel {
   backupSchedules?: BackupSchedule[];
   /** Secrets written in the repository's files (token formats, URL passwords, named literals), issue 4. */
   secrets?: SecretHit[];
+  /** Redis and PostgreSQL servers the repository runs (compose services, redis.conf files), issue 5. */
+  backingServices?: BackingServices;
   /** Syntax problems found in any parsed file. */
   parseProblems: ParseProblem[];
   notices: Notice[];
