@@ -12,7 +12,7 @@ describe('formatJson', () => {
 
   it('has the versioned top-level shape in a fixed key order', () => {
     expect(JSON_SCHEMA_VERSION).toBe(1);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'root', 'readiness', 'projects', 'findings', 'notices', 'rules', 'suppressed', 'baseline', 'comparison', 'configFile']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'root', 'readiness', 'projects', 'repository', 'findings', 'notices', 'rules', 'suppressed', 'baseline', 'comparison', 'configFile']);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.tool).toEqual({ name: 'audit-deploy', version: '0.1.0' });
     expect(doc.root).toBe('.');
@@ -128,6 +128,8 @@ describe('formatJson', () => {
         djangoVersion: '4.2',
         djangoVersionAssumed: false,
         envSources: ['deploy/my env/.env.production'],
+        readiness: null,
+        findings: 0,
       },
     ]);
   });

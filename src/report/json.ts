@@ -24,6 +24,8 @@ export interface JsonFinding {
   djangoCheck: string | null;
   decidingVariables: string[];
   environment: string | null;
+  /** The project whose report section holds it ("." for the repository root); null for repository-wide findings. */
+  project: string | null;
 }
 
 export interface JsonRule {
@@ -39,12 +41,21 @@ export interface JsonRule {
   tags: string[];
 }
 
+export interface JsonProject extends Omit<ProjectSummary, 'readiness'> {
+  /** The project's own readiness (its report section); null in a run that computed none. */
+  readiness: Readiness | null;
+  /** How many findings its section holds. */
+  findings: number;
+}
+
 export interface JsonReport {
   schemaVersion: number;
   tool: { name: string; version: string };
   root: '.';
   readiness: Readiness;
-  projects: ProjectSummary[];
+  projects: JsonProject[];
+  /** Readiness of what no Django project owns (CI, root-level infrastructure), when anything of it applies. */
+  repository: { readiness: Readiness; findings: number } | null;
   findings: JsonFinding[];
   notices: { kind: string; message: string; file: string | null; location: JsonLocation | null }[];
   rules: JsonRule[];
@@ -78,7 +89,8 @@ export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): Js
     tool: { name: result.tool.name, version: result.tool.version },
     root: '.',
     readiness: readinessOf(result.readiness),
-    projects: result.projects.map(projectOf),
+    projects: result.projects.map((p) => projectOf(p, result)),
+    repository: repositoryOf(result),
     findings: sortedFindings(result).map(findingOf),
     notices: result.notices.map(noticeOf),
     rules: [...result.outcomes].sort(compareOutcomes).map(ruleOf),
@@ -123,7 +135,8 @@ function readinessOf(r: Readiness): Readiness {
   };
 }
 
-function projectOf(p: ProjectSummary): ProjectSummary {
+function projectOf(p: ProjectSummary, result: AuditResult): JsonProject {
+  const section = result.sections?.find((s) => s.kind === 'project' && s.name === p.root);
   return {
     root: p.root,
     settingsModule: p.settingsModule,
@@ -132,7 +145,14 @@ function projectOf(p: ProjectSummary): ProjectSummary {
     djangoVersion: p.djangoVersion,
     djangoVersionAssumed: p.djangoVersionAssumed,
     envSources: [...p.envSources],
+    readiness: p.readiness ? readinessOf(p.readiness) : null,
+    findings: section?.findings ?? 0,
   };
+}
+
+function repositoryOf(result: AuditResult): JsonReport['repository'] {
+  const section = result.sections?.find((s) => s.kind === 'repository');
+  return section ? { readiness: readinessOf(section.readiness), findings: section.findings } : null;
 }
 
 function locationOf(span: Span): JsonLocation {
@@ -151,6 +171,7 @@ function findingOf(f: Finding): JsonFinding {
     djangoCheck: f.djangoCheck ?? null,
     decidingVariables: [...(f.decidingVariables ?? [])],
     environment: f.environment ?? null,
+    project: f.project ?? null,
   };
 }
 

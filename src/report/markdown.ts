@@ -38,6 +38,7 @@ export function formatMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
       ` · threshold ${r.threshold}%`,
     '',
   );
+  head.push(...sectionsTable(result, clean));
   if (c && (c.newlyFailing.length > 0 || c.newlyFixed.length > 0)) {
     head.push('| Change | Item | Severity | Title |', '| --- | --- | --- | --- |');
     for (const i of c.newlyFailing) head.push(`| 🔴 newly failing | \`${i.id}\` | ${i.severity} | ${md(clean(i.title))} |`);
@@ -81,6 +82,19 @@ export function formatMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
   }
   const foot = [`<sub>audit-deploy ${md(result.tool.version)} · scoring v${r.scoringVersion}</sub>`, ''];
   return fit(head, body, foot, limit);
+}
+
+/** A monorepo's sections (one row per Django project, one for what no project owns); nothing for one section. */
+function sectionsTable(result: AuditResult, clean: (s: string) => string): string[] {
+  const sections = result.sections ?? [];
+  if (sections.length <= 1) return [];
+  const rows = ['| Section | Readiness | Status | Failed | Could not determine |', '| --- | --- | --- | --- | --- |'];
+  for (const s of sections) {
+    const r = s.readiness;
+    const name = s.kind === 'repository' ? 'repository-wide (outside every project)' : `project \`${md(clean(s.name))}\``;
+    rows.push(`| ${name} | ${r.score === null ? 'n/a' : `${r.score}%`} | ${r.status} | ${r.counts.fail} | ${r.counts.unknown} |`);
+  }
+  return [...rows, ''];
 }
 
 /** Joins the parts, dropping body lines from the end when over the limit, with a note. */

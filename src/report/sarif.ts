@@ -63,7 +63,7 @@ export function buildSarif(result: AuditResult, opts: SarifOptions = {}): Json {
     invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.notices.map((n) => notificationOf(n, clean)) }],
     results: sortedFindings(result).map((f) => resultOf(f, ruleIndex, titles, clean)),
     columnKind: 'utf16CodeUnits',
-    properties: { readiness: readinessOf(result.readiness) },
+    properties: { readiness: readinessOf(result.readiness), ...sectionsOf(result) },
   };
   // The rule metadata is ours, never the repository's: scrubbing a short weak password such as
   // "postgres" out of it would only mangle help links (postgresql.org). Everything else is scrubbed.
@@ -132,6 +132,7 @@ function resultOf(f: Finding, ruleIndex: Map<string, number>, titles: Map<string
   if (f.djangoCheck) props['django-check'] = f.djangoCheck;
   if (f.decidingVariables && f.decidingVariables.length > 0) props['audit-deploy/decidingVariables'] = [...f.decidingVariables];
   if (f.environment) props['audit-deploy/environment'] = f.environment;
+  if (f.project) props['audit-deploy/project'] = f.project;
   return {
     ruleId: f.ruleId,
     ...(index === undefined ? {} : { ruleIndex: index }),
@@ -208,6 +209,20 @@ function readinessOf(r: Readiness): Json {
     passedWeight: r.passedWeight,
     applicableWeight: r.applicableWeight,
     items: r.items.map((i) => ({ ...i })),
+  };
+}
+
+/**
+ * Readiness per Django project (and of what no project owns), informative beside the headline:
+ * a monorepo stays one run, each result names its project in `audit-deploy/project`.
+ */
+function sectionsOf(result: AuditResult): Json {
+  const sections = result.sections ?? [];
+  if (sections.length === 0) return {};
+  const repo = sections.find((s) => s.kind === 'repository');
+  return {
+    projects: sections.filter((s) => s.kind === 'project').map((s) => ({ root: s.name, findings: s.findings, readiness: readinessOf(s.readiness) })),
+    ...(repo ? { repository: { findings: repo.findings, readiness: readinessOf(repo.readiness) } } : {}),
   };
 }
 

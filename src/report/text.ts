@@ -4,6 +4,7 @@ import { formatSpan } from '../core/position.js';
 import type { AuditResult, ProjectSummary, Readiness, ReadinessItem } from '../engine/result.js';
 import type { RuleMeta } from '../engine/rule.js';
 import { describeChange } from '../engine/compare.js';
+import { REPOSITORY_SECTION, type SectionSummary } from '../engine/sections.js';
 import { firstSentence, makeSanitizer, sortedFindings, type ReportOptions } from './common.js';
 
 export interface TextOptions extends ReportOptions {
@@ -34,9 +35,8 @@ export function formatText(result: AuditResult, opts: TextOptions): string {
   const blocks = [
     headline(p, result.readiness),
     comparisonBlock(p, result),
-    projectsBlock(p, result.projects),
-    failuresBlock(p, findings.filter((f) => f.status === 'fail')),
-    unknownsBlock(p, findings.filter((f) => f.status === 'unknown')),
+    projectsBlock(p, result.projects, result.sections ?? []),
+    ...bySection(p, result, findings),
     noticesBlock(p, result.notices),
     acceptedBlock(p, result),
     checklistBlock(p, result.readiness.items),
@@ -71,16 +71,51 @@ function acceptedBlock(p: Printer, result: AuditResult): string[] {
   return lines;
 }
 
-function projectsBlock(p: Printer, projects: ProjectSummary[]): string[] {
-  if (projects.length === 0) return ['No Django project found.'];
-  const lines = [p.c.bold(projects.length === 1 ? 'Project' : 'Projects')];
+function projectsBlock(p: Printer, projects: ProjectSummary[], sections: SectionSummary[]): string[] {
+  // One section is the headline itself: its score is printed only when there are several.
+  const scored = sections.length > 1;
+  const lines = projects.length === 0 ? ['No Django project found.'] : [p.c.bold(projects.length === 1 ? 'Project' : 'Projects')];
   for (const proj of projects) {
     const version = `Django ${proj.djangoVersion}${proj.djangoVersionAssumed ? ' (assumed)' : ''}`;
     lines.push(`  ${p.clean(proj.root)}: ${p.clean(proj.settingsModule)} (${p.clean(proj.settingsFile)}), ${version}`);
+    const section = sections.find((s) => s.kind === 'project' && s.name === proj.root);
+    if (scored && section) lines.push(`    ${sectionScore(p, section)}`);
     lines.push(p.c.dim(`    settings chosen because ${p.clean(proj.reason)}`));
     if (proj.envSources.length > 0) lines.push(p.c.dim(`    environment from ${proj.envSources.map(p.clean).join(', ')}`));
   }
+  const repo = sections.find((s) => s.kind === 'repository');
+  if (scored && repo) lines.push(`  ${REPOSITORY_LABEL} ${sectionScore(p, repo)}`);
   return lines;
+}
+
+const REPOSITORY_LABEL = 'repository-wide (outside every project):';
+
+function sectionScore(p: Printer, s: SectionSummary): string {
+  const r = s.readiness;
+  const colour = r.status === 'READY' ? p.c.green : r.status === 'NOT READY' ? p.c.red : p.c.yellow;
+  const score = r.score === null ? 'n/a' : `${r.score}%`;
+  return `readiness ${score} — ${colour(r.status)} (${r.counts.fail} failed, ${r.counts.unknown} unknown, ${r.counts.pass} passed)`;
+}
+
+/**
+ * Failures file by file, then what could not be decided. With several report sections (a
+ * monorepo), each section gets its own heading with its score, its files under it.
+ */
+function bySection(p: Printer, result: AuditResult, findings: Finding[]): string[][] {
+  const sections = result.sections ?? [];
+  if (sections.length <= 1) {
+    return [failuresBlock(p, findings.filter((f) => f.status === 'fail')), unknownsBlock(p, findings.filter((f) => f.status === 'unknown'))];
+  }
+  const blocks: string[][] = [];
+  for (const s of sections) {
+    const mine = findings.filter((f) => (f.project ?? REPOSITORY_SECTION) === s.name);
+    if (mine.length === 0) continue;
+    const title = s.kind === 'repository' ? REPOSITORY_LABEL.replace(/:$/, '') : `project ${p.clean(s.name)}`;
+    const head = p.c.bold(`── ${title}: ${sectionScore(p, s)}`);
+    const body = [failuresBlock(p, mine.filter((f) => f.status === 'fail')), unknownsBlock(p, mine.filter((f) => f.status === 'unknown'))].filter((b) => b.length > 0);
+    blocks.push([head, '', ...body.map((b) => b.join('\n')).join('\n\n').split('\n')]);
+  }
+  return blocks;
 }
 
 function failuresBlock(p: Printer, failures: Finding[]): string[] {

@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAudit } from '../src/cli/audit.js';
+import { emptyConfig } from '../src/config/types.js';
+import { buildJsonReport } from '../src/report/json.js';
+import { formatMarkdown } from '../src/report/markdown.js';
+import { buildSarif } from '../src/report/sarif.js';
+import { formatText } from '../src/report/text.js';
+import { makeSarifValidator } from './support/sarif-validator.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const SELECTED = ['DJ018', 'DJ004', 'DJ008', 'DJ009', 'XF002', 'NGX013', 'SYS015', 'GHA001', 'GHA004'];
+
+describe('reports of a monorepo: a section per Django project', async () => {
+  const result = await runAudit({ root: join(FIXTURES, 'mono-two-projects'), config: { ...emptyConfig(), select: SELECTED } });
+
+  it('text: each project with its score, and its findings under its own heading', () => {
+    const text = formatText(result, { color: false });
+    expect(text).toContain('Projects\n  blog: blog.settings (blog/blog/settings.py), Django 5.1\n    readiness 63% — NOT READY (2 failed, 1 unknown, 4 passed)\n');
+    expect(text).toContain('  shop: shop.settings (shop/shop/settings.py), Django 5.1\n    readiness 0% — NOT READY (6 failed, 1 unknown, 0 passed)\n');
+    expect(text).toContain('  repository-wide (outside every project): readiness 60% — NOT READY (1 failed, 0 unknown, 1 passed)\n');
+    const headings = text.split('\n').filter((l) => l.startsWith('── '));
+    expect(headings).toEqual([
+      '── project blog: readiness 63% — NOT READY (2 failed, 1 unknown, 4 passed)',
+      '── project shop: readiness 0% — NOT READY (6 failed, 1 unknown, 0 passed)',
+      '── repository-wide (outside every project): readiness 60% — NOT READY (1 failed, 0 unknown, 1 passed)',
+    ]);
+    // The shop's DEBUG line is under the shop heading, the workflow under the repository one.
+    const shopAt = text.indexOf('── project shop');
+    const repoAt = text.indexOf('── repository-wide');
+    const debugAt = text.indexOf('shop/shop/settings.py:6:1');
+    const ciAt = text.indexOf('.github/workflows/ci.yml:1:');
+    expect(shopAt).toBeLessThan(debugAt);
+    expect(debugAt).toBeLessThan(repoAt);
+    expect(repoAt).toBeLessThan(ciAt);
+    // The headline stays the whole repository's.
+    expect(text.startsWith('Readiness: 12% — NOT READY (threshold 80%)\n')).toBe(true);
+  });
+
+  it('json: projects[].readiness, the repository section and each finding\'s project', () => {
+    const doc = buildJsonReport(result);
+    expect(doc.projects.map((p) => [p.root, p.readiness?.score, p.readiness?.status, p.findings])).toEqual([
+      ['blog', 63, 'NOT READY', 3],
+      ['shop', 0, 'NOT READY', 7],
+    ]);
+    expect(doc.repository).toMatchObject({ findings: 1, readiness: { score: 60, status: 'NOT READY', passedWeight: 7.5, applicableWeight: 12.5 } });
+    expect(doc.readiness.score).toBe(12);
+    const byProject = (project: string | null) => doc.findings.filter((f) => f.project === project).map((f) => `${f.location.file}:${f.location.startLine} ${f.ruleId}`);
+    expect(byProject(null)).toEqual(['.github/workflows/ci.yml:1 GHA004']);
+    expect(byProject('shop')).toContain('shop/shop/settings.py:6 DJ018');
+    expect(byProject('blog').every((l) => l.startsWith('blog/'))).toBe(true);
+  });
+
+  it('sarif: one run, valid, each result names its project, per-project readiness in the run properties', () => {
+    const doc = buildSarif(result) as any;
+    const validate = makeSarifValidator();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    expect(doc.runs).toHaveLength(1);
+    const run = doc.runs[0];
+    expect(run.properties.readiness.score).toBe(12);
+    expect(run.properties.projects.map((p: any) => [p.root, p.readiness.score, p.findings])).toEqual([
+      ['blog', 63, 3],
+      ['shop', 0, 7],
+    ]);
+    expect(run.properties.repository.readiness.score).toBe(60);
+    for (const r of run.results) {
+      const uri: string = r.locations[0].physicalLocation.artifactLocation.uri;
+      const expected = uri.startsWith('shop/') ? 'shop' : uri.startsWith('blog/') ? 'blog' : undefined;
+      expect(r.properties['audit-deploy/project'], uri).toBe(expected);
+    }
+  });
+
+  it('markdown: a table of the sections under the headline', () => {
+    const md = formatMarkdown(result);
+    expect(md).toContain(
+      [
+        '| Section | Readiness | Status | Failed | Could not determine |',
+        '| --- | --- | --- | --- | --- |',
+        '| project `blog` | 63% | NOT READY | 2 | 1 |',
+        '| project `shop` | 0% | NOT READY | 6 | 1 |',
+        '| repository-wide (outside every project) | 60% | NOT READY | 1 | 0 |',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('reports of a single project: unchanged', async () => {
+  const result = await runAudit({ root: join(FIXTURES, 'xf-ssl-ok-vm') });
+  it('prints no section headings or tables when the one project is the headline', () => {
+    expect(result.sections?.map((s) => s.name)).toEqual(['.']);
+    expect(formatText(result, { color: false })).not.toContain('── ');
+    expect(formatMarkdown(result)).not.toContain('| Section |');
+    const doc = buildJsonReport(result);
+    expect(doc.projects[0]!.readiness).toEqual(doc.readiness);
+    expect(doc.repository).toBeNull();
+  });
+});
