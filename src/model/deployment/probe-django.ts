@@ -1,0 +1,144 @@
+import type { Span } from '../../core/position.js';
+import { settingAnchor, settingValue } from '../django-helpers.js';
+import { asSequence, asStringList, truthy } from '../python-value.js';
+import type { DeploymentModel, DjangoProject } from '../types.js';
+import { pythonRegex } from '../urlconf.js';
+import type { HealthProbe } from './probes.js';
+
+/**
+ * What Django's middleware does with a health probe's request before any view runs, as far as the
+ * settings show it: SecurityMiddleware's HTTPS redirect (SECURE_SSL_REDIRECT, SECURE_REDIRECT_EXEMPT,
+ * SECURE_SSL_HOST, request.is_secure()), CommonMiddleware's host validation and APPEND_SLASH.
+ * Every answer is 'unknown' when a value it depends on cannot be known.
+ */
+
+/** Middleware known not to answer a request itself before URL resolution (they pass it on or only add headers). */
+const PASSIVE = [
+  'django.middleware.',
+  'django.contrib.sessions.middleware.',
+  'django.contrib.auth.middleware.',
+  'django.contrib.messages.middleware.',
+  'django.contrib.sites.middleware.',
+  'django.contrib.admindocs.middleware.',
+  'whitenoise.middleware.',
+  'corsheaders.middleware.',
+  'django_prometheus.middleware.',
+  'csp.middleware.',
+  'allauth.account.middleware.',
+  'django_htmx.middleware.',
+  'simple_history.middleware.',
+  'axes.middleware.',
+];
+
+/** The settings a probe's request meets: the compose service's own evaluation when there is one. */
+export function settingsForProbe(model: DeploymentModel, probe: HealthProbe): DjangoProject | undefined {
+  const project = probe.project;
+  if (!project) return undefined;
+  if (probe.service) {
+    const variant = (model.djangoServiceVariants ?? []).find((v) => v.root === project.root && v.service?.name === probe.service);
+    if (variant) return variant;
+  }
+  return project;
+}
+
+export interface MiddlewareView {
+  list: string[];
+  span: Span;
+}
+
+/** MIDDLEWARE as a known list of strings, or undefined. */
+export function middleware(project: DjangoProject): MiddlewareView | undefined {
+  const v = settingValue(project, 'MIDDLEWARE').value;
+  const list = v ? asStringList(v) : undefined;
+  return list ? { list, span: settingAnchor(project, 'MIDDLEWARE') } : undefined;
+}
+
+/** True when every middleware before index `upTo` (all when undefined) is one known not to answer requests itself. */
+export function passiveBefore(list: string[], upTo = list.length): boolean {
+  return list.slice(0, upTo).every((m) => PASSIVE.some((p) => m.startsWith(p)));
+}
+
+/** django.http.request.split_domain_port, host part only, lower-cased. */
+export function hostOnly(host: string): string {
+  const h = host.toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const i = h.lastIndexOf(':');
+  return i >= 0 && h.indexOf(':') === i ? h.slice(0, i) : h;
+}
+
+/** Django's validate_host against the production ALLOWED_HOSTS (DEBUG's localhost allowance included); undefined when unknown. */
+export function probeHostAllowed(project: DjangoProject, probe: HealthProbe, hostAllowed: (host: string, allowed: readonly string[]) => boolean): boolean | undefined {
+  const v = settingValue(project, 'ALLOWED_HOSTS').value;
+  let allowed = v ? asStringList(v) : undefined;
+  if (!allowed) return undefined;
+  const debug = settingValue(project, 'DEBUG').value;
+  if (allowed.length === 0) {
+    const d = debug ? truthy(debug) : false;
+    if (d === undefined) return undefined;
+    if (d) allowed = ['.localhost', '127.0.0.1', '[::1]'];
+  }
+  if (probe.hostHeader === undefined) return undefined;
+  if (probe.hostHeader === 'pod-ip') return allowed.includes('*') ? true : false;
+  return hostAllowed(hostOnly(probe.hostHeader), allowed);
+}
+
+export type SslRedirect =
+  | { kind: 'none'; why: string }
+  | { kind: 'unknown' }
+  | {
+      kind: 'redirect';
+      /** SECURE_SSL_HOST, when set: the redirect goes to that host instead of the request's. */
+      sslHost?: string;
+      /** Where SECURE_SSL_REDIRECT is set. */
+      span: Span;
+    };
+
+/**
+ * Whether SecurityMiddleware answers the probe's request with a redirect to https:// (it does so in
+ * process_request, before URL resolution, when SECURE_SSL_REDIRECT is on, request.is_secure() is
+ * false and no SECURE_REDIRECT_EXEMPT pattern is found in the path without its leading slashes).
+ */
+export function sslRedirectFor(project: DjangoProject, probe: HealthProbe, mw: MiddlewareView): SslRedirect {
+  const redirect = settingValue(project, 'SECURE_SSL_REDIRECT').value;
+  if (!redirect) return { kind: 'none', why: 'SECURE_SSL_REDIRECT is off' };
+  const on = truthy(redirect);
+  if (on === undefined) return { kind: 'unknown' };
+  if (!on) return { kind: 'none', why: 'SECURE_SSL_REDIRECT is off' };
+  const at = mw.list.indexOf('django.middleware.security.SecurityMiddleware');
+  if (at < 0) return { kind: 'none', why: 'SecurityMiddleware is not installed' };
+  if (!passiveBefore(mw.list, at)) return { kind: 'unknown' };
+  if (probe.scheme === 'https') return { kind: 'none', why: 'the probe speaks HTTPS' };
+  // request.is_secure(): a forwarded-scheme header the probe sends itself may make it true.
+  const proxyHeader = settingValue(project, 'SECURE_PROXY_SSL_HEADER').value;
+  const pair = proxyHeader ? asSequence(proxyHeader) : undefined;
+  if (proxyHeader && proxyHeader.kind !== 'none' && !pair) return { kind: 'unknown' };
+  const meta = pair?.[0]?.kind === 'str' ? pair[0].value : undefined;
+  const sent = new Set(probe.headers.map((h) => `HTTP_${h.name.toUpperCase().replace(/-/g, '_')}`));
+  if ((meta && sent.has(meta)) || [...sent].some((h) => h.startsWith('HTTP_X_FORWARDED') || h === 'HTTP_FORWARDED' || h === 'HTTP_X_SCHEME')) return { kind: 'unknown' };
+  const inst = probe.instance;
+  if (inst && (inst.options['certfile'] || inst.options['keyfile'] || inst.options['ssl_certfile'] || inst.options['ssl-certfile'])) return { kind: 'unknown' };
+  // SECURE_REDIRECT_EXEMPT: re.search against request.path.lstrip("/").
+  const exemptValue = settingValue(project, 'SECURE_REDIRECT_EXEMPT').value;
+  const exempt = exemptValue ? asStringList(exemptValue) : [];
+  if (!exempt) return { kind: 'unknown' };
+  const path = probe.path.split(/[?#]/)[0]!.replace(/^\/+/, '');
+  for (const pattern of exempt) {
+    const re = pythonRegex(pattern);
+    if (!re) return { kind: 'unknown' };
+    if (re.test(path)) return { kind: 'none', why: `SECURE_REDIRECT_EXEMPT exempts it ('${pattern}')` };
+  }
+  const hostValue = settingValue(project, 'SECURE_SSL_HOST').value;
+  let sslHost: string | undefined;
+  if (hostValue && hostValue.kind !== 'none') {
+    if (hostValue.kind !== 'str') return { kind: 'unknown' };
+    if (hostValue.value) sslHost = hostValue.value;
+  }
+  return { kind: 'redirect', ...(sslHost ? { sslHost } : {}), span: settingAnchor(project, 'SECURE_SSL_REDIRECT') };
+}
+
+/** APPEND_SLASH as production has it (default True); undefined when unknown. */
+export function appendSlash(project: DjangoProject): boolean | undefined {
+  const b = project.settings.get('APPEND_SLASH');
+  if (!b) return true;
+  return truthy(b.value);
+}
