@@ -144,3 +144,30 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memor
     expect(normalisePath('/a/./b/../c/')).toBe('/a/c');
   });
 });
+
+describe('where an image holds the repository (COPY . <dest>) and what a container may write', () => {
+  it('maps the evaluator root through the COPY of the build context, relative destinations from WORKDIR, VOLUMEs kept', async () => {
+    const m = await model({
+      'backend/Dockerfile': 'FROM python:3.12-slim AS base\nWORKDIR /srv\nFROM base\nWORKDIR code\nCOPY . ./\nVOLUME ["/srv/code/media"]\nCMD ["gunicorn", "shop.wsgi"]\n',
+      'docker-compose.prod.yml': 'services:\n  web:\n    build: ./backend\n    read_only: "true"\n    tmpfs: /tmp:size=64m\n    volumes:\n      - media:/srv/code/media:ro\n      - ./logs:/srv/code/logs\nvolumes:\n  media:\n',
+    });
+    const df = m.dockerfiles!.find((d) => d.file === 'backend/Dockerfile')!;
+    const { imagePlacement, composeMounts, composeReadOnly, mountAt } = await import('../src/model/deployment/container-fs.js');
+    const p = imagePlacement(df, df.targets[0]!, 'backend', '/app');
+    expect(p.workdir).toBe('/srv/code');
+    expect(p.map('/app/backend/media/x')).toBe('/srv/code/media/x');
+    expect(p.map('/app/frontend/x')).toBeUndefined();
+    expect(p.map('/var/log/x')).toBe('/var/log/x');
+    expect(p.volumes.map((v) => v.path)).toEqual(['/srv/code/media']);
+    const svc = m.composeProjects![0]!.services[0]!;
+    expect(composeReadOnly(svc)).toBeDefined();
+    const mounts = composeMounts(svc);
+    expect(mounts.map((x) => [x.path, x.writable, x.persistent])).toEqual([
+      ['/srv/code/media', false, true],
+      ['/srv/code/logs', true, true],
+      ['/tmp', true, false],
+    ]);
+    expect(mountAt(mounts, '/srv/code/logs/app.log')?.writable).toBe(true);
+    expect(mountAt(mounts, '/srv/code/other')).toBeUndefined();
+  });
+});
