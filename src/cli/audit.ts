@@ -9,9 +9,12 @@ import { configureRules, perPathFilter, refoldOutcomes } from '../engine/configu
 import type { AuditResult, ProjectSummary } from '../engine/result.js';
 import { loadRules } from '../engine/registry.js';
 import { compareFindings, runRules } from '../engine/run.js';
+import { evaluateEnvironments } from '../engine/environments.js';
+import { environmentVariants } from '../model/environments.js';
 import { computeSections, projectSectionName, REPOSITORY_SECTION } from '../engine/sections.js';
 import { applySuppressions, findSuppressions, type Suppression } from '../engine/suppress.js';
 import { buildModelWithSources, type ModelSources } from '../model/build.js';
+import { kubernetesSecretValues } from '../model/deployment/k8s-env.js';
 import { versionText } from '../model/django-helpers.js';
 import type { PyValue } from '../model/python-value.js';
 import type { DeploymentModel } from '../model/types.js';
@@ -64,6 +67,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
     if (section !== REPOSITORY_SECTION) f.project = section;
   }
   const sectionByName = new Map(sectioned.sections.map((s) => [s.name, s]));
+  // Other environments (staging): the Django rules on their own evaluation of the settings, informative.
+  const variants = environmentVariants(model, sources);
+  const environments = evaluateEnvironments({ rules, model, variants, outcomes, findings: kept, readiness, inPath, suppressions, threshold });
 
   let findings = kept.sort(compareFindings);
   let baseline: AuditResult['baseline'];
@@ -88,10 +94,11 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
       return section ? { ...summary, readiness: section.readiness } : summary;
     }),
     sections: sectioned.sections,
+    environments,
     suppressed: suppressed.map((s) => ({ finding: s.finding, reason: s.suppression.reason, span: s.suppression.span })),
     ...(baseline ? { baseline } : {}),
     ...(config.file ? { configFile: config.file } : {}),
-    secrets: knownSecrets(model),
+    secrets: knownSecrets(model, variants),
   };
 }
 
@@ -138,7 +145,7 @@ function secretValue(name: string, value: string): boolean {
  * inside DATABASES/CACHES passwords, and secret-looking env entries. Reporters scrub them as a last line
  * of defence even if a rule forgot to redact.
  */
-function knownSecrets(model: DeploymentModel): string[] {
+function knownSecrets(model: DeploymentModel, variants: DeploymentModel['djangoProjects'] = []): string[] {
   const out = new Set<string>();
   const addStrings = (v: PyValue, underSecretKey: boolean, name = ''): void => {
     if (v.kind === 'str' && underSecretKey && secretValue(name, v.value)) out.add(v.value);
@@ -146,7 +153,7 @@ function knownSecrets(model: DeploymentModel): string[] {
     else if (v.kind === 'dict')
       v.entries.forEach((e) => addStrings(e.value, underSecretKey || (e.key.kind === 'str' && SECRET_NAME.test(e.key.value)), e.key.kind === 'str' ? e.key.value : name));
   };
-  for (const p of model.djangoProjects) {
+  for (const p of [...model.djangoProjects, ...variants]) {
     for (const s of [p.settings, p.unsetEnvSettings]) {
       for (const name of s.names()) addStrings(s.get(name)!.value, SECRET_NAME.test(name), name);
       for (const read of s.envReads) if (SECRET_NAME.test(read.name) && read.raw && secretValue(read.name, read.raw)) out.add(read.raw);
@@ -159,6 +166,8 @@ function knownSecrets(model: DeploymentModel): string[] {
   for (const hit of model.secrets ?? []) out.add(hit.value);
   // Secrets the other parts of the model found (their messages redact them; this is the safety net).
   for (const unit of model.systemdUnits) for (const found of environmentSecrets(unit)) if (found.secret.length >= 4) out.add(found.secret);
+  // Kubernetes Secrets' decoded values: service environments read them.
+  for (const value of kubernetesSecretValues(model.k8sObjects ?? [])) out.add(value);
   for (const obj of model.k8sObjects ?? []) {
     for (const c of obj.workload?.containers ?? []) {
       for (const e of c.env) {

@@ -3,6 +3,7 @@ import type { Span } from '../core/position.js';
 import type { BaselineEntry } from './baseline.js';
 import type { Comparison } from './compare.js';
 import type { RuleMeta } from './rule.js';
+import type { EnvironmentReport } from './environments.js';
 import type { SectionSummary } from './sections.js';
 
 /**
@@ -89,6 +90,11 @@ export interface AuditResult {
    * headline `readiness` is the gate.
    */
   sections?: SectionSummary[];
+  /**
+   * Readiness per environment: production first (the headline, the gate), then each other
+   * environment the repository describes (staging), informative (src/engine/environments.ts).
+   */
+  environments?: EnvironmentReport[];
   /** Findings an inline `audit-deploy: ignore[...]` comment suppressed, with its reason. */
   suppressed: Array<{ finding: Finding; reason: string; span: Span }>;
   /** When a baseline was applied: how many findings it hid, and its entries that no longer match. */

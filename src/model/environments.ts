@@ -1,0 +1,140 @@
+import { posix } from 'node:path';
+import type { ModelSources } from './build.js';
+import { DEPLOY_ROOT } from './build.js';
+import { moduleNameOf } from './django-project.js';
+import { dotenvLayer } from './env/dotenv-layer.js';
+import { envFileRole } from './env/roles.js';
+import { LayeredEnv, type DotenvDialect, type EnvLayer, type EnvSourceRole } from './env/types.js';
+import { asStringList } from './python-value.js';
+import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
+import type { DeploymentModel, DjangoProject } from './types.js';
+
+/**
+ * Settings evaluated again for the other environments a repository describes (issue 5: "Django
+ * settings re-evaluated per environment found (production, staging, ...). Readiness per
+ * environment."). Production stays what build.ts evaluates; this adds staging.
+ *
+ * A project has a staging variant when the repository has staging sources for it:
+ * - staging env files (`.env.staging`, `.envs/.staging/*`, `deploy/stage.env` ..., named as
+ *   src/model/env/roles.ts says) in the project's folder, at the repository root or under `.envs/`,
+ *   layered as production's are (repository-level files first, the project's own last); and/or
+ * - a settings module named for staging (`settings/staging.py`, `stage`, `stg`, `preprod`, `uat`).
+ * The module is, in order: DJANGO_SETTINGS_MODULE in the staging env files; the project's module
+ * named for staging; the production module. Staging is informative: the gate stays production.
+ */
+
+export const STAGING = 'staging';
+
+/** Last dotted component names a staging module: config.settings.staging, settings.stage, ... */
+const STAGING_MODULE = /(^|\.)(staging|stage|stg|preprod|uat)$/i;
+
+export function environmentVariants(model: DeploymentModel, sources: ModelSources): DjangoProject[] {
+  const out: DjangoProject[] = [];
+  for (const project of model.djangoProjects) {
+    const variant = stagingVariant(project, model, sources);
+    if (variant) out.push(variant);
+  }
+  return out;
+}
+
+function within(root: string, path: string): boolean {
+  return root === '' || path.startsWith(`${root}/`);
+}
+
+function roleOf(sources: ModelSources, path: string): EnvSourceRole {
+  return sources.configuredRole(path) ?? envFileRole(path);
+}
+
+function stagingVariant(project: DjangoProject, model: DeploymentModel, sources: ModelSources): DjangoProject | undefined {
+  const root = project.root;
+  const layers = stagingEnvLayers(root, model, sources);
+  const resolver = new Resolver(sources, root === '' ? [''] : [root, '']);
+
+  const fromEnv = new LayeredEnv(layers).lookup('DJANGO_SETTINGS_MODULE');
+  const named = model.files
+    .filter((f) => f.kind === 'django-settings' && within(root, f.path))
+    .map((f) => ({ file: f.path, module: moduleNameOf(f.path, root) }))
+    .filter((m): m is { file: string; module: string } => m.module !== undefined && STAGING_MODULE.test(m.module))
+    .sort((a, b) => (a.module < b.module ? -1 : 1));
+  let choice: DjangoProject['production'];
+  if (fromEnv?.value && resolver.fileOf(fromEnv.value)) {
+    choice = { module: fromEnv.value, file: resolver.fileOf(fromEnv.value)!, reason: `DJANGO_SETTINGS_MODULE in ${fromEnv.layer}`, ...(fromEnv.span ? { span: fromEnv.span } : {}) };
+  } else if (named.length > 0) {
+    choice = { module: named[0]!.module, file: named[0]!.file, reason: 'module named for staging' };
+  } else if (layers.length > 0) {
+    choice = { ...project.production, reason: `the production module (${project.production.reason}); no staging module is named` };
+  } else {
+    return undefined;
+  }
+
+  const loadDotenv = (path: string, dialect: DotenvDialect): EnvLayer | undefined => {
+    if (!sources.byPath.has(path)) return undefined;
+    const role = roleOf(sources, path);
+    if (role === 'example' || role === 'test') return undefined;
+    const src = sources.text(path);
+    return src ? dotenvLayer(path, src.text, role, dialect) : undefined;
+  };
+  const evaluate = (env: LayeredEnv, name: string, withFiles: boolean) =>
+    evaluateSettings({ module: choice.module, resolver, env, environmentName: name, loadDotenv: withFiles ? loadDotenv : undefined, deployRoot: DEPLOY_ROOT });
+  const settings = evaluate(new LayeredEnv(layers), STAGING, true);
+  const unsetEnvSettings = choice.module === project.production.module ? project.unsetEnvSettings : evaluate(new LayeredEnv([]), 'unset', false);
+  const silenced = settings.get('SILENCED_SYSTEM_CHECKS');
+  return {
+    ...project,
+    production: choice,
+    settings,
+    unsetEnvSettings,
+    envLayers: layers,
+    silencedChecks: new Set(silenced ? (asStringList(silenced.value) ?? []) : []),
+  };
+}
+
+/** Staging .env-style files of the project, chosen and ordered as production's are (src/model/build.ts). */
+function stagingEnvLayers(root: string, model: DeploymentModel, sources: ModelSources): EnvLayer[] {
+  const layers: EnvLayer[] = [];
+  const candidates = model.files
+    .filter((f) => f.kind === 'dotenv' && (within(root, f.path) || !f.path.includes('/') || f.path.startsWith('.envs/')))
+    .filter((f) => roleOf(sources, f.path) === 'staging')
+    .sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
+  for (const f of candidates) {
+    const src = sources.text(f.path);
+    if (src) layers.push(dotenvLayer(f.path, src.text, 'staging'));
+  }
+  return layers;
+}
+
+/** Dotted module names against the project root first, then the repository root (as build.ts resolves them). */
+class Resolver implements ModuleResolver {
+  constructor(private readonly sources: ModelSources, private readonly roots: string[]) {}
+
+  fileOf(module: string): string | undefined {
+    const rel = module.split('.').join('/');
+    for (const root of this.roots) {
+      for (const candidate of [`${rel}.py`, `${rel}/__init__.py`]) {
+        const path = root ? posix.join(root, candidate) : candidate;
+        if (this.sources.byPath.has(path)) return path;
+      }
+    }
+    return undefined;
+  }
+
+  modules(): string[] {
+    const names = new Set<string>();
+    for (const path of this.sources.byPath.keys()) {
+      if (!path.endsWith('.py')) continue;
+      for (const root of this.roots) {
+        if (root !== '' && !path.startsWith(`${root}/`)) continue;
+        const name = moduleNameOf(path, root);
+        if (name) names.add(name);
+      }
+    }
+    return [...names].sort();
+  }
+
+  resolve(module: string): ModuleSource | undefined {
+    const file = this.fileOf(module);
+    if (!file) return undefined;
+    const parsed = this.sources.python(file);
+    return parsed ? { module, file, parsed } : undefined;
+  }
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAudit } from '../src/cli/audit.js';
+import { emptyConfig } from '../src/config/types.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const tmp = mkdtempSync(join(tmpdir(), 'audit-deploy-env-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A copy of a fixture with some files replaced or added. */
+function variant(fixture: string, files: Record<string, string | null>): string {
+  const dir = mkdtempSync(join(tmp, `${fixture}-`));
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+  for (const [path, text] of Object.entries(files)) {
+    if (text === null) rmSync(join(dir, path), { force: true });
+    else {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+  }
+  return dir;
+}
+
+const line = (f: { ruleId: string; status: string; span: { file: string; start: { line: number } } }) => `${f.span.file}:${f.span.start.line} ${f.ruleId} ${f.status}`;
+
+describe('staging: settings evaluated again with the staging sources (fixtures/env-staging-split)', async () => {
+  const result = await runAudit({ root: join(FIXTURES, 'env-staging-split') });
+  const [production, staging] = result.environments!;
+
+  it('reports production (the gate) and staging (informative)', () => {
+    expect(result.environments!.map((e) => [e.name, e.gate])).toEqual([
+      ['production', true],
+      ['staging', false],
+    ]);
+    expect(production!.readiness).toEqual(result.readiness);
+    expect(production!.projects).toEqual([
+      { root: '.', settingsModule: 'config.settings.production', settingsFile: 'config/settings/production.py', reason: 'DJANGO_SETTINGS_MODULE in .env.production', envSources: ['.env.production'] },
+    ]);
+    expect(staging!.projects).toEqual([
+      { root: '.', settingsModule: 'config.settings.staging', settingsFile: 'config/settings/staging.py', reason: 'DJANGO_SETTINGS_MODULE in .env.staging', envSources: ['.env.staging'] },
+    ]);
+  });
+
+  it('finds what only staging gets wrong, on its line, with the staging source related', () => {
+    expect(staging!.findings.map(line)).toEqual(['config/settings/base.py:8 DJ018 fail', 'config/settings/staging.py:4 DJ008 fail']);
+    const debug = staging!.findings.find((f) => f.ruleId === 'DJ018')!;
+    expect(debug.environment).toBe('staging');
+    expect(debug.project).toBe('.');
+    expect(debug.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toEqual(['.env.staging:2']);
+    // Its own identity: a baseline of production never hides it, nor it a production finding.
+    expect(debug.fingerprint).toBe('DJ018:config/settings/base.py:DEBUG:security.W018@staging');
+    // Production is clean there, and the staging findings never reach production's list.
+    expect(result.findings.filter((f) => f.ruleId === 'DJ018' || f.ruleId === 'DJ008')).toEqual([]);
+    expect(result.findings.every((f) => f.environment === 'production')).toBe(true);
+  });
+
+  it('scores staging with the same checklist: its Django items replaced by staging\'s', () => {
+    const items = (r: typeof production) => Object.fromEntries(r!.readiness.items.map((i) => [i.id, i.status]));
+    expect([items(production).DJ018, items(production).DJ008]).toEqual(['pass', 'pass']);
+    expect([items(staging).DJ018, items(staging).DJ008]).toEqual(['fail', 'fail']);
+    // Everything else is the same item for item.
+    const differing = Object.keys(items(production)).filter((id) => items(production)[id] !== items(staging)[id]);
+    expect(differing.sort()).toEqual(['DJ008', 'DJ018']);
+    // DJ018 (blocker, 10) and DJ008 (high, 7.5) lost: 17.5 points of weight, and a failing blocker.
+    expect(staging!.readiness.applicableWeight).toBe(production!.readiness.applicableWeight);
+    expect(production!.readiness.passedWeight - staging!.readiness.passedWeight).toBe(17.5);
+    expect(staging!.readiness.status).toBe('NOT READY');
+    expect(production!.readiness.status).toBe('READY');
+  });
+
+  it('exact scores with a fixed selection', async () => {
+    const selected = await runAudit({ root: join(FIXTURES, 'env-staging-split'), config: { ...emptyConfig(), select: ['DJ018', 'DJ008', 'DJ004', 'DJ010', 'DJ009'] } });
+    const [p, s] = selected.environments!;
+    // production: DJ018 10, DJ008 7.5, DJ004 5, DJ010 7.5 pass; DJ009 (10) unknown: floor(100 * 30 / 40) = 75
+    expect([p!.readiness.score, p!.readiness.passedWeight, p!.readiness.applicableWeight]).toEqual([75, 30, 40]);
+    // staging: DJ018 and DJ008 fail as well: floor(100 * 12.5 / 40) = 31
+    expect([s!.readiness.score, s!.readiness.passedWeight, s!.readiness.status]).toEqual([31, 12.5, 'NOT READY']);
+    expect(selected.readiness.score).toBe(75);
+  });
+});
+
+describe('staging sources: which are read', () => {
+  it('no staging source: production only, nothing re-evaluated', async () => {
+    const dir = variant('env-staging-split', { '.env.staging': null, 'config/settings/staging.py': null });
+    const r = await runAudit({ root: dir });
+    expect(r.environments!.map((e) => e.name)).toEqual(['production']);
+  });
+
+  it('a staging env file without a module of its own evaluates the production module with the staging values', async () => {
+    const dir = variant('env-staging-split', { '.env.staging': 'DJANGO_DEBUG=1\n', 'config/settings/staging.py': null });
+    const r = await runAudit({ root: dir });
+    const staging = r.environments!.find((e) => e.name === 'staging')!;
+    expect(staging.projects[0]!.settingsModule).toBe('config.settings.production');
+    expect(staging.findings.map(line)).toEqual(['config/settings/base.py:8 DJ018 fail']);
+  });
+
+  it('a module named for staging without an env file is evaluated with no staging values', async () => {
+    const dir = variant('env-staging-split', { '.env.staging': null });
+    const r = await runAudit({ root: dir });
+    const staging = r.environments!.find((e) => e.name === 'staging')!;
+    expect(staging.projects[0]).toMatchObject({ settingsModule: 'config.settings.staging', reason: 'module named for staging', envSources: [] });
+    expect(staging.findings.map(line)).toEqual(['config/settings/staging.py:4 DJ008 fail']);
+  });
+
+  it('example and test env files never count as staging; a staging example does not either', async () => {
+    const dir = variant('env-staging-split', { '.env.staging': null, 'config/settings/staging.py': null, '.env.staging.example': 'DJANGO_DEBUG=true\n' });
+    const r = await runAudit({ root: dir });
+    expect(r.environments!.map((e) => e.name)).toEqual(['production']);
+  });
+
+  it('an inline suppression applies in staging too', async () => {
+    const staging = "from .base import *  # noqa: F401,F403\n\nSECURE_SSL_REDIRECT = False  # audit-deploy: ignore[DJ008] -- staging is reached over the VPN only\n";
+    const dir = variant('env-staging-split', { 'config/settings/staging.py': staging });
+    const r = await runAudit({ root: dir });
+    const env = r.environments!.find((e) => e.name === 'staging')!;
+    expect(env.findings.map(line)).toEqual(['config/settings/base.py:8 DJ018 fail']);
+    expect(env.readiness.items.find((i) => i.id === 'DJ008')!.status).toBe('silenced');
+    // An unused-suppression notice is production's business: it is there, once.
+    expect(r.notices.filter((n) => n.kind === 'suppression').length).toBe(1);
+  });
+});
