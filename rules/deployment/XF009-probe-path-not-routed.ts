@@ -62,11 +62,16 @@ export default defineRule({
       const files = urlConfFiles(conf);
       const urlconfText = files.length > 1 ? `${conf.file} (with ${files.slice(1).join(', ')})` : conf.file;
       const related: RelatedLocation[] = [
-        { span: conf.span ?? { file: conf.file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } }, message: `ROOT_URLCONF (${conf.module}): urlpatterns here route no such path` },
+        { span: conf.span ?? { file: conf.file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } }, message: `ROOT_URLCONF (${conf.module}): no pattern here matches ${pathOnly}` },
         ...probe.related,
       ];
       const allowedHost = probeHostAllowed(project, probe, hostAllowed);
-      const hostNote = allowedHost === false ? ` (before that, ALLOWED_HOSTS rejects the probe's Host ${probe.hostHeader === 'pod-ip' ? "(the pod's IP address)" : `'${probe.hostHeader}'`}: 400)` : '';
+      const hostNote =
+        allowedHost === false
+          ? ` (before that, ALLOWED_HOSTS rejects the probe's Host ${probe.hostHeader === 'pod-ip' ? "(the pod's IP address)" : `'${probe.hostHeader}'`}: 400)`
+          : allowedHost === undefined
+            ? ' (or 400, should ALLOWED_HOSTS reject the Host the health checker sends)'
+            : '';
       const common = mw.list.includes('django.middleware.common.CommonMiddleware');
       if (common && !pathOnly.endsWith('/')) {
         const slash = appendSlash(project);

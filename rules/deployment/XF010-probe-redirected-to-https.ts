@@ -6,17 +6,17 @@ import { hostAllowed } from './XF002-proxied-host-not-allowed.js';
 
 /** Why following the redirect fails, or undefined when it does not (or cannot be known to). */
 function followFailure(probe: HealthProbe, sslHost: string | undefined): string | undefined {
-  if (probe.redirects === 'stop') return accepted(probe, 301) ? undefined : `${probe.acceptsText}, so the 301 itself is the failure`;
+  if (probe.redirects === 'stop') return accepted(probe, 301) ? undefined : probe.acceptsText;
   // The Location is https://<SECURE_SSL_HOST or the request's Host><path>.
   if (sslHost) return undefined; // another host: the kubelet stops there (success), curl -L/wget go out to it (unknown)
   if (probe.hostHeader === undefined) return undefined;
   if (probe.redirects === 'same-host') {
     if (probe.hostHeader !== 'pod-ip') return undefined; // a Host other than the pod IP: the kubelet does not follow it, and counts the 301 as success
-    return `the kubelet sends the pod's IP and port as Host, so the Location is https://<pod IP>:${probe.port}${probe.path}, the same host, which it follows and then fails the TLS handshake with the plain-HTTP app server on port ${probe.port}`;
+    return `the kubelet sends the pod's IP and port as Host, so the Location names the same host, which the kubelet follows, and the plain-HTTP app server on port ${probe.port} cannot complete its TLS handshake`;
   }
   // curl -L, wget, urllib: same host and port over TLS; only when the Host carries the port.
   if (probe.port === undefined || !probe.hostHeader.endsWith(`:${probe.port}`)) return undefined;
-  return `${probe.acceptsText}, so it goes on to https://${probe.hostHeader}${probe.path.split('?')[0]}: a TLS handshake with the plain-HTTP app server on port ${probe.port}, which fails`;
+  return `${probe.acceptsText}, so it goes on to https://${probe.hostHeader}${probe.path.split('?')[0]}, where the plain-HTTP app server cannot complete a TLS handshake`;
 }
 
 export default defineRule({
@@ -63,9 +63,12 @@ export default defineRule({
       const hostNote = allowed === undefined ? ' (or 400, should ALLOWED_HOSTS reject the Host the health checker sends)' : '';
       const why = followFailure(probe, ssl.sslHost);
       if (!why) continue;
-      const related: RelatedLocation[] = [{ span: ssl.span, message: 'SECURE_SSL_REDIRECT turned on here' }, ...probe.related];
+      const related: RelatedLocation[] = [{ span: ssl.span, message: 'SECURE_SSL_REDIRECT turned on here' }];
+      const exempt = project.settings.get('SECURE_REDIRECT_EXEMPT');
+      if (exempt) related.push({ span: exempt.span, message: `SECURE_REDIRECT_EXEMPT set here: no pattern is found in '${probe.path.split('?')[0]!.replace(/^\/+/, '')}'` });
+      related.push(...probe.related);
       ctx.report({
-        message: `${capital(probe.label)} sends GET ${probe.path} over plain HTTP straight to the app server (port ${probe.port ?? '?'}), and SECURE_SSL_REDIRECT is on with no SECURE_REDIRECT_EXEMPT pattern for it: SecurityMiddleware answers 301 to https://${ssl.sslHost ?? '<Host>'}${probe.path.split('?')[0]} before any view runs${hostNote}; ${why}, so the probe always fails`,
+        message: `${capital(probe.label)} sends GET ${probe.path} over plain HTTP straight to the app server (port ${probe.port ?? '?'}), and SECURE_SSL_REDIRECT is on with no SECURE_REDIRECT_EXEMPT pattern for it: SecurityMiddleware answers 301 to https://${ssl.sslHost ?? (probe.hostHeader === 'pod-ip' ? `<pod IP>:${probe.port}` : (probe.hostHeader ?? '<Host>'))}${probe.path.split('?')[0]} before any view runs${hostNote}; ${why}, so the probe always fails`,
         span: probe.span,
         related,
         target: `${probe.file}:${probe.label}:${probe.path}`,

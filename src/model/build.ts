@@ -19,6 +19,7 @@ import { extractUrlRoutes } from './urls.js';
 import { readUrlConf } from './urlconf.js';
 import { buildAppServers } from './appserver/build.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
+import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { buildBackingServices } from './deployment/backing.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
 import { buildNginxConfigs } from './nginx/build.js';
@@ -198,7 +199,10 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
   const packageJsons = buildPackageJsons(files, cache);
   const terraform = buildTerraform(files, cache, notices);
   const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
-  const services = serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache);
+  const services = [
+    ...serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache),
+    ...kubernetesEnvironments({ objects: k8s.objects, kustomizations: k8s.kustomizations, dockerfiles: containers.dockerfiles, appServers, files }, cache),
+  ];
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
   const backingServices = buildBackingServices(files, cache, containers.composeProjects, notices);
   const model: DeploymentModel = {

@@ -85,24 +85,8 @@ export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, 
   }
 
   for (const c of inputs.commandLines ?? []) {
-    const src = sources.text(c.file);
-    if (!src) continue;
-    let rec: RecognizedCommand | undefined;
-    if (c.shell) rec = recognizeShell(splitShell(c.shell.text, { base: c.shell.start }).commands);
-    else if (c.words) rec = recognizeShell([{ words: c.words.map((w) => exactWord(w.value, w.span)) }]);
-    if (!rec) continue;
-    const launch: Launch = {
-      origin: c.origin,
-      file: c.file,
-      lines: src.lines,
-      role: c.role ?? sources.configuredRole(c.file) ?? pathRole(c.file),
-      web: c.web ?? true,
-      span: c.span,
-      environment: c.environment ?? { vars: [], complete: false, openBy: 'the container environment' },
-      ...(c.processName ? { processName: c.processName } : {}),
-      ...(c.workingDirectory !== undefined ? { cwd: { dir: c.workingDirectory, assumed: false } } : {}),
-    };
-    out.push(instanceFor(rec, launch, ctx, allPaths));
+    const inst = commandLineInstance(c, ctx, allPaths);
+    if (inst) out.push(inst);
   }
 
   // Configuration files no production command line reads: started somewhere the repository does not show.
@@ -122,6 +106,36 @@ export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, 
   const included = new Set(lone.flatMap((i) => i.configFiles.map((c) => c.file).filter((x): x is string => !!x && x !== i.file)));
   out.push(...lone.filter((i) => !included.has(i.file)));
   return out;
+}
+
+/**
+ * The instance one command line starts, for a part of the model that starts servers the list above
+ * does not hold (a Kubernetes container's command and args); undefined when it starts no server.
+ */
+export function appServerForCommandLine(c: ExternalCommandLine, files: DiscoveredFile[], sources: ModelSources): AppServerInstance | undefined {
+  return commandLineInstance(c, { sources, notices: [] }, new Map(files.map((f) => [f.path, f])));
+}
+
+function commandLineInstance(c: ExternalCommandLine, ctx: BuildContext, allPaths: ReadonlyMap<string, unknown>): AppServerInstance | undefined {
+  const sources = ctx.sources;
+  const src = sources.text(c.file);
+  if (!src) return undefined;
+  let rec: RecognizedCommand | undefined;
+  if (c.shell) rec = recognizeShell(splitShell(c.shell.text, { base: c.shell.start }).commands);
+  else if (c.words) rec = recognizeShell([{ words: c.words.map((w) => exactWord(w.value, w.span)) }]);
+  if (!rec) return undefined;
+  const launch: Launch = {
+    origin: c.origin,
+    file: c.file,
+    lines: src.lines,
+    role: c.role ?? sources.configuredRole(c.file) ?? pathRole(c.file),
+    web: c.web ?? true,
+    span: c.span,
+    environment: c.environment ?? { vars: [], complete: false, openBy: 'the container environment' },
+    ...(c.processName ? { processName: c.processName } : {}),
+    ...(c.workingDirectory !== undefined ? { cwd: { dir: c.workingDirectory, assumed: false } } : {}),
+  };
+  return instanceFor(rec, launch, ctx, allPaths);
 }
 
 function instanceFor(rec: RecognizedCommand, launch: Launch, ctx: BuildContext, allPaths: ReadonlyMap<string, unknown>): AppServerInstance {

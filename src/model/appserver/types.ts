@@ -16,7 +16,7 @@ import type { Span } from '../../core/position.js';
 export type AppServerKind = 'gunicorn' | 'uwsgi' | 'uvicorn' | 'daphne' | 'hypercorn' | 'runserver' | 'other';
 
 /** Where the instance is started (or, for a lone config file, configured). */
-export type AppServerOrigin = 'systemd' | 'procfile' | 'dockerfile' | 'compose' | 'gunicorn-config' | 'uwsgi-config' | 'other';
+export type AppServerOrigin = 'systemd' | 'procfile' | 'dockerfile' | 'compose' | 'kubernetes' | 'gunicorn-config' | 'uwsgi-config' | 'other';
 
 /** Which layer set an option's effective value (gunicorn's precedence: default < file < GUNICORN_CMD_ARGS < command line). */
 export type OptionSource = 'default' | 'config-file' | 'environment' | 'command-line';

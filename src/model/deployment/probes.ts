@@ -436,7 +436,7 @@ function k8sProbes(obj: K8sObject, c: K8sContainer, model: DeploymentModel, inst
       client: 'kubelet',
       redirects: 'same-host',
       accepts: [[200, 399]],
-      acceptsText: 'the kubelet counts 200-399 as success, follows a redirect only to the same host name, and takes a redirect elsewhere as success',
+      acceptsText: 'the kubelet counts only 200-399 as success (it follows a redirect to the same host name only)',
       related: [],
     };
     // What runs in the container: its own command line, or the repository's image.

@@ -24,7 +24,7 @@ export interface ServiceEnvironment {
 }
 
 /** A layer made of variables known with their positions (unit Environment=, compose environment:). */
-class VarsLayer implements EnvLayer {
+export class VarsLayer implements EnvLayer {
   private readonly byName = new Map<string, EnvEntry>();
 
   constructor(
