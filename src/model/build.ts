@@ -9,7 +9,7 @@ import { detectDjangoVersion, parseDependencies } from '../parse/requirements.js
 import { chooseProductionModule, findProjectRoots, moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
-import { LayeredEnv, type DotenvDialect, type EnvLayer, type EnvSourceRole } from './env/types.js';
+import { LayeredEnv, type DotenvDialect, type EnvEntry, type EnvLayer, type EnvSourceRole } from './env/types.js';
 import { asStringList } from './python-value.js';
 import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
@@ -239,6 +239,8 @@ function within(root: string, path: string): boolean {
 /** Evaluates a project's settings under other environment layers (a service's own environment). */
 interface ProjectEvaluator {
   evaluate(layers: EnvLayer[], environmentName: string, module: string): EvaluatedSettings;
+  /** What the production evaluation's environment was asked, keyed by dialect and name, and answered. */
+  productionAsked: ReadonlyMap<string, EnvEntry | undefined>;
   /** The file of a dotted module, if the project has it. */
   fileOf(module: string): string | undefined;
 }
@@ -299,7 +301,10 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
       deployRoot: DEPLOY_ROOT,
     });
 
-  const settings = evaluate(new LayeredEnv(envLayers), 'production', true);
+  // Every variable the production evaluation asked for, with the answer: a service whose environment
+  // answers all of them alike evaluates to the same settings (see settingsPerService).
+  const productionEnv = new RecordingEnv(envLayers);
+  const settings = evaluate(productionEnv, 'production', true);
   const unsetEnvSettings = evaluate(new LayeredEnv([]), 'unset', false);
 
   const depFiles = files
@@ -316,6 +321,7 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
 
   const evaluator: ProjectEvaluator = {
     evaluate: (layers, name, module) => evaluate(new LayeredEnv(layers), name, true, module),
+    productionAsked: productionEnv.asked,
     fileOf: (m) => resolver.fileOf(m),
   };
   const project: DjangoProject = {
@@ -352,6 +358,10 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
     const layers = service.complete ? service.layers : [...project.envLayers, ...service.layers];
     const chosen = new LayeredEnv(layers).lookup('DJANGO_SETTINGS_MODULE');
     const module = chosen?.value && evaluator.fileOf(chosen.value) ? chosen.value : project.production.module;
+    // The evaluation is a function of the environment's answers: when this service's environment
+    // answers every question the production evaluation asked the same way, its settings are the
+    // production settings and the (costly) evaluation is skipped, as its result would be below.
+    if (module === project.production.module && !service.complete && answersAlike(evaluator.productionAsked, new LayeredEnv(layers))) continue;
     const settings = evaluator.evaluate(layers, service.name, module);
     // A service whose whole environment is in the repository is kept even when it changes no value:
     // it is where a variable nobody provides makes the application fail to start.
@@ -368,6 +378,26 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
     });
   }
   return out;
+}
+
+/** A LayeredEnv that remembers every lookup and its answer. */
+class RecordingEnv extends LayeredEnv {
+  readonly asked = new Map<string, EnvEntry | undefined>();
+  override lookup(name: string, dialect?: DotenvDialect): EnvEntry | undefined {
+    const hit = super.lookup(name, dialect);
+    this.asked.set(`${dialect ?? ''}\0${name}`, hit);
+    return hit;
+  }
+}
+
+function answersAlike(asked: ReadonlyMap<string, EnvEntry | undefined>, env: LayeredEnv): boolean {
+  for (const [key, before] of asked) {
+    const cut = key.indexOf('\0');
+    const dialect = key.slice(0, cut) as DotenvDialect | '';
+    const now = env.lookup(key.slice(cut + 1), dialect === '' ? undefined : dialect);
+    if ((before === undefined) !== (now === undefined) || (before && now && before.value !== now.value)) return false;
+  }
+  return true;
 }
 
 /** Two evaluations read the same variables with the same outcomes: their settings are the same. */
