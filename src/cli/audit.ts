@@ -15,7 +15,6 @@ import { computeSections, projectSectionName, REPOSITORY_SECTION } from '../engi
 import { applySuppressions, findSuppressions, type Suppression } from '../engine/suppress.js';
 import { buildModelWithSources, type ModelSources } from '../model/build.js';
 import { kubernetesSecretValues } from '../model/deployment/k8s-env.js';
-import { kubernetesSecretValues } from '../model/deployment/k8s-env.js';
 import { versionText } from '../model/django-helpers.js';
 import type { PyValue } from '../model/python-value.js';
 import type { DeploymentModel } from '../model/types.js';
@@ -167,8 +166,6 @@ function knownSecrets(model: DeploymentModel, variants: DeploymentModel['djangoP
   for (const hit of model.secrets ?? []) out.add(hit.value);
   // Secrets the other parts of the model found (their messages redact them; this is the safety net).
   for (const unit of model.systemdUnits) for (const found of environmentSecrets(unit)) if (found.secret.length >= 4) out.add(found.secret);
-  // Kubernetes Secrets' decoded values: service environments read them.
-  for (const value of kubernetesSecretValues(model.k8sObjects ?? [])) out.add(value);
   // Kubernetes Secrets' decoded values: service environments read them.
   for (const value of kubernetesSecretValues(model.k8sObjects ?? [])) out.add(value);
   for (const obj of model.k8sObjects ?? []) {
