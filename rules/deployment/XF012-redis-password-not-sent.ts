@@ -1,7 +1,7 @@
 import type { RelatedLocation } from '../../src/core/finding.js';
 import { formatSpan, type Span } from '../../src/core/position.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { djangoRuntimes, envLinesOf, parseRedisUrl, redisEndpoints, redisServersFor, sendsPassword, type RedisServer } from '../../src/model/deployment/backing.js';
+import { dependsOnHost, restsOnDefault, djangoRuntimes, parseRedisUrl, responsibleLine, redisEndpoints, redisServersFor, sendsPassword, type RedisServer } from '../../src/model/deployment/backing.js';
 
 /** Where a server's password (or its absence) is decided. */
 function authSpan(s: RedisServer): Span {
@@ -47,16 +47,19 @@ export default defineRule({
         if (!url) continue;
         const servers = redisServersFor(backing, runtime, url.host, url.port);
         if (servers.length === 0) continue;
+        // A URL or password expanded from a host variable is not known, whatever the evaluation saw.
+        if (dependsOnHost(backing, ep.value, 'userinfo') || dependsOnHost(backing, ep.value, 'host') || dependsOnHost(backing, ep.value, 'query') || dependsOnHost(backing, ep.sidePassword) || restsOnDefault(runtime, ep.value, ep.sidePassword)) continue;
         const sends = sendsPassword(ep, url);
         if (sends !== false) continue;
         // Every server the name may reach must demand a password; a password-less one means the URL may work.
         if (servers.some((s) => s.auth.kind === 'none')) continue;
-        const where = runtime.subject.service ? ` as ${runtime.subject.service.name} sees it` : '';
+        const where = runtime.subject.service ? ` (as ${runtime.subject.service.name} sees it)` : '';
         const related = (s: RedisServer): RelatedLocation[] => [
           { span: authSpan(s), message: `${s.label}: ${s.auth.how}` },
-          ...(authSpan(s) !== s.span ? [{ span: s.span, message: `${s.label} runs here` }] : []),
+          ...(authSpan(s) !== s.span && s.origin === 'compose' ? [{ span: s.span, message: `${s.label} runs here` }] : []),
         ];
-        const rel = [...servers.flatMap(related), ...envLinesOf(ep.value), ...(runtime.span && runtime.subject.service === undefined ? [{ span: runtime.span, message: 'the service that runs these settings' }] : [])];
+        const at = responsibleLine(ep.value, ep.span, ep.setting);
+        const rel = [...servers.flatMap(related), ...at.related, ...(runtime.span && runtime.subject.service === undefined ? [{ span: runtime.span, message: 'the service that runs these settings' }] : [])];
         const key = `${ep.span.file}:${ep.span.start.offset}:${ep.where}:${url.shown}`;
         if (servers.some((s) => s.auth.kind === 'unknown')) {
           const vars = [...new Set(servers.flatMap((s) => (s.auth.kind === 'unknown' ? s.auth.variables : [])))];
@@ -64,7 +67,7 @@ export default defineRule({
           seen.add(`u:${key}`);
           ctx.unknown({
             message: `${ep.where}${where} connects to ${url.shown} without a password, and whether ${servers.map((s) => s.label).join(', ')} requires one depends on ${vars.join(', ')} (${servers.map((s) => s.auth.how).join('; ')})`,
-            span: ep.span,
+            span: at.span,
             variables: vars,
             related: rel,
             target: `${ep.where}->${url.host}`,
@@ -76,7 +79,7 @@ export default defineRule({
         const server = servers[0]!;
         ctx.report({
           message: `${ep.where}${where} connects to ${url.shown} without a password, but ${server.label} requires one (${server.auth.how}, ${formatSpan(authSpan(server))}): every ${ep.purpose} command fails with NOAUTH Authentication required`,
-          span: ep.span,
+          span: at.span,
           related: rel,
           target: `${ep.where}->${url.host}`,
         });

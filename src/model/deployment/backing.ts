@@ -69,6 +69,13 @@ export interface BackingServices {
    * projects (a top-level network that is external or has a fixed name): names from elsewhere may resolve.
    */
   openNetworkProjects: Set<ComposeProject>;
+  /**
+   * Environment lines (`file:line`) whose value is expanded from a variable at run time or by
+   * compose (`${REDIS_PASSWORD}` in an env file or a compose `environment:` value that the
+   * repository leaves to the host): what the settings read there is not known, even when the
+   * evaluation saw an empty string.
+   */
+  hostDependentLines: Map<string, string>;
 }
 
 const REDIS_CONF_NAME = /^(?:redis|valkey|keydb)(?:[\w.-]*)\.conf(?:\.template|\.tmpl|\.j2)?$/i;
@@ -108,14 +115,61 @@ export function buildBackingServices(files: readonly DiscoveredFile[], sources: 
     const port = Number(lastDirective(conf, 'port')?.args[0]?.value ?? '6379');
     redis.push({
       origin: 'conf',
-      label: conf.file,
+      label: `the Redis server configured by ${conf.file}`,
       span: conf.directives[0]!.span,
       names: [],
       port: Number.isFinite(port) ? port : 6379,
       auth: confAuth(conf),
     });
   }
-  return { redis, postgres, redisConfs: [...confs.values()], openNetworkProjects };
+  const hostDependentLines = new Map<string, string>();
+  for (const f of files) {
+    if (f.kind !== 'dotenv') continue;
+    const src = sources.text(f.path);
+    if (!src) continue;
+    for (let line = 1; line <= src.lines.lineCount; line++) {
+      const text = src.lines.lineText(line);
+      if (/\$\{?[A-Za-z_]/.test(text)) hostDependentLines.set(`${f.path}:${line}`, text);
+    }
+  }
+  for (const project of composeProjects) {
+    for (const service of project.services) {
+      for (const e of service.environment) {
+        if (e.value?.interp?.vars.some((v) => v.source === 'unset')) hostDependentLines.set(`${e.span.file}:${e.span.start.line}`, e.value.written ?? e.value.value);
+      }
+    }
+  }
+  return { redis, postgres, redisConfs: [...confs.values()], openNetworkProjects, hostDependentLines };
+}
+
+/**
+ * Whether a value rests on a default of the settings code (or an undecided read) while the runtime's
+ * environment is not all in the repository: production may well set the variable elsewhere.
+ */
+export function restsOnDefault(runtime: DjangoRuntime, ...values: Array<PyValue | null | undefined>): boolean {
+  if (runtime.subject.service?.complete) return false;
+  return values.some((v) => v && envReadsIn(v).some((r) => r.decidedBy === 'default' || r.decidedBy === 'unknown'));
+}
+
+/**
+ * Whether a value was read from an environment line whose value comes from the host (see
+ * hostDependentLines). With `part`, only when that part of the URL written there holds a
+ * variable: `redis://:${REDIS_PASSWORD}@redis:6379/0` leaves the host known and the password not.
+ */
+export function dependsOnHost(backing: BackingServices, value: PyValue | null | undefined, part?: 'userinfo' | 'host' | 'query'): boolean {
+  if (!value) return false;
+  for (const r of envReadsIn(value)) {
+    if (!r.source) continue;
+    const text = backing.hostDependentLines.get(`${r.source.span.file}:${r.source.span.start.line}`);
+    if (text === undefined) continue;
+    if (!part) return true;
+    // `${VAR:?message}` may hold any character: reduce each expansion to `$V` before splitting the URL.
+    const url = /[a-z][a-z0-9+.-]*:\/\/(?:([^@/?#\s]*)@)?([^/?#\s]*)[^?#\s]*(\?[^#\s]*)?/i.exec(text.replace(/\$\{[^}]*\}/g, '$V'));
+    if (!url) return true;
+    const piece = part === 'userinfo' ? url[1] ?? '' : part === 'host' ? url[2] ?? '' : url[3] ?? '';
+    if (/\$/.test(piece)) return true;
+  }
+  return false;
 }
 
 /** A compose file whose top-level networks include an external one or one with a fixed `name:`. */
@@ -358,11 +412,11 @@ export function djangoRuntimes(model: DeploymentModel): DjangoRuntime[] {
     let any = false;
     for (const inst of model.appServers) {
       if (inst.role !== 'production' || !inst.web || inst.server === 'runserver' || inst.origin !== 'compose') continue;
-      if (variants.some((v) => v.service && sameSpan(v.service.span, inst.span))) continue;
       if (projectOfInstance(model, inst) !== project) continue;
       const compose = composeOf(inst.file, inst.processName);
       if (!compose) continue;
       any = true;
+      if (variants.some((v) => v.service && sameSpan(v.service.span, inst.span))) continue;
       out.push({ subject: project, compose, span: inst.span });
     }
     if (!any) out.push({ subject: project });
@@ -619,4 +673,20 @@ export function pgSslModeLine(project: DjangoProject): RelatedLocation | undefin
     if (hit?.value) return { span: hit.span, message: `PGSSLMODE=${hit.value} set here in ${hit.layer}` };
   }
   return undefined;
+}
+
+/**
+ * The line responsible for a value: the environment line that supplied it when a single one did
+ * (and, with `test`, when its raw text passes), else the settings line. The other becomes related.
+ */
+export function responsibleLine(value: PyValue | undefined, settingsSpan: Span, settingName: string, test?: (raw: string) => boolean): { span: Span; related: RelatedLocation[] } {
+  const reads = envReadsIn(value).filter((r) => r.decidedBy === 'env-source' && r.source);
+  const sources = new Map(reads.map((r) => [`${r.source!.span.file}:${r.source!.span.start.offset}`, r]));
+  if (sources.size === 1) {
+    const r = [...sources.values()][0]!;
+    if (!test || (typeof r.raw === 'string' && test(r.raw))) {
+      return { span: r.source!.span, related: [{ span: settingsSpan, message: `${settingName} reads ${r.name} here` }] };
+    }
+  }
+  return { span: settingsSpan, related: envLinesOf(value) };
 }
