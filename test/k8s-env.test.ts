@@ -196,3 +196,35 @@ describe('Kubernetes container environments', () => {
     expect(prod.service!.complete).toBe(true);
   });
 });
+
+describe('XF020: a valueFrom key the repository\'s ConfigMap or Secret lacks', () => {
+  it('reports each missing non-optional key with the object named; optional, out-of-band and generated objects stay silent', async () => {
+    const result = await runAudit({ root: join(FIXTURES, 'xf-k8s-env-missing-key') });
+    const found = result.findings.filter((f) => f.ruleId === 'XF020');
+    expect(found.map((f) => [at(f.span), f.related.map((r) => at(r.span))])).toEqual([
+      ['k8s/deployment.yaml:22', ['k8s/config.yaml:4']],
+      ['k8s/deployment.yaml:33', ['k8s/config.yaml:4']],
+    ]);
+    expect(found[1]!.message).toBe(
+      'Deployment shop, container web reads key DATABASE_URL of ConfigMap shop-config, which the ConfigMap in k8s/config.yaml does not have (it holds DB_URL, ALLOWED_HOSTS): the container fails with CreateContainerConfigError and never starts',
+    );
+  });
+
+  it('a key added by the overlay\'s own ConfigMap patch counts; another overlay\'s patch does not', async () => {
+    const deployment = (key: string) =>
+      ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: shop}', 'spec:', '  template:', '    spec:', '      containers:', '        - name: web', '          image: registry.example.com/shop:2',
+        '          env:', '            - name: X', '              valueFrom:', `                configMapKeyRef: {name: cfg, key: ${key}}`, ''].join('\n');
+    const root = repo({
+      'k8s/base/kustomization.yaml': 'resources: [deployment.yaml, cfg.yaml]\n',
+      'k8s/base/deployment.yaml': deployment('FEATURE'),
+      'k8s/base/cfg.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  OTHER: "1"\n',
+      'k8s/overlays/production/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: cfg.yaml\n',
+      'k8s/overlays/production/cfg.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  FEATURE: "on"\n',
+      'k8s/overlays/staging/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: cfg.yaml\n',
+      'k8s/overlays/staging/cfg.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  OTHER: "2"\n',
+    });
+    const result = await runAudit({ root });
+    const found = result.findings.filter((f) => f.ruleId === 'XF020');
+    expect(found.map((f) => f.message.split(' reads')[0])).toEqual(['Deployment shop, container web (overlay k8s/overlays/staging)']);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Span } from '../../core/position.js';
 import type { DiscoveredFile } from '../../discover/types.js';
-import { asMap, asScalar, get, items, parseYamlFile, text, type YamlMap, type YamlNode } from '../../parse/yaml-positions.js';
+import { asMap, asScalar, get, items, text, type YamlMap, type YamlNode } from '../../parse/yaml-positions.js';
 import { appServerForCommandLine } from '../appserver/build.js';
 import type { AppServerInstance } from '../appserver/types.js';
 import type { ModelSources } from '../build.js';
@@ -214,7 +214,8 @@ function containerEnvironment(
 
   // 2. envFrom, in order: a later source wins a key.
   const lookup = (kind: 'ConfigMap' | 'Secret', name: string | undefined): DataSource | undefined => {
-    if (name === undefined) return undefined;
+    // A generated object's content is assembled by kustomize (literals, files): not read here.
+    if (name === undefined || inputs.kustomizations.some((k) => k.generators?.some((g) => g.kind === kind && g.name === name))) return undefined;
     return findSource(inputs.objects, obj, kind, name, overlay);
   };
   for (const ef of c.envFrom) {
@@ -341,22 +342,63 @@ function decodeBase64(v: string): string | null {
   return Buffer.from(s, 'utf8').equals(bytes) ? s : null;
 }
 
+/** A container's `valueFrom` reference to a key its ConfigMap or Secret (in the repository) does not hold. */
+export interface MissingKeyRef {
+  workload: K8sObject;
+  container: string;
+  /** The overlay ('' = the objects as written). */
+  overlay: string;
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  key: string;
+  /** The `key:` line of the reference (else the env item). */
+  span: Span;
+  /** The ConfigMap or Secret object. */
+  source: K8sObject;
+  /** The keys it does hold. */
+  keys: string[];
+}
+
 /**
- * Names of ConfigMaps and Secrets that kustomize generates (configMapGenerator, secretGenerator):
- * their content is assembled at build time.
+ * References the kubelet cannot resolve: a non-optional configMapKeyRef/secretKeyRef naming a key
+ * that the one production ConfigMap/Secret of that name in the repository (with the overlay's
+ * patches) lacks. Objects kustomize generates, objects changed by patches not modelled, and names
+ * with several candidate objects are left out: their keys are not known.
  */
-export function generatedNames(kustomizations: readonly K8sKustomization[], sources: ModelSources): Set<string> {
-  const out = new Set<string>();
-  for (const k of kustomizations) {
-    const src = sources.text(k.file);
-    if (!src || !/(?:configMap|secret)Generator\s*:/.test(src.text)) continue;
-    const root = parseYamlFile(src).documents[0]?.contents;
-    for (const key of ['configMapGenerator', 'secretGenerator']) {
-      for (const g of items(get(root, key))) {
-        const n = text(get(g, 'name'));
-        if (n) out.add(`${key === 'configMapGenerator' ? 'ConfigMap' : 'Secret'}/${n}`);
+export function missingKeyRefs(objects: readonly K8sObject[], kustomizations: readonly K8sKustomization[]): MissingKeyRef[] {
+  const out: MissingKeyRef[] = [];
+  const owner = new Map<string, string>();
+  for (const k of kustomizations) for (const f of k.patchFiles) owner.set(f, k.dir);
+  const overlayDir = (file: string) => owner.get(file) ?? dirOf(file);
+  const generated = new Set(kustomizations.flatMap((k) => (k.generators ?? []).map((g) => `${g.kind}/${g.name}`)));
+  for (const obj of objects) {
+    if (obj.role !== 'production' || obj.fragment || !obj.workload || obj.opaquePatch) continue;
+    for (const overlay of overlaysOf(obj, objects, overlayDir)) {
+      for (const base of obj.workload.containers) {
+        if (base.kind === 'ephemeral') continue;
+        const c = mergeContainer(base, overlay.patches);
+        if (!c) continue;
+        for (const e of c.env) {
+          const from = asMap(get(e, 'valueFrom'));
+          const kind = get(from, 'configMapKeyRef') ? 'ConfigMap' : get(from, 'secretKeyRef') ? 'Secret' : undefined;
+          if (!kind) continue;
+          const ref = asMap(get(from, kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef'));
+          const name = text(get(ref, 'name'));
+          const keyNode = asScalar(get(ref, 'key'));
+          const key = keyNode?.text;
+          if (!ref || name === undefined || !key || bool11(get(ref, 'optional')) === true || text(get(ref, 'optional')) === 'true') continue;
+          if (generated.has(`${kind}/${name}`)) continue;
+          const src = findSource(objects, obj, kind, name, overlay);
+          if (!src) continue;
+          const binary = kind === 'ConfigMap' ? (asMap(get(src.object.root, 'binaryData'))?.pairs.map((p) => p.key) ?? []) : [];
+          if (src.data.has(key) || binary.includes(key)) continue;
+          // Keys written with templating or computed at apply time are not known.
+          if (/[${}]/.test(key)) continue;
+          out.push({ workload: obj, container: c.name, overlay: overlay.dir, kind, name, key, span: keyNode.span, source: src.object, keys: [...src.data.keys(), ...binary] });
+        }
       }
     }
   }
   return out;
 }
+

@@ -441,6 +441,12 @@ function readKustomization(file: string, role: K8sRole, root: YamlNode | undefin
     if (digest) img.digest = digest;
     k.images.push(img);
   }
+  for (const [key, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+    for (const g of items(get(root, key))) {
+      const name = text(get(g, 'name'));
+      if (name) (k.generators ??= []).push({ kind, name, span: g.span });
+    }
+  }
   for (const r of items(get(root, 'replicas'))) {
     const name = text(get(r, 'name'));
     if (!name) continue;

@@ -161,6 +161,8 @@ export interface K8sKustomization {
   replicas: Array<{ name: string; count?: number; span: Span }>;
   /** Patches with a `target:` (inline, or a JSON 6902 file): the kinds and names they change. */
   targetedPatches: Array<{ kind?: string; name?: string; path?: string; span: Span }>;
+  /** configMapGenerator / secretGenerator entries: objects whose content kustomize assembles. */
+  generators?: Array<{ kind: 'ConfigMap' | 'Secret'; name: string; span: Span }>;
 }
 
 export interface K8sFile {
