@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Parser from 'tree-sitter';
+import Python from 'tree-sitter-python';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { materialize, type PyNode } from '../src/parse/py-tree.js';
+
+const parser = new Parser();
+parser.setLanguage(Python as unknown as Parser.Language);
+
+/** Every Python file of the fixtures, plus texts that exercise errors, MISSING nodes and non-ASCII text. */
+function samples(): Array<{ name: string; text: string }> {
+  const out: Array<{ name: string; text: string }> = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir)) {
+      const p = join(dir, e);
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) walk(p);
+      else if (e.endsWith('.py') && st.size < 200_000) out.push({ name: p, text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(join(__dirname, '..', 'fixtures'));
+  out.push(
+    { name: 'broken', text: 'DEBUG = (\nX = [1, 2\ndef f(:\n  pass\n' },
+    { name: 'missing', text: 'x = f(1, 2\ny = 3\n' },
+    { name: 'unicode', text: "NAME = 'café 🎉'\nOTHER = \"ü\" + 'x'\n# ✓\nZ = {'é': 1}\n" },
+    { name: 'empty', text: '' },
+  );
+  return out;
+}
+
+/** The native node and ours agree on everything the code base reads, recursively. */
+function compare(native: Parser.SyntaxNode, ours: PyNode, path: string): string | undefined {
+  if (native.type !== ours.type) return `${path}: type ${native.type} vs ${ours.type}`;
+  if (native.startIndex !== ours.startIndex || native.endIndex !== ours.endIndex) return `${path}: range`;
+  if (native.text !== ours.text) return `${path}: text`;
+  if (native.isNamed !== ours.isNamed || native.isMissing !== ours.isMissing || native.hasError !== ours.hasError) return `${path}: flags`;
+  if (native.childCount !== ours.childCount || native.namedChildren.length !== ours.namedChildren.length) return `${path}: child counts`;
+  for (const field of ['name', 'value', 'left', 'right', 'function', 'arguments', 'body', 'condition', 'alternative', 'object', 'attribute', 'key', 'module_name', 'subscript', 'operator', 'argument', 'consequence']) {
+    const a = native.childForFieldName(field);
+    const b = ours.childForFieldName(field);
+    if ((a === null) !== (b === null) || (a && b && (a.startIndex !== b.startIndex || a.type !== b.type))) return `${path}: field ${field}`;
+    const as = native.childrenForFieldName(field).map((n) => `${n.type}@${n.startIndex}`).join(',');
+    const bs = ours.childrenForFieldName(field).map((n) => `${n.type}@${n.startIndex}`).join(',');
+    if (as !== bs) return `${path}: fields ${field}`;
+  }
+  const nc = native.children;
+  for (let i = 0; i < nc.length; i++) {
+    if (ours.children[i]!.parent !== ours) return `${path}/${i}: parent`;
+    const d = compare(nc[i]!, ours.children[i]!, `${path}/${i}:${nc[i]!.type}`);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+describe('py-tree: the materialized tree is tree-sitter\'s tree', () => {
+  const all = samples();
+  it('has fixture Python files to compare', () => {
+    expect(all.length).toBeGreaterThan(50);
+  });
+  it('agrees node for node on every fixture Python file and on broken and non-ASCII text', () => {
+    for (const s of all) {
+      const tree = parser.parse(s.text);
+      const ours = materialize(tree, s.text);
+      expect(compare(tree.rootNode, ours, s.name)).toBeUndefined();
+      expect(ours.descendantsOfType('call').map((n) => n.startIndex)).toEqual(tree.rootNode.descendantsOfType('call').map((n) => n.startIndex));
+      expect(ours.toString()).toBe(tree.rootNode.toString());
+    }
+  });
+  it('descendantForIndex picks the node tree-sitter picks', () => {
+    for (const s of all.slice(0, 40)) {
+      const tree = parser.parse(s.text);
+      const ours = materialize(tree, s.text);
+      for (let i = 0; i < s.text.length; i += 7) {
+        const end = Math.min(s.text.length, i + (i % 5));
+        const a = tree.rootNode.descendantForIndex(i, end);
+        const b = ours.descendantForIndex(i, end);
+        expect(`${b.type}@${b.startIndex}-${b.endIndex}`, `${s.name} at ${i}-${end}`).toBe(`${a.type}@${a.startIndex}-${a.endIndex}`);
+      }
+    }
+  });
+  it('agrees on random token soups (errors and MISSING nodes everywhere)', () => {
+    const token = fc.constantFrom('x', 'DEBUG', ' = ', '(', ')', '[', ']', '{', '}', ',', ':', '\n', '    ', "'é'", '"s"', '1', '2.5', ' if ', ' else ', 'def ', 'class ', 'import ', 'from ', '.', '*', '+', ' not ', 'lambda', '#c\n', 'f"{x}"', '\\\n');
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const tree = parser.parse(text);
+        expect(compare(tree.rootNode, materialize(tree, text), 'soup')).toBeUndefined();
+      }),
+      { numRuns: 400, seed: 20261201 },
+    );
+  });
+  it('copes with nesting deeper than the JavaScript stack would allow for a recursive copy', () => {
+    const text = 'x = ' + '-'.repeat(20000) + '1\n';
+    const ours = materialize(parser.parse(text), text);
+    expect(ours.descendantsOfType('integer')).toHaveLength(1);
+  });
+});
