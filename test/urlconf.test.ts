@@ -138,3 +138,13 @@ describe('what production does not see, and what cannot be read', () => {
     expect(kind(conf({ 'shop.urls': `urlpatterns = [path('a/', v)\n` }), '/health/')).toBe('unknown');
   });
 });
+
+describe('urlpatterns extended before it is assigned', () => {
+  it('treats the imported base as unknown', () => {
+    const c = conf({ 'shop.urls': `from shop.base_urls import *\nurlpatterns += [path('extra/', v)]\n` });
+    expect(kind(c, '/extra/')).toBe('match');
+    expect(kind(c, '/health/')).toBe('unknown');
+    const a = conf({ 'shop.urls': `from shop.base_urls import urlpatterns\nurlpatterns.append(path('extra/', v))\n` });
+    expect(kind(a, '/health/')).toBe('unknown');
+  });
+});

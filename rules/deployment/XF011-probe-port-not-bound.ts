@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { healthProbes } from '../../src/model/deployment/probes.js';
+import { healthProbes, type HealthProbe } from '../../src/model/deployment/probes.js';
 
 export default defineRule({
   meta: {
@@ -22,7 +22,12 @@ export default defineRule({
   },
   scope: 'repo',
   check(model, ctx) {
-    const probes = healthProbes(model).filter((p) => p.portMismatch && p.instance && (p.source === 'dockerfile' || p.source === 'compose'));
+    // Only where the server is the container's own command (a start script may run another server, nginx, on the probe's port).
+    const direct = (p: HealthProbe) =>
+      p.instance !== undefined &&
+      ((p.source === 'dockerfile' && p.instance.origin === 'dockerfile' && p.instance.file === p.file) ||
+        (p.source === 'compose' && p.instance.origin === 'compose' && (model.composeProjects ?? []).some((c) => c.files.includes(p.instance!.file))));
+    const probes = healthProbes(model).filter((p) => p.portMismatch && direct(p));
     if (probes.length === 0) {
       ctx.notApplicable('no container healthcheck whose port can be compared with its app server');
       return;

@@ -61,6 +61,11 @@ function readModule(module: string, file: string, reader: UrlConfReader, stack: 
   if (stack.includes(file) || depth > MAX_DEPTH) return { ...out, opaque: 'include() cycle' };
   const ctx: Ctx = { parsed, reader, stack: [...stack, file], depth, lists: new Map() };
   let found = false;
+  // `urlpatterns += ...` before any `urlpatterns = ...` here extends a list imported from elsewhere.
+  const importedBase = (span: Span): void => {
+    if (!found) out.entries.push({ kind: 'opaque', why: `urlpatterns extended before it is assigned in ${file} (imported from elsewhere)`, span });
+    found = true;
+  };
   const walk = (block: Parser.SyntaxNode, condition: UrlCondition | undefined): void => {
     for (const stmt of block.namedChildren) {
       if (stmt.type === 'if_statement') {
@@ -98,7 +103,7 @@ function readModule(module: string, file: string, reader: UrlConfReader, stack: 
         const left = expr.childForFieldName('left');
         const right = expr.childForFieldName('right');
         if (left?.text === 'urlpatterns' && right) {
-          found = true;
+          importedBase(spanOf(parsed, expr));
           out.entries.push(...listEntries(right, ctx, condition));
         }
         continue;
@@ -108,6 +113,7 @@ function readModule(module: string, file: string, reader: UrlConfReader, stack: 
         if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'urlpatterns') {
           const method = fn.childForFieldName('attribute')?.text;
           const args = argsOf(expr);
+          importedBase(spanOf(parsed, expr));
           if (method === 'append' && args[0]) out.entries.push(...itemEntries(args[0], ctx, condition));
           else if (method === 'extend' && args[0]) out.entries.push(...listEntries(args[0], ctx, condition));
           else out.entries.push({ kind: 'opaque', why: `urlpatterns.${method ?? '?'}(...)`, span: spanOf(parsed, expr), ...cond(condition) });

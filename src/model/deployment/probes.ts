@@ -387,7 +387,10 @@ function composeProbe(p: ComposeProject, s: ComposeService, model: DeploymentMod
   }
   const probe = localProbe({ source: 'compose', label: `the healthcheck of compose service ${s.name}`, file: span.file, span, related: [], service: s.name }, req);
   if (!probe) return undefined;
-  let instance = instances.find((i) => i.origin === 'compose' && i.processName === s.name && (p.files.includes(i.file) || !i.file.endsWith('.yml')));
+  // The service's own command line (in one of the project's files), else a start script it runs; ambiguous = none.
+  const own = instances.filter((i) => i.origin === 'compose' && i.processName === s.name);
+  const inFiles = own.filter((i) => p.files.includes(i.file));
+  let instance = inFiles.length === 1 ? inFiles[0] : inFiles.length === 0 && own.length === 1 ? own[0] : undefined;
   if (!instance && !s.command && !s.entrypoint && s.dockerfile) {
     const df = (model.dockerfiles ?? []).find((d) => d.file === s.dockerfile!.file);
     const stage = s.dockerfile.stage ?? df?.targets[df.targets.length - 1];
