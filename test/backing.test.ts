@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/cli/audit.js';
 import { buildModel } from '../src/model/build.js';
-import { parseRedisUrl } from '../src/model/deployment/backing.js';
+import { celerySettingNames, parseRedisUrl } from '../src/model/deployment/backing.js';
 
 /** Issue 5: the backing services a repository runs (Redis, PostgreSQL) and what they demand of clients. */
 const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures');
@@ -154,6 +154,25 @@ describe('PostgreSQL servers of compose files: SSL', () => {
     );
     const tls = Object.fromEntries(b.postgres.map((p) => [p.compose.service.name, p.tls.state]));
     expect(tls).toEqual({ official: 'off', postgis: 'off', 'ssl-on': 'on', initdb: 'unknown', bitnami: 'off', 'bitnami-tls': 'on' });
+  });
+});
+
+describe('Celery settings names', () => {
+  const project = (celery: string) => ({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n',
+    'shop/__init__.py': '',
+    'shop/settings.py': 'SECRET_KEY = "x"\n',
+    'shop/celery.py': `from celery import Celery\napp = Celery("shop")\n${celery}\n`,
+  });
+  it("follow the Celery app's namespace: CELERY_ prefixed names, the old names without one, the usual names when unseen", async () => {
+    const names = async (celery: string) => {
+      const m = await buildModel(repo(project(celery)));
+      return celerySettingNames(m.djangoProjects[0]!, m.backingServices).map(([n]) => n);
+    };
+    expect(await names('app.config_from_object("django.conf:settings", namespace="CELERY")')).toEqual(['CELERY_BROKER_URL', 'CELERY_RESULT_BACKEND']);
+    expect(await names("app.config_from_object('django.conf:settings')")).toEqual(['BROKER_URL', 'CELERY_RESULT_BACKEND']);
+    expect(await names("app.config_from_object('django.conf:settings', namespace='TASKS')")).toEqual(['TASKS_BROKER_URL', 'TASKS_RESULT_BACKEND']);
+    expect(await names('app.conf.broker_url = "redis://redis"')).toEqual(['CELERY_BROKER_URL', 'BROKER_URL', 'CELERY_RESULT_BACKEND']);
   });
 });
 

@@ -41,7 +41,7 @@ export default defineRule({
     }
     const seen = new Set<string>();
     for (const runtime of djangoRuntimes(model)) {
-      for (const ep of redisEndpoints(runtime.subject)) {
+      for (const ep of redisEndpoints(runtime.subject, backing)) {
         if (ep.value.kind !== 'str') continue;
         const url = parseRedisUrl(ep.value.value);
         if (!url) continue;

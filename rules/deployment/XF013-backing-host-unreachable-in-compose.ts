@@ -13,6 +13,7 @@ import {
   parseRedisUrl,
   redisEndpoints,
   responsibleLine,
+  type BackingServices,
   type DjangoRuntime,
 } from '../../src/model/deployment/backing.js';
 import { serviceKind, type ServiceKind } from '../../src/model/containers/query.js';
@@ -31,9 +32,9 @@ interface Target {
 }
 
 /** The Redis URLs and database hosts of the settings a compose service runs. */
-function targets(runtime: DjangoRuntime): Target[] {
+function targets(runtime: DjangoRuntime, backing: BackingServices): Target[] {
   const out: Target[] = [];
-  for (const ep of redisEndpoints(runtime.subject)) {
+  for (const ep of redisEndpoints(runtime.subject, backing)) {
     if (ep.value.kind !== 'str') continue;
     const url = parseRedisUrl(ep.value.value);
     if (url) out.push({ where: ep.where, what: 'Redis', kinds: ['redis'], host: url.host, port: url.port, span: ep.span, setting: ep.setting, value: ep.value });
@@ -103,7 +104,7 @@ export default defineRule({
       if (!extra) continue;
       const own = new Set(project.services.flatMap((s) => composeNames(s).map((n) => n.toLowerCase())));
       const ownWords = service.command?.argv.join(' ') ?? '';
-      for (const t of targets(runtime)) {
+      for (const t of targets(runtime, backing)) {
         const servers = project.services.filter((s) => t.kinds.includes(serviceKind(s)) && s !== service);
         if (servers.length === 0) continue;
         const server = servers[0]!;

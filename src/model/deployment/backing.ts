@@ -76,6 +76,12 @@ export interface BackingServices {
    * evaluation saw an empty string.
    */
   hostDependentLines: Map<string, string>;
+  /**
+   * Celery apps configured from the Django settings (`app.config_from_object('django.conf:settings',
+   * namespace='CELERY')`): the file and the namespace (null: none, so the old names BROKER_URL and
+   * CELERY_RESULT_BACKEND are read).
+   */
+  celeryConfigs: Array<{ file: string; namespace: string | null; span: Span }>;
 }
 
 const REDIS_CONF_NAME = /^(?:redis|valkey|keydb)(?:[\w.-]*)\.conf(?:\.template|\.tmpl|\.j2)?$/i;
@@ -139,7 +145,20 @@ export function buildBackingServices(files: readonly DiscoveredFile[], sources: 
       }
     }
   }
-  return { redis, postgres, redisConfs: [...confs.values()], openNetworkProjects, hostDependentLines };
+  const celeryConfigs: BackingServices['celeryConfigs'] = [];
+  for (const f of files) {
+    if ((f.kind !== 'python' && f.kind !== 'django-settings') || !/celery[\w]*\.py$/i.test(f.path)) continue;
+    const src = sources.text(f.path);
+    if (!src) continue;
+    for (const m of src.text.matchAll(/\.config_from_object\(([^)]*)\)/g)) {
+      if (!/django\.conf|settings/.test(m[1]!)) continue;
+      const ns = /namespace\s*=\s*(?:'(\w*)'|"(\w*)"|(None))/.exec(m[1]!);
+      if (/namespace/.test(m[1]!) && !ns) continue;
+      const namespace = ns ? ns[1] ?? ns[2] ?? null : null;
+      celeryConfigs.push({ file: f.path, namespace: namespace === '' ? null : namespace, span: src.lines.span(f.path, m.index!, m.index! + m[0].length) });
+    }
+  }
+  return { redis, postgres, redisConfs: [...confs.values()], openNetworkProjects, hostDependentLines, celeryConfigs };
 }
 
 /**
@@ -464,8 +483,23 @@ export function parseRedisUrl(url: string): RedisUrl | undefined {
   return { scheme: m[1]!.toLowerCase(), host: m[3]!.replace(/^\[|\]$/g, '').toLowerCase(), port: m[4] ? Number(m[4]) : 6379, credentials, shown };
 }
 
+/**
+ * The settings names Celery reads its broker and result backend from: by the namespace of the
+ * project's Celery app when the repository shows a single one, else the usual names.
+ */
+export function celerySettingNames(project: DjangoProject, backing?: BackingServices): Array<[string, RedisEndpoint['purpose']]> {
+  const usual: Array<[string, RedisEndpoint['purpose']]> = [['CELERY_BROKER_URL', 'task queue'], ['BROKER_URL', 'task queue'], ['CELERY_RESULT_BACKEND', 'task results']];
+  const mine = (backing?.celeryConfigs ?? []).filter((c) => project.root === '' || c.file.startsWith(`${project.root}/`));
+  const namespaces = new Set(mine.map((c) => c.namespace));
+  if (namespaces.size !== 1) return usual;
+  const ns = [...namespaces][0]!;
+  // Without a namespace Celery still reads the old upper-case names; with one, only NAMESPACE_<setting>.
+  if (ns === null) return [['BROKER_URL', 'task queue'], ['CELERY_RESULT_BACKEND', 'task results']];
+  return [[`${ns}_BROKER_URL`, 'task queue'], [`${ns}_RESULT_BACKEND`, 'task results']];
+}
+
 /** The Redis connection settings of a settings evaluation. */
-export function redisEndpoints(project: DjangoProject): RedisEndpoint[] {
+export function redisEndpoints(project: DjangoProject, backing?: BackingServices): RedisEndpoint[] {
   const out: RedisEndpoint[] = [];
   const s = project.settings;
   const caches = s.get('CACHES');
@@ -501,7 +535,7 @@ export function redisEndpoints(project: DjangoProject): RedisEndpoint[] {
   }
   // Celery: a password may also come from transport options or the old redis_password setting.
   const celerySide = s.names().some((n) => /REDIS_PASSWORD$|TRANSPORT_OPTIONS$|BACKEND_TRANSPORT_OPTIONS$/.test(n) && /CELERY|BROKER|REDIS/.test(n)) ? undefined : null;
-  for (const [name, purpose] of [['CELERY_BROKER_URL', 'task queue'], ['BROKER_URL', 'task queue'], ['CELERY_RESULT_BACKEND', 'task results']] as const) {
+  for (const [name, purpose] of celerySettingNames(project, backing)) {
     const b = s.get(name);
     if (!b) continue;
     // Celery accepts several brokers separated by ';' (failover).
