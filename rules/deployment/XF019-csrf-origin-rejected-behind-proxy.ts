@@ -131,7 +131,7 @@ export default defineRule({
     section: 'security',
     docs: {
       whatItDoes:
-        "For each nginx server that terminates TLS and proxies to the project, works out what CsrfViewMiddleware compares. From Django 4.0 an unsafe request (POST, PUT, DELETE ...) is accepted only when the browser's Origin (https://<server_name>) equals '<scheme>://<host>', where the scheme comes from request.is_secure() (SECURE_PROXY_SSL_HEADER, else the app server's wsgi.url_scheme, decided as XF001 decides it) and the host is the Host header nginx passes on, or when CSRF_TRUSTED_ORIGINS lists that origin (exactly, or as https://*.domain). Before 4.0 Django checks no Origin, only the Referer of requests it sees as secure, against the Host and CSRF_TRUSTED_ORIGINS host patterns. Fires when neither matches; silent when the scheme, the Host, the trusted origins or the middleware cannot be known, when ALLOWED_HOSTS already rejects the Host (XF002), and when SECURE_SSL_REDIRECT makes the same cause an endless redirect (XF001).",
+        "For each nginx server that terminates TLS and proxies to the project, works out what CsrfViewMiddleware compares. From Django 4.0 an unsafe request (POST, PUT, DELETE ...) is accepted only when the browser's Origin (https://<server_name>) equals '<scheme>://<host>', where the scheme comes from request.is_secure() (SECURE_PROXY_SSL_HEADER, else the app server's wsgi.url_scheme, decided as XF001 decides it) and the host is the Host header nginx passes on, or when CSRF_TRUSTED_ORIGINS lists that origin (exactly, or as https://*.domain). Before 4.0 Django checks no Origin, only the Referer of requests it sees as secure, against the Host and CSRF_TRUSTED_ORIGINS host patterns. Fires when neither matches; silent when the scheme, the Host, the trusted origins or the middleware cannot be known, when ALLOWED_HOSTS already rejects the Host (XF002), when SECURE_SSL_REDIRECT makes the same cause an endless redirect (XF001), and for API-only projects (REST framework or Ninja without the admin), whose views are csrf_exempt unless they use session authentication.",
       whyIsThisBad:
         "Pages load, but every form post (login, admin, checkout) is refused with 403 Forbidden, 'CSRF verification failed. Origin checking failed - https://shop.example.com does not match any trusted origins.' Behind nginx Django sees http://127.0.0.1:8000 where the browser says https://shop.example.com: the two only agree when nginx forwards the Host and the scheme and Django trusts the scheme header.",
       example:
@@ -162,6 +162,11 @@ export default defineRule({
       const mwValue = settingValue(project, 'MIDDLEWARE').value;
       const middleware = mwValue ? asStringList(mwValue) : undefined;
       if (!middleware || !middleware.includes(CSRF)) continue;
+      // An API-only project (REST framework or Ninja without the admin) may serve no form at all:
+      // its API views are csrf_exempt unless they authenticate with the session.
+      const appsValue = settingValue(project, 'INSTALLED_APPS').value;
+      const apps = appsValue ? asStringList(appsValue) : undefined;
+      if (apps && !apps.includes('django.contrib.admin') && apps.some((a) => a === 'rest_framework' || a === 'ninja' || a.startsWith('ninja_'))) continue;
       if (truthy(settingValue(project, 'USE_X_FORWARDED_HOST').value ?? { kind: 'bool', value: false }) !== false) continue;
       const trustedValue = settingValue(project, 'CSRF_TRUSTED_ORIGINS').value;
       const trusted = trustedValue ? asStringList(trustedValue) : undefined;

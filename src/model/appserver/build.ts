@@ -112,8 +112,8 @@ export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, 
  * The instance one command line starts, for a part of the model that starts servers the list above
  * does not hold (a Kubernetes container's command and args); undefined when it starts no server.
  */
-export function appServerForCommandLine(c: ExternalCommandLine, files: DiscoveredFile[], sources: ModelSources): AppServerInstance | undefined {
-  return commandLineInstance(c, { sources, notices: [] }, new Map(files.map((f) => [f.path, f])));
+export function appServerForCommandLine(c: ExternalCommandLine, allPaths: ReadonlyMap<string, unknown>, sources: ModelSources): AppServerInstance | undefined {
+  return commandLineInstance(c, { sources, notices: [] }, allPaths);
 }
 
 function commandLineInstance(c: ExternalCommandLine, ctx: BuildContext, allPaths: ReadonlyMap<string, unknown>): AppServerInstance | undefined {

@@ -146,6 +146,18 @@ function keysOf(n: YamlNode | undefined): unknown {
   return items(n).map(keysOf);
 }
 
+const pathMaps = new WeakMap<DiscoveredFile[], ReadonlyMap<string, DiscoveredFile>>();
+
+/** The repository's paths, built once per run (every container asks). */
+function pathsOf(files: DiscoveredFile[]): ReadonlyMap<string, DiscoveredFile> {
+  let m = pathMaps.get(files);
+  if (!m) {
+    m = new Map(files.map((f) => [f.path, f]));
+    pathMaps.set(files, m);
+  }
+  return m;
+}
+
 /** The app server the container starts: its own command/args, else the repository's image's. */
 function containerServer(obj: K8sObject, c: MergedContainer, inputs: KubernetesInputs, sources: ModelSources, linked: DockerfileModel | undefined): AppServerInstance | undefined {
   const words = [...c.command, ...c.args].map(asScalar);
@@ -165,7 +177,7 @@ function containerServer(obj: K8sObject, c: MergedContainer, inputs: KubernetesI
         web: true,
         environment: { vars: [], complete: false, openBy: 'the Kubernetes container environment' },
       },
-      inputs.files,
+      pathsOf(inputs.files),
       sources,
     );
   }
