@@ -109,6 +109,8 @@ function tie(probe: HealthProbe, instance: AppServerInstance | undefined, model:
   if (!instance) return probe;
   const project = projectOfInstance(model, instance);
   if (!project) return probe;
+  // A SCRIPT_NAME (gunicorn --env, the environment) moves the path Django resolves: not followed here.
+  if (instance.environment.vars.some((v) => v.name === 'SCRIPT_NAME') || instance.command?.args.some((a) => /^(?:-e|--env)?=?SCRIPT_NAME=|^--env=SCRIPT_NAME/.test(a.value) || a.value.startsWith('SCRIPT_NAME='))) return probe;
   const http = listenAddresses(instance).filter((a) => a.kind === 'tcp' && a.protocol === 'http' && !a.router);
   const all = listenAddresses(instance);
   // A port the repository cannot know (a variable), a socket or another protocol: the probe may still reach it.
