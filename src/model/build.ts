@@ -19,6 +19,7 @@ import { extractUrlRoutes } from './urls.js';
 import { readUrlConf } from './urlconf.js';
 import { buildAppServers } from './appserver/build.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
+import { envCandidates, scanEnvUsage } from './deployment/env-usage.js';
 import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { buildBackingServices } from './deployment/backing.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
@@ -204,12 +205,14 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
     ...kubernetesEnvironments({ objects: k8s.objects, kustomizations: k8s.kustomizations, dockerfiles: containers.dockerfiles, appServers, files }, cache),
   ];
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
+  const envUsage = scanEnvUsage(files, withContainerScripts(cache, containers), envCandidates([...djangoProjects, ...djangoServiceVariants]));
   const backingServices = buildBackingServices(files, cache, containers.composeProjects, notices);
   const model: DeploymentModel = {
     root: rootAbs,
     files,
     djangoProjects,
     djangoServiceVariants,
+    envUsage,
     nginx,
     systemdUnits,
     appServers,

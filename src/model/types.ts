@@ -16,6 +16,7 @@ import type { TerraformModule } from './terraform/types.js';
 import type { BackingServices } from './deployment/backing.js';
 import type { UrlConfModule } from './urlconf.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
+import type { EnvUsage } from './deployment/env-usage.js';
 
 export interface DjangoVersion {
   major: number;
@@ -120,6 +121,8 @@ export interface DeploymentModel {
    * changes the outcome (issue 5). Django rules run on these too; their findings name the service.
    */
   djangoServiceVariants?: DjangoProject[];
+  /** Where the names production env sources define are used, and where code reads the environment by names not written out (issue 5). */
+  envUsage?: EnvUsage;
   /** nginx configuration trees (issue 3). */
   nginx: NginxConfig[];
   /** systemd units with their drop-ins (issue 3). */
