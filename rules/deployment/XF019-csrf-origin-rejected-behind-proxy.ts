@@ -216,7 +216,8 @@ export default defineRule({
           if (a.hostSpan !== pa.pass.span) related.push({ span: a.hostSpan, message: `Django's request.get_host() is ${a.host}` });
         }
         const hostCause = a.host !== a.netloc;
-        const key = `${project.root}|${a.origin}|${pa.pass.span.file}:${pa.pass.span.start.offset}`;
+        // One finding per origin: its first failing location (the fix is the same for the others).
+        const key = `${project.root}|${a.origin}`;
         if (reported.has(key)) continue;
         reported.add(key);
         const binding = project.settings.get('CSRF_TRUSTED_ORIGINS');

@@ -282,7 +282,9 @@ function containerEnvironment(
     defined.set(name, v.value);
   }
   if (envVars.size > 0) layers.push(new VarsLayer(label, 'kubernetes', 'production', obj.file, [...envVars.values()]));
-  return { name: label, span: instance.span, layers, complete, instance };
+  // Where the service is started: the container's command, or, when the image's own command runs, the container.
+  const started = c.command.length + c.args.length > 0 ? instance.span : c.base.nameSpan;
+  return { name: label, span: started, layers, complete, instance };
 }
 
 /** Kubernetes dependent variables: $(VAR) becomes VAR's value when defined before; $$ escapes. */
