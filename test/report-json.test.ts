@@ -12,7 +12,7 @@ describe('formatJson', () => {
 
   it('has the versioned top-level shape in a fixed key order', () => {
     expect(JSON_SCHEMA_VERSION).toBe(1);
-    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'root', 'readiness', 'projects', 'repository', 'findings', 'notices', 'rules', 'suppressed', 'baseline', 'comparison', 'configFile']);
+    expect(Object.keys(doc)).toEqual(['schemaVersion', 'tool', 'root', 'readiness', 'projects', 'repository', 'environments', 'findings', 'notices', 'rules', 'suppressed', 'baseline', 'comparison', 'configFile']);
     expect(doc.schemaVersion).toBe(1);
     expect(doc.tool).toEqual({ name: 'audit-deploy', version: '0.1.0' });
     expect(doc.root).toBe('.');
@@ -68,6 +68,7 @@ describe('formatJson', () => {
       djangoCheck: 'security.W018',
       decidingVariables: [],
       environment: 'production',
+      project: null,
     });
     expect(doc.findings[2].decidingVariables).toEqual(['HSTS_SECONDS']);
     expect(doc.findings[3].djangoCheck).toBeNull();

@@ -95,3 +95,57 @@ describe('reports of a single project: unchanged', async () => {
     expect(doc.repository).toBeNull();
   });
 });
+
+describe('reports of production and staging (fixtures/env-staging-split)', async () => {
+  const result = await runAudit({ root: join(FIXTURES, 'env-staging-split'), config: { ...emptyConfig(), select: ['DJ018', 'DJ008', 'DJ004', 'DJ010', 'DJ009'] } });
+
+  it('text: an Environments block, production the gate, staging with its settings and what only it gets wrong', () => {
+    const text = formatText(result, { color: false });
+    expect(text).toContain(
+      [
+        'Environments',
+        '  production: readiness 75% — NOT READY (the gate)',
+        '  staging: readiness 31% — NOT READY (informative; production is the gate)',
+        '    .: config.settings.staging (config/settings/staging.py) with .env.staging',
+        '    only in staging (2):',
+        '    config/settings/base.py:8:1  BLOCKER  DJ018  ',
+      ].join('\n'),
+    );
+    expect(text).toContain('        ↳ .env.staging:2:1 ');
+    expect(text).toContain('    config/settings/staging.py:4:1  HIGH     DJ008  ');
+  });
+
+  it('json: environments[] with readiness, settings and staging-only findings', () => {
+    const doc = buildJsonReport(result);
+    expect(doc.environments.map((e) => [e.name, e.gate, e.readiness.score, e.readiness.status, e.projects.map((p) => p.settingsModule), e.findings.map((f) => `${f.ruleId}:${f.location.file}:${f.location.startLine}:${f.environment}`)])).toEqual([
+      ['production', true, 75, 'NOT READY', ['config.settings.production'], []],
+      ['staging', false, 31, 'NOT READY', ['config.settings.staging'], ['DJ018:config/settings/base.py:8:staging', 'DJ008:config/settings/staging.py:4:staging']],
+    ]);
+    // The gate and the top-level findings are production's alone.
+    expect(doc.readiness.score).toBe(75);
+    expect(doc.findings.every((f) => f.environment === 'production')).toBe(true);
+  });
+
+  it('sarif: staging-only findings are notes naming their environment; per-environment readiness in the run', () => {
+    const doc = buildSarif(result) as any;
+    const validate = makeSarifValidator();
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    const run = doc.runs[0];
+    const staging = run.results.filter((r: any) => r.properties['audit-deploy/environment'] === 'staging');
+    expect(staging.map((r: any) => [r.ruleId, r.level, r.partialFingerprints['auditDeploy/v1']])).toEqual([
+      ['DJ018', 'note', 'DJ018:config/settings/base.py:DEBUG:security.W018@staging'],
+      ['DJ008', 'note', 'DJ008:config/settings/staging.py:SECURE_SSL_REDIRECT:security.W008@staging'],
+    ]);
+    expect(run.properties.environments.map((e: any) => [e.name, e.gate, e.readiness.score, e.findings])).toEqual([
+      ['production', true, 75, 0],
+      ['staging', false, 31, 2],
+    ]);
+  });
+
+  it('markdown: an environments table and the staging-only findings collapsed', () => {
+    const md = formatMarkdown(result);
+    expect(md).toContain('| production | 75% | NOT READY | the gate |\n| staging | 31% | NOT READY | informative |');
+    expect(md).toContain('<details><summary>Only in staging (2)</summary>');
+    expect(md).toContain('- `DJ018` `config/settings/base.py:8`: ');
+  });
+});

@@ -56,7 +56,7 @@ describe('never execute', () => {
   it('starts no process, opens no connection, loads no file of the repository (sandboxed real CLI run)', () => {
     const dir = trapRepo();
     for (const format of ['text', 'json', 'sarif', 'markdown', 'github', 'junit']) {
-      const r = spawnSync(process.execPath, ['--import', PRELOAD, CLI, dir, '--format', format], { encoding: 'utf8', env: { ...process.env, SANDBOX_TARGET: dir, NO_COLOR: '1' } });
+      const r = spawnSync(process.execPath, ['--import', PRELOAD, CLI, dir, '--format', format], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SANDBOX_TARGET: dir, NO_COLOR: '1' } });
       expect(r.stderr, format).not.toContain('SANDBOX VIOLATIONS');
       expect(r.stderr, format).not.toContain('sandbox:');
       expect([0, 1], `${format}: ${r.stderr}`).toContain(r.status);

@@ -48,6 +48,15 @@ export interface JsonProject extends Omit<ProjectSummary, 'readiness'> {
   findings: number;
 }
 
+export interface JsonEnvironment {
+  name: string;
+  gate: boolean;
+  readiness: Readiness;
+  projects: { root: string; settingsModule: string; settingsFile: string; reason: string; envSources: string[] }[];
+  /** Findings of this environment that production does not have ([] for production). */
+  findings: JsonFinding[];
+}
+
 export interface JsonReport {
   schemaVersion: number;
   tool: { name: string; version: string };
@@ -56,6 +65,8 @@ export interface JsonReport {
   projects: JsonProject[];
   /** Readiness of what no Django project owns (CI, root-level infrastructure), when anything of it applies. */
   repository: { readiness: Readiness; findings: number } | null;
+  /** Readiness per environment: production (the gate) first, then staging ... (informative). */
+  environments: JsonEnvironment[];
   findings: JsonFinding[];
   notices: { kind: string; message: string; file: string | null; location: JsonLocation | null }[];
   rules: JsonRule[];
@@ -91,6 +102,13 @@ export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): Js
     readiness: readinessOf(result.readiness),
     projects: result.projects.map((p) => projectOf(p, result)),
     repository: repositoryOf(result),
+    environments: (result.environments ?? []).map((e) => ({
+      name: e.name,
+      gate: e.gate,
+      readiness: readinessOf(e.readiness),
+      projects: e.projects.map((p) => ({ root: p.root, settingsModule: p.settingsModule, settingsFile: p.settingsFile, reason: p.reason, envSources: [...p.envSources] })),
+      findings: e.findings.map(findingOf),
+    })),
     findings: sortedFindings(result).map(findingOf),
     notices: result.notices.map(noticeOf),
     rules: [...result.outcomes].sort(compareOutcomes).map(ruleOf),

@@ -38,7 +38,7 @@ export function formatMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
       ` · threshold ${r.threshold}%`,
     '',
   );
-  head.push(...sectionsTable(result, clean));
+  head.push(...sectionsTable(result, clean), ...environmentsTable(result, clean));
   if (c && (c.newlyFailing.length > 0 || c.newlyFixed.length > 0)) {
     head.push('| Change | Item | Severity | Title |', '| --- | --- | --- | --- |');
     for (const i of c.newlyFailing) head.push(`| 🔴 newly failing | \`${i.id}\` | ${i.severity} | ${md(clean(i.title))} |`);
@@ -95,6 +95,25 @@ function sectionsTable(result: AuditResult, clean: (s: string) => string): strin
     rows.push(`| ${name} | ${r.score === null ? 'n/a' : `${r.score}%`} | ${r.status} | ${r.counts.fail} | ${r.counts.unknown} |`);
   }
   return [...rows, ''];
+}
+
+/** Readiness per environment when there is more than production, with what only each gets wrong (collapsed). */
+function environmentsTable(result: AuditResult, clean: (s: string) => string): string[] {
+  const environments = result.environments ?? [];
+  if (environments.length <= 1) return [];
+  const rows = ['| Environment | Readiness | Status | Role |', '| --- | --- | --- | --- |'];
+  for (const e of environments) {
+    const r = e.readiness;
+    rows.push(`| ${md(clean(e.name))} | ${r.score === null ? 'n/a' : `${r.score}%`} | ${r.status} | ${e.gate ? 'the gate' : 'informative'} |`);
+  }
+  rows.push('');
+  for (const e of environments) {
+    if (e.gate || e.findings.length === 0) continue;
+    rows.push(`<details><summary>Only in ${html(clean(e.name))} (${e.findings.length})</summary>`, '');
+    for (const f of e.findings) rows.push(`- \`${f.ruleId}\` \`${md(clean(`${f.span.file}:${f.span.start.line}`))}\`: ${md(clean(f.message))}`);
+    rows.push('', '</details>', '');
+  }
+  return rows;
 }
 
 /** Joins the parts, dropping body lines from the end when over the limit, with a note. */

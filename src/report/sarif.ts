@@ -61,7 +61,11 @@ export function buildSarif(result: AuditResult, opts: SarifOptions = {}): Json {
     // No absolute path: where %SRCROOT% is on this machine is of no use to anyone reading the log.
     originalUriBaseIds: { [SRCROOT]: { description: { text: 'The root of the audited repository.' } } },
     invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.notices.map((n) => notificationOf(n, clean)) }],
-    results: sortedFindings(result).map((f) => resultOf(f, ruleIndex, titles, clean)),
+    results: [
+      ...sortedFindings(result).map((f) => resultOf(f, ruleIndex, titles, clean)),
+      // What only another environment (staging) gets wrong: a note, never the gate.
+      ...(result.environments ?? []).filter((e) => !e.gate).flatMap((e) => e.findings.map((f) => ({ ...resultOf(f, ruleIndex, titles, clean), level: 'note' }))),
+    ],
     columnKind: 'utf16CodeUnits',
     properties: { readiness: readinessOf(result.readiness), ...sectionsOf(result) },
   };
@@ -213,16 +217,35 @@ function readinessOf(r: Readiness): Json {
 }
 
 /**
- * Readiness per Django project (and of what no project owns), informative beside the headline:
- * a monorepo stays one run, each result names its project in `audit-deploy/project`.
+ * Readiness per environment (production the gate, staging informative) and per Django project
+ * (and of what no project owns), beside the headline: a monorepo stays one run, each result names
+ * its project in `audit-deploy/project` and its environment in `audit-deploy/environment`.
  */
 function sectionsOf(result: AuditResult): Json {
   const sections = result.sections ?? [];
-  if (sections.length === 0) return {};
+  const environments = result.environments ?? [];
   const repo = sections.find((s) => s.kind === 'repository');
   return {
-    projects: sections.filter((s) => s.kind === 'project').map((s) => ({ root: s.name, findings: s.findings, readiness: readinessOf(s.readiness) })),
-    ...(repo ? { repository: { findings: repo.findings, readiness: readinessOf(repo.readiness) } } : {}),
+    ...(environments.length > 1 ? { environments: environments.map((e) => ({ name: e.name, gate: e.gate, findings: e.findings.length, readiness: summaryOf(e.readiness) })) } : {}),
+    ...(sections.length === 0 ? {} : { projects: sections.filter((s) => s.kind === 'project').map((s) => ({ root: s.name, findings: s.findings, readiness: summaryOf(s.readiness) })) }),
+    ...(repo ? { repository: { findings: repo.findings, readiness: summaryOf(repo.readiness) } } : {}),
+  };
+}
+
+/**
+ * A section's readiness without the full item list (the headline's `readiness.items` has every
+ * item once): the numbers, and the items that cost it points.
+ */
+function summaryOf(r: Readiness): Json {
+  return {
+    score: r.score,
+    status: r.status,
+    threshold: r.threshold,
+    scoringVersion: r.scoringVersion,
+    counts: { ...r.counts },
+    passedWeight: r.passedWeight,
+    applicableWeight: r.applicableWeight,
+    notPassed: r.items.filter((i) => i.pointsLost > 0).map((i) => ({ id: i.id, status: i.status, severity: i.severity, pointsLost: i.pointsLost })),
   };
 }
 

@@ -4,6 +4,7 @@ import { formatSpan } from '../core/position.js';
 import type { AuditResult, ProjectSummary, Readiness, ReadinessItem } from '../engine/result.js';
 import type { RuleMeta } from '../engine/rule.js';
 import { describeChange } from '../engine/compare.js';
+import type { EnvironmentReport } from '../engine/environments.js';
 import { REPOSITORY_SECTION, type SectionSummary } from '../engine/sections.js';
 import { firstSentence, makeSanitizer, sortedFindings, type ReportOptions } from './common.js';
 
@@ -36,6 +37,7 @@ export function formatText(result: AuditResult, opts: TextOptions): string {
     headline(p, result.readiness),
     comparisonBlock(p, result),
     projectsBlock(p, result.projects, result.sections ?? []),
+    environmentsBlock(p, result.environments ?? []),
     ...bySection(p, result, findings),
     noticesBlock(p, result.notices),
     acceptedBlock(p, result),
@@ -85,6 +87,32 @@ function projectsBlock(p: Printer, projects: ProjectSummary[], sections: Section
   }
   const repo = sections.find((s) => s.kind === 'repository');
   if (scored && repo) lines.push(`  ${REPOSITORY_LABEL} ${sectionScore(p, repo)}`);
+  return lines;
+}
+
+/**
+ * Readiness per environment, when the repository describes more than production: production is
+ * the gate, the others are informative, each with its settings and what only it gets wrong.
+ */
+function environmentsBlock(p: Printer, environments: EnvironmentReport[]): string[] {
+  if (environments.length <= 1) return [];
+  const lines = [p.c.bold('Environments')];
+  for (const env of environments) {
+    const r = env.readiness;
+    const colour = r.status === 'READY' ? p.c.green : r.status === 'NOT READY' ? p.c.red : p.c.yellow;
+    const score = r.score === null ? 'n/a' : `${r.score}%`;
+    const role = env.gate ? 'the gate' : 'informative; production is the gate';
+    lines.push(`  ${p.clean(env.name)}: readiness ${score} — ${colour(r.status)} (${role})`);
+    if (env.gate) continue;
+    for (const proj of env.projects) {
+      const from = proj.envSources.length > 0 ? ` with ${proj.envSources.map(p.clean).join(', ')}` : '';
+      lines.push(p.c.dim(`    ${p.clean(proj.root)}: ${p.clean(proj.settingsModule)} (${p.clean(proj.settingsFile)})${from}`));
+    }
+    if (env.findings.length > 0) {
+      lines.push(`    only in ${p.clean(env.name)} (${env.findings.length}):`);
+      for (const f of env.findings) lines.push(...findingLines(p, f, false).map((l) => `  ${l}`));
+    }
+  }
   return lines;
 }
 
