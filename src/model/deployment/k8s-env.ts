@@ -1,6 +1,6 @@
 import type { Span } from '../../core/position.js';
 import type { DiscoveredFile } from '../../discover/types.js';
-import { asMap, asScalar, get, items, text, type YamlMap, type YamlNode } from '../../parse/yaml-positions.js';
+import { asMap, asScalar, get, items, parseYamlFile, text, type YamlMap, type YamlNode } from '../../parse/yaml-positions.js';
 import { appServerForCommandLine } from '../appserver/build.js';
 import type { AppServerInstance } from '../appserver/types.js';
 import type { ModelSources } from '../build.js';
@@ -25,7 +25,10 @@ type Var = { name: string; value: string | null; span: Span; valueSpan?: Span };
 
 /** One resolved ConfigMap or Secret: its keys with the line that defines each. */
 interface DataSource {
-  object: K8sObject;
+  /** The object, or, for a kustomize generator, undefined. */
+  object?: K8sObject;
+  /** Where it is defined (the object's file, or the kustomization). */
+  file: string;
   data: Map<string, Var>;
 }
 
@@ -226,8 +229,9 @@ function containerEnvironment(
 
   // 2. envFrom, in order: a later source wins a key.
   const lookup = (kind: 'ConfigMap' | 'Secret', name: string | undefined): DataSource | undefined => {
-    // A generated object's content is assembled by kustomize (literals, files): not read here.
-    if (name === undefined || inputs.kustomizations.some((k) => k.generators?.some((g) => g.kind === kind && g.name === name))) return undefined;
+    if (name === undefined) return undefined;
+    // A generated object's content is what kustomize assembles from literals and env files.
+    if (inputs.kustomizations.some((k) => k.generators?.some((g) => g.kind === kind && g.name === name))) return generatedSource(inputs.kustomizations, kind, name, sources);
     return findSource(inputs.objects, obj, kind, name, overlay);
   };
   for (const ef of c.envFrom) {
@@ -248,7 +252,7 @@ function containerEnvironment(
       // The kubelet skips keys that are not valid variable names.
       if (/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(full)) vars.push({ ...v, name: full });
     }
-    layers.push(new VarsLayer(`${kind} ${name} via envFrom`, 'kubernetes', 'production', src.object.file, vars));
+    layers.push(new VarsLayer(`${kind} ${name} via envFrom`, 'kubernetes', 'production', src.file, vars));
   }
 
   // 3. env, in order, with $(VAR) references to what is defined before.
@@ -317,7 +321,7 @@ function scalarString(n: YamlNode | undefined): string | null {
 }
 
 /** The ConfigMap or Secret of that name the pod would read: one production object of the repository, with the overlay's patches. */
-function findSource(objects: readonly K8sObject[], pod: K8sObject, kind: 'ConfigMap' | 'Secret', name: string, overlay: Overlay): DataSource | undefined {
+function findSource(objects: readonly K8sObject[], pod: K8sObject, kind: 'ConfigMap' | 'Secret', name: string, overlay: Overlay): (DataSource & { object: K8sObject }) | undefined {
   const candidates = objects.filter(
     (o) => o.kind === kind && o.name === name && o.role === 'production' && o.fragment !== 'patch' && !o.opaquePatch && (o.namespace === undefined || pod.namespace === undefined || o.namespace === pod.namespace),
   );
@@ -327,7 +331,74 @@ function findSource(objects: readonly K8sObject[], pod: K8sObject, kind: 'Config
   // Only the patches of the overlay being built; another overlay's patches are not part of it.
   const patches = object.patches.filter((p) => overlay.overlayDir(p.file) === overlay.dir);
   for (const p of patches) for (const [k, v] of readData(p)) data.set(k, v);
-  return { object, data };
+  return { object, file: object.file, data };
+}
+
+/**
+ * A ConfigMap or Secret a production kustomization generates (configMapGenerator/secretGenerator)
+ * from `literals` and `envs` files, as kustomize reads them (the kubectl --from-env-file format:
+ * KEY=value per line, leading blanks and # comment lines skipped, the value taken as written).
+ * Undefined when it cannot be known: several generators of the name, a merge/replace behaviour,
+ * `files` entries, an env file outside the repository, a quoted value, a key without a value.
+ */
+function generatedSource(kustomizations: readonly K8sKustomization[], kind: 'ConfigMap' | 'Secret', name: string, sources: ModelSources): DataSource | undefined {
+  const owners = kustomizations.filter((k) => k.generators?.some((g) => g.kind === kind && g.name === name));
+  if (owners.length !== 1 || owners[0]!.role !== 'production') return undefined;
+  const k = owners[0]!;
+  const src = sources.text(k.file);
+  if (!src) return undefined;
+  const root = parseYamlFile(src).documents[0]?.contents;
+  const entries = items(get(root, kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator')).filter((g) => text(get(g, 'name')) === name);
+  if (entries.length !== 1) return undefined;
+  const g = entries[0]!;
+  const behavior = text(get(g, 'behavior'));
+  if ((behavior !== undefined && behavior !== 'create') || get(g, 'files')) return undefined;
+  const data = new Map<string, Var>();
+  const envFiles = [...items(get(g, 'envs')), ...(get(g, 'env') ? [get(g, 'env')!] : [])].map((n) => text(n));
+  for (const ref of envFiles) {
+    if (!ref) return undefined;
+    const path = normalisePath(k.dir ? `${k.dir}/${ref}` : ref);
+    const env = sources.text(path);
+    if (!env) return undefined;
+    let offset = 0;
+    const lines = env.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i]!.replace(/\r$/, '');
+      const lineStart = offset;
+      offset += lines[i]!.length + 1;
+      const body = (i === 0 ? raw.replace(/^\uFEFF/, '') : raw).replace(/^\s+/, '');
+      if (body === '' || body.startsWith('#')) continue;
+      const eq = body.indexOf('=');
+      if (eq < 0) return undefined; // kustomize reads the value from its own environment
+      const key = body.slice(0, eq);
+      const value = body.slice(eq + 1);
+      if (/^["']/.test(value)) return undefined;
+      const start = lineStart + (raw.length - body.length);
+      data.set(key, { name: key, value, span: env.lines.span(path, start, lineStart + raw.length), valueSpan: env.lines.span(path, start + eq + 1, lineStart + raw.length) });
+    }
+  }
+  // Literals come after the env files: a literal wins a duplicate key.
+  for (const lit of items(get(g, 'literals'))) {
+    const node = asScalar(lit);
+    const t = node && typeof node.value === 'string' ? node.value : undefined;
+    if (!t) return undefined;
+    const eq = t.indexOf('=');
+    if (eq <= 0) return undefined;
+    const value = t.slice(eq + 1);
+    if (/^["']/.test(value)) return undefined;
+    data.set(t.slice(0, eq), { name: t.slice(0, eq), value, span: node!.span });
+  }
+  return { file: k.file, data };
+}
+
+function normalisePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
 }
 
 /** data (base64 for a Secret) and stringData (wins), with the line of each key. */
