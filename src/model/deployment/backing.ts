@@ -12,6 +12,9 @@ import type { ComposeProject, ComposeService } from '../containers/types.js';
 import { splitImage } from '../containers/dockerfile.js';
 import { asSequence, dictGet, truthy, type EnvRead, type PyValue } from '../python-value.js';
 import type { DeploymentModel, DjangoProject } from '../types.js';
+import type { HclBody } from '../../parse/hcl.js';
+import { resolveValue } from '../terraform/build.js';
+import type { TerraformResource } from '../terraform/types.js';
 import { projectOfInstance } from './topology.js';
 
 /**
@@ -723,4 +726,65 @@ export function responsibleLine(value: PyValue | undefined, settingsSpan: Span, 
     }
   }
   return { span: settingsSpan, related: envLinesOf(value) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Managed databases declared in Terraform
+
+export interface ManagedPostgres {
+  /** `aws_db_instance.NAME`. */
+  label: string;
+  /** The DB instance identifier: the first label of its endpoint host name. */
+  identifier: string;
+  span: Span;
+  /** The `parameter { name = "rds.force_ssl" value = "1" }` block of its parameter group, when set so. */
+  forceSsl?: Span;
+}
+
+/**
+ * RDS PostgreSQL instances of production Terraform modules whose identifier is a literal, with
+ * whether their parameter group (a resource of the same module, named by reference or by name)
+ * forces SSL.
+ */
+export function managedPostgres(model: DeploymentModel): ManagedPostgres[] {
+  const out: ManagedPostgres[] = [];
+  for (const mod of model.terraformModules ?? []) {
+    if (mod.role === 'development') continue;
+    const literal = (body: HclBody, name: string): string | undefined => {
+      const a = [...body.attributes].reverse().find((x) => x.name === name);
+      if (!a) return undefined;
+      const r = resolveValue(mod, a.value);
+      return r.known && r.value.kind === 'string' && !r.value.interpolated ? r.value.value : undefined;
+    };
+    for (const r of mod.resources) {
+      if (r.type !== 'aws_db_instance') continue;
+      const body = r.block.body;
+      const engine = literal(body, 'engine');
+      const identifier = literal(body, 'identifier');
+      if (engine !== 'postgres' || !identifier) continue;
+      const pgAttr = body.attributes.find((a) => a.name === 'parameter_group_name');
+      let group: TerraformResource | undefined;
+      if (pgAttr?.value.kind === 'expr') {
+        const m = /^aws_db_parameter_group\.([\w-]+)\.(?:name|id)$/.exec(pgAttr.value.text.trim());
+        if (m) group = mod.resources.find((x) => x.type === 'aws_db_parameter_group' && x.name === m[1]);
+      } else if (pgAttr) {
+        const name = literal(body, 'parameter_group_name');
+        if (name) group = mod.resources.find((x) => x.type === 'aws_db_parameter_group' && literal(x.block.body, 'name') === name);
+      }
+      const param = group?.block.body.blocks.find((b) => b.type === 'parameter' && literal(b.body, 'name') === 'rds.force_ssl');
+      const value = param ? param.body.attributes.find((a) => a.name === 'value')?.value : undefined;
+      const on = value && ((value.kind === 'string' && !value.interpolated && value.value.trim() === '1') || (value.kind === 'number' && value.value === 1));
+      out.push({ label: `aws_db_instance.${r.name}`, identifier: identifier.toLowerCase(), span: r.block.headerSpan, ...(on ? { forceSsl: param!.span } : {}) });
+    }
+  }
+  return out;
+}
+
+/** The RDS instance an endpoint host name belongs to (`<identifier>.<hash>.<region>.rds.amazonaws.com`). */
+export function rdsInstanceFor(instances: readonly ManagedPostgres[], host: string): ManagedPostgres | undefined {
+  const h = host.toLowerCase();
+  if (!/\.rds\.amazonaws\.com(?:\.cn)?$/.test(h)) return undefined;
+  const first = h.split('.')[0]!;
+  const hits = instances.filter((i) => i.identifier === first);
+  return hits.length === 1 ? hits[0] : undefined;
 }
