@@ -33,7 +33,7 @@ export interface WritePath {
    * so the process fails at start; 'use': on first use (an upload, a cache write, a query).
    */
   when: 'start' | 'use';
-  /** Variables the path depends on (it is known, but came from the environment). */
+  /** Variables an env source set that the path came from. */
   variables: string[];
 }
 
@@ -96,7 +96,7 @@ export function projectWrites(project: DjangoProject): ProjectWrites {
     }
     const path = pathText(value);
     if (path === undefined || path === '') return;
-    writes.push({ ...base, path, span, variables: (value.origin?.env ?? []).map((r) => r.name) });
+    writes.push({ ...base, path, span, variables: (value.origin?.env ?? []).filter((r) => r.decidedBy === 'env-source').map((r) => r.name) });
   };
 
   // LOGGING: Django hands it to logging.config.dictConfig (LOGGING_CONFIG's default), which builds
