@@ -262,3 +262,27 @@ describe('XF020: a valueFrom key the repository\'s ConfigMap or Secret lacks', (
     expect(found.map((f) => f.message.split(' reads')[0])).toEqual(['Deployment shop, container web (overlay k8s/overlays/staging)']);
   });
 });
+
+describe('bad input', () => {
+  it('malformed env, envFrom, valueFrom, Secret data and generators never throw', async () => {
+    const root = repo({
+      'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n',
+      'shop/__init__.py': '', 'shop/wsgi.py': 'application = None\n',
+      'shop/settings.py': 'import os\nDEBUG = os.environ.get("DEBUG") == "1"\nMIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]\nALLOWED_HOSTS=["*"]\n',
+      'k8s/a.yaml': [
+        'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: a}', 'spec:', '  template:', '    spec:', '      containers:',
+        '        - name: web', '          image: x/y', '          command: gunicorn shop.wsgi', '          env: 3', '          envFrom: {a: b}',
+        '        - name: w2', '          image: x/y', '          command: [gunicorn, "shop.wsgi:application", 3]',
+        '        - name: w3', '          image: x/y', '          command: [gunicorn, "shop.wsgi:application"]',
+        '          env:', '            - name: DEBUG', '              valueFrom: 7', '            - value: x', '            - name: Y', '              value: [1,2]',
+        '            - name: Z', '              valueFrom: {configMapKeyRef: [a]}', '            - name: Q', '              valueFrom: {secretKeyRef: {name: s, key: k}}',
+        '          envFrom:', '            - configMapRef: {name: [x]}', '            - secretRef: {name: s}', '              prefix: 9',
+        '---', 'apiVersion: v1', 'kind: Secret', 'metadata: {name: s}', 'data:', '  k: "!!notbase64"', '  "in valid": YWJj', '  j: [1]',
+        '---', 'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', 'data: 5', '',
+      ].join('\n'),
+      'k8s/kustomization.yaml': 'resources: [a.yaml]\nconfigMapGenerator:\n  - name: c2\n    envs: [../../../etc/x.env]\n    literals: [5, "=x", "A"]\n  - name: [bad]\npatches: 7\n',
+    });
+    const r = await runAudit({ root });
+    expect(r.findings.length).toBeGreaterThan(0);
+  });
+});
