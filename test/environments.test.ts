@@ -121,3 +121,23 @@ describe('staging sources: which are read', () => {
     expect(r.notices.filter((n) => n.kind === 'suppression').length).toBe(1);
   });
 });
+
+describe('staging in a monorepo: only the project with staging sources changes', () => {
+  it('the other project runs in staging as in production', async () => {
+    const dir = variant('mono-two-projects', {
+      'blog/.env.staging': 'DJANGO_SETTINGS_MODULE=blog.staging_settings\n',
+      'blog/blog/staging_settings.py': 'from .settings import *  # noqa: F401,F403\n\nDEBUG = True\n',
+    });
+    const select = ['DJ018', 'DJ004', 'DJ008', 'DJ009', 'XF002', 'NGX013', 'SYS015', 'GHA001', 'GHA004'];
+    const r = await runAudit({ root: dir, config: { ...emptyConfig(), select } });
+    const [production, staging] = r.environments!;
+    expect(staging!.name).toBe('staging');
+    expect(staging!.projects.map((p) => [p.root, p.settingsModule])).toEqual([['blog', 'blog.staging_settings']]);
+    expect(staging!.findings.map((f) => `${line(f)} ${f.project}`)).toEqual(['blog/blog/staging_settings.py:3 DJ018 fail blog']);
+    // The shop's DEBUG still fails in staging (nothing says its staging differs): the scores differ by the blog's DEBUG alone.
+    expect(production!.readiness.items.find((i) => i.id === 'DJ018')!.status).toBe('fail');
+    expect(staging!.readiness.items.find((i) => i.id === 'DJ018')!.status).toBe('fail');
+    expect(staging!.readiness.applicableWeight).toBe(production!.readiness.applicableWeight);
+    expect(staging!.readiness.items.map((i) => i.status)).toEqual(production!.readiness.items.map((i) => i.status));
+  });
+});

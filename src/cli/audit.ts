@@ -68,8 +68,17 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
   }
   const sectionByName = new Map(sectioned.sections.map((s) => [s.name, s]));
   // Other environments (staging): the Django rules on their own evaluation of the settings, informative.
-  const variants = environmentVariants(model, sources);
-  const environments = evaluateEnvironments({ rules, model, variants, outcomes, findings: kept, readiness, inPath, suppressions, threshold });
+  let variants: DeploymentModel['djangoProjects'] = [];
+  let environments: AuditResult['environments'];
+  try {
+    variants = environmentVariants(model, sources);
+    environments = evaluateEnvironments({ rules, model, variants, outcomes, findings: kept, readiness, inPath, suppressions, threshold });
+  } catch (err) {
+    // Informative only: never worth failing the production audit over.
+    notices.push({ kind: 'info', message: `staging could not be evaluated (${err instanceof Error ? err.message : String(err)}); production is unaffected` });
+    variants = [];
+    environments = undefined;
+  }
 
   let findings = kept.sort(compareFindings);
   let baseline: AuditResult['baseline'];
@@ -94,7 +103,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
       return section ? { ...summary, readiness: section.readiness } : summary;
     }),
     sections: sectioned.sections,
-    environments,
+    ...(environments ? { environments } : {}),
     suppressed: suppressed.map((s) => ({ finding: s.finding, reason: s.suppression.reason, span: s.suppression.span })),
     ...(baseline ? { baseline } : {}),
     ...(config.file ? { configFile: config.file } : {}),

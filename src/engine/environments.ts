@@ -11,9 +11,10 @@ import { applySuppressions, type Suppression } from './suppress.js';
 /**
  * Readiness per environment (issue 5). Production is the headline and the gate. Every other
  * environment the repository describes (staging: src/model/environments.ts) re-runs the Django
- * project rules on its own evaluation of the settings; its checklist is production's with those
- * items replaced by the environment's (the web tier, units, containers and CI items are the same
- * files, judged once), scored with the same formula. Informative: it never changes the exit code.
+ * project rules on its own evaluation of the settings (a project with no source for it runs there
+ * as in production); its checklist is production's with those items replaced by the environment's
+ * (the web tier, units, containers and CI items are the same files, judged once), scored with the
+ * same formula. Informative: it never changes the exit code.
  */
 export interface EnvironmentReport {
   name: string;
@@ -64,7 +65,14 @@ function settingsOf(p: DjangoProject): EnvironmentReport['projects'][number] {
 function otherEnvironment(name: string, input: EnvironmentInput): EnvironmentReport {
   const mine = input.variants.filter((v) => v.settings.environment === name);
   const djangoRules = input.rules.filter((r) => r.scope === 'django');
-  const view: DeploymentModel = { ...input.model, djangoProjects: mine, djangoServiceVariants: [] };
+  // A project the repository says nothing about for this environment runs there as in production,
+  // so that the two scores differ by what the environment changes and nothing else.
+  const covered = new Set(mine.map((v) => v.root));
+  const view: DeploymentModel = {
+    ...input.model,
+    djangoProjects: [...mine, ...input.model.djangoProjects.filter((p) => !covered.has(p.root))],
+    djangoServiceVariants: (input.model.djangoServiceVariants ?? []).filter((v) => !covered.has(v.root)),
+  };
   // Notices (rule failures, unused suppressions) are production's business: the same rules and
   // comments already reported there.
   const scratch: Notice[] = [];
@@ -86,13 +94,13 @@ function otherEnvironment(name: string, input: EnvironmentInput): EnvironmentRep
 }
 
 /**
- * The same defect in two environments: rule, status, Django check and logical target (the setting
- * name), wherever its line is (an unset setting is anchored on each environment's own module).
+ * The same defect in two environments: rule, status, project, Django check and logical target (the
+ * setting name), wherever its line is (an unset setting is anchored on each environment's own module).
  * Findings without a target compare by file and line.
  */
 function sameDefect(f: Finding): string {
   const fp = f.environment && f.fingerprint.endsWith(`@${f.environment}`) ? f.fingerprint.slice(0, -(f.environment.length + 1)) : f.fingerprint;
   const prefix = `${f.ruleId}:${f.span.file}:`;
   const target = fp.startsWith(prefix) && !/^[0-9a-f]{16}(?::|$)/.test(fp.slice(prefix.length)) ? fp.slice(prefix.length) : `${f.span.file}:${f.span.start.line}:${f.djangoCheck ?? ''}`;
-  return `${f.ruleId}|${f.status}|${target}`;
+  return `${f.ruleId}|${f.status}|${f.project ?? ''}|${target}`;
 }
