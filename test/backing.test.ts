@@ -119,6 +119,9 @@ describe('Redis servers of compose files: what they demand', () => {
     const b = model.backingServices!;
     expect(b.redis.map((r) => [r.origin, r.label, r.auth.kind])).toEqual([['conf', 'the Redis server configured by deploy/redis/redis.conf', 'password']]);
     const notice = model.notices.find((n) => n.file === 'deploy/redis/redis.conf');
+    // A redis.conf that binds only other addresses is not what a loopback URL reaches.
+    const other = await buildModel(repo({ 'deploy/redis/redis.conf': 'bind 10.0.4.12\nrequirepass x\n' }));
+    expect(other.backingServices!.redis).toEqual([]);
     expect(notice?.span?.start.line).toBe(2);
     expect(notice?.message).toMatch(/unbalanced double quote: redis-server refuses to start/);
   });

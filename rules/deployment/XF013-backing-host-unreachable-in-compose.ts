@@ -105,7 +105,8 @@ export default defineRule({
       const own = new Set(project.services.flatMap((s) => composeNames(s).map((n) => n.toLowerCase())));
       const ownWords = service.command?.argv.join(' ') ?? '';
       for (const t of targets(runtime, backing)) {
-        const servers = project.services.filter((s) => t.kinds.includes(serviceKind(s)) && s !== service);
+        // A server on the host network is not reached by its service name either: not this rule's advice.
+        const servers = project.services.filter((s) => t.kinds.includes(serviceKind(s)) && s !== service && !s.networkMode);
         if (servers.length === 0) continue;
         const server = servers[0]!;
         const who = runtime.subject.service?.name ?? `compose service ${service.name} (${project.name})`;

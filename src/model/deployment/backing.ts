@@ -122,6 +122,9 @@ export function buildBackingServices(files: readonly DiscoveredFile[], sources: 
     const role = sources.configuredRole(conf.file) ?? pathRole(conf.file);
     if (role !== 'production' || conf.directives.length === 0) continue;
     const port = Number(lastDirective(conf, 'port')?.args[0]?.value ?? '6379');
+    const bind = lastDirective(conf, 'bind');
+    // No bind: every interface; else one of the addresses must be a loopback one (`-::1` is optional ::1).
+    if (bind && !bind.args.some((a) => /^-?(?:127\.|::1$|localhost$|0\.0\.0\.0$|\*$|::\*?$)/.test(a.value))) continue;
     redis.push({
       origin: 'conf',
       label: `the Redis server configured by ${conf.file}`,
@@ -514,7 +517,7 @@ export function redisEndpoints(project: DjangoProject, backing?: BackingServices
       const location = dictGet(e.value, 'LOCATION');
       if (!location) continue;
       const options = dictGet(e.value, 'OPTIONS');
-      const side = options && options.kind === 'dict' ? dictGet(options, 'PASSWORD') ?? dictGet(options, 'password') : options === undefined ? undefined : null;
+      const side = options === null || options?.kind === 'none' ? null : options ? passwordIn(options) : undefined;
       for (const u of asSequence(location) ?? [location]) out.push({ where: `CACHES['${e.key.value}'] LOCATION`, purpose: 'cache', setting: 'CACHES', span: caches.span, value: u, sidePassword: side });
     }
   }
@@ -559,6 +562,28 @@ export function redisEndpoints(project: DjangoProject, backing?: BackingServices
     }
   }
   return out;
+}
+
+/**
+ * A password option in a client options dict (PASSWORD, password, or inside CONNECTION_POOL_KWARGS
+ * and similar nested dicts): the value, null when there is none, undefined when it cannot be told.
+ */
+function passwordIn(options: PyValue, depth = 0): PyValue | null | undefined {
+  if (options.kind !== 'dict') return undefined;
+  let unsure = false;
+  for (const e of options.entries) {
+    if (e.key.kind !== 'str') {
+      unsure = true;
+      continue;
+    }
+    if (/^password$/i.test(e.key.value)) return e.value;
+    if (e.value.kind === 'dict' && depth < 2) {
+      const inner = passwordIn(e.value, depth + 1);
+      if (inner) return inner;
+      if (inner === undefined) unsure = true;
+    } else if (e.value.kind === 'unknown' && /kwargs|options/i.test(e.key.value)) unsure = true;
+  }
+  return unsure ? undefined : null;
 }
 
 /** Whether the client sends a password: true, false, or undefined when it cannot be told. */
