@@ -1,10 +1,8 @@
 import type { RelatedLocation } from '../../src/core/finding.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { settingValue } from '../../src/model/django-helpers.js';
-import { appendSlash, middleware, passiveBefore, probeHostAllowed, settingsForProbe, sslRedirectFor } from '../../src/model/deployment/probe-django.js';
+import { djangoAnswer, settingsForProbe } from '../../src/model/deployment/probe-django.js';
 import { accepted, healthProbes } from '../../src/model/deployment/probes.js';
-import { isNone, truthy } from '../../src/model/python-value.js';
-import { resolvePath, urlConfFiles } from '../../src/model/urlconf.js';
+import { urlConfFiles } from '../../src/model/urlconf.js';
 import { hostAllowed } from './XF002-proxied-host-not-allowed.js';
 
 export default defineRule({
@@ -41,58 +39,33 @@ export default defineRule({
     }
     for (const probe of probes) {
       const project = settingsForProbe(model, probe)!;
-      const conf = project.urlConf;
-      const mw = middleware(project);
-      if (!conf || !mw) continue;
-      // Middleware that may answer before URL resolution, or serve the path from elsewhere.
-      if (!passiveBefore(mw.list)) continue;
-      if (mw.list.some((m) => m.startsWith('whitenoise.'))) {
-        const staticUrl = settingValue(project, 'STATIC_URL').value;
-        if (!staticUrl || staticUrl.kind !== 'str' || probe.path.startsWith(staticUrl.value.startsWith('/') ? staticUrl.value : `/${staticUrl.value}`)) continue;
-      }
-      const scriptName = settingValue(project, 'FORCE_SCRIPT_NAME').value;
-      if (scriptName && isNone(scriptName) !== true) continue;
-      if (sslRedirectFor(project, probe, mw).kind !== 'none') continue;
-      const debugValue = settingValue(project, 'DEBUG').value;
-      const debug = debugValue ? truthy(debugValue) : false;
-      const res = resolvePath(conf, probe.path, { debug });
-      if (res.kind !== 'none') continue;
-
-      const [pathOnly, query] = [probe.path.split('?')[0]!, probe.path.includes('?') ? probe.path.slice(probe.path.indexOf('?')) : ''];
+      const answer = djangoAnswer(project, probe, hostAllowed);
+      if (answer.kind !== 'not-found' && answer.kind !== 'slash-redirect') continue;
+      const conf = project.urlConf!;
+      const pathOnly = probe.path.split('?')[0]!;
       const files = urlConfFiles(conf);
       const urlconfText = files.length > 1 ? `${conf.file} (with ${files.slice(1).join(', ')})` : conf.file;
       const related: RelatedLocation[] = [
         { span: conf.span ?? { file: conf.file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } }, message: `ROOT_URLCONF (${conf.module}): no pattern here matches ${pathOnly}` },
         ...probe.related,
       ];
-      const allowedHost = probeHostAllowed(project, probe, hostAllowed);
-      const hostNote =
-        allowedHost === false
-          ? ` (before that, ALLOWED_HOSTS rejects the probe's Host ${probe.hostHeader === 'pod-ip' ? "(the pod's IP address)" : `'${probe.hostHeader}'`}: 400)`
-          : allowedHost === undefined
-            ? ' (or 400, should ALLOWED_HOSTS reject the Host the health checker sends)'
-            : '';
-      const common = mw.list.includes('django.middleware.common.CommonMiddleware');
-      if (common && !pathOnly.endsWith('/')) {
-        const slash = appendSlash(project);
-        if (slash === undefined) continue;
-        if (slash) {
-          const withSlash = resolvePath(conf, `${pathOnly}/${query}`, { debug });
-          if (withSlash.kind === 'unknown') continue;
-          if (withSlash.kind === 'match') {
-            // CommonMiddleware answers 301 to the path with a slash (a relative Location: same host).
-            if (probe.redirects !== 'stop' || accepted(probe, 301)) continue;
-            ctx.report({
-              message: `${capital(probe.label)} asks for ${probe.path}, which ${urlconfText} routes only as ${pathOnly}/: with APPEND_SLASH, Django answers 301 to ${pathOnly}/${hostNote}, and ${probe.acceptsText}, so the probe always fails`,
-              span: probe.span,
-              related,
-              target: `${probe.file}:${probe.label}:${probe.path}`,
-            });
-            continue;
-          }
-        }
+      const hostNote = answer.hostRejected
+        ? ` (before that, ALLOWED_HOSTS rejects the probe's Host ${probe.hostHeader === 'pod-ip' ? "(the pod's IP address)" : `'${probe.hostHeader}'`}: 400)`
+        : answer.hostUnknown
+          ? ' (or 400, should ALLOWED_HOSTS reject the Host the health checker sends)'
+          : '';
+      if (answer.kind === 'slash-redirect') {
+        // A relative Location: clients that follow redirects get the routed path; only those that stop fail.
+        if (probe.redirects !== 'stop' || accepted(probe, answer.hostRejected ? 400 : 301)) continue;
+        ctx.report({
+          message: `${capital(probe.label)} asks for ${probe.path}, which ${urlconfText} routes only as ${pathOnly}/: with APPEND_SLASH, Django answers 301 to ${answer.to}${hostNote}, and ${probe.acceptsText}, so the probe always fails`,
+          span: probe.span,
+          related,
+          target: `${probe.file}:${probe.label}:${probe.path}`,
+        });
+        continue;
       }
-      if (accepted(probe, 404)) continue;
+      if (accepted(probe, answer.hostRejected ? 400 : 404)) continue;
       ctx.report({
         message: `${capital(probe.label)} asks for ${probe.path}, but no URL pattern of ${urlconfText} matches it: Django answers 404 Not Found${hostNote}, and ${probe.acceptsText}, so the probe always fails`,
         span: probe.span,

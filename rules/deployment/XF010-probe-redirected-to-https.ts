@@ -1,6 +1,6 @@
 import type { RelatedLocation } from '../../src/core/finding.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { middleware, probeHostAllowed, settingsForProbe, sslRedirectFor } from '../../src/model/deployment/probe-django.js';
+import { djangoAnswer, settingsForProbe } from '../../src/model/deployment/probe-django.js';
 import { accepted, healthProbes, type HealthProbe } from '../../src/model/deployment/probes.js';
 import { hostAllowed } from './XF002-proxied-host-not-allowed.js';
 
@@ -53,14 +53,12 @@ export default defineRule({
     }
     for (const probe of probes) {
       const project = settingsForProbe(model, probe)!;
-      const mw = middleware(project);
-      if (!mw) continue;
-      const ssl = sslRedirectFor(project, probe, mw);
-      if (ssl.kind !== 'redirect') continue;
-      // Without SECURE_SSL_HOST the redirect builds its Location from request.get_host(), which validates the Host first (400 when rejected).
-      const allowed = ssl.sslHost ? true : probeHostAllowed(project, probe, hostAllowed);
-      if (allowed === false || (allowed === undefined && probe.redirects !== 'stop')) continue;
-      const hostNote = allowed === undefined ? ' (or 400, should ALLOWED_HOSTS reject the Host the health checker sends)' : '';
+      const answer = djangoAnswer(project, probe, hostAllowed);
+      if (answer.kind !== 'https-redirect') continue;
+      const ssl = answer;
+      // Without SECURE_SSL_HOST the Location comes from request.get_host(), which validates the Host first (400 when rejected).
+      if (answer.hostRejected || (answer.hostUnknown && probe.redirects !== 'stop')) continue;
+      const hostNote = answer.hostUnknown ? ' (or 400, should ALLOWED_HOSTS reject the Host the health checker sends)' : '';
       const why = followFailure(probe, ssl.sslHost);
       if (!why) continue;
       const related: RelatedLocation[] = [{ span: ssl.span, message: 'SECURE_SSL_REDIRECT turned on here' }];

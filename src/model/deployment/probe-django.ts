@@ -1,8 +1,8 @@
 import type { Span } from '../../core/position.js';
 import { settingAnchor, settingValue } from '../django-helpers.js';
-import { asSequence, asStringList, truthy } from '../python-value.js';
+import { asSequence, asStringList, isNone, truthy } from '../python-value.js';
 import type { DeploymentModel, DjangoProject } from '../types.js';
-import { pythonRegex } from '../urlconf.js';
+import { pythonRegex, resolvePath } from '../urlconf.js';
 import type { HealthProbe } from './probes.js';
 
 /**
@@ -141,4 +141,73 @@ export function appendSlash(project: DjangoProject): boolean | undefined {
   const b = project.settings.get('APPEND_SLASH');
   if (!b) return true;
   return truthy(b.value);
+}
+
+/** What Django answers a probe's request, as far as the settings and URLconf show it. */
+export type DjangoAnswer = (
+  | { kind: 'unknown' }
+  /** SecurityMiddleware's 301 to https:// (SECURE_SSL_HOST's host when set, else the request's Host). */
+  | { kind: 'https-redirect'; sslHost?: string; span: Span }
+  /** CommonMiddleware's APPEND_SLASH 301 to the path with a slash (a relative Location). */
+  | { kind: 'slash-redirect'; to: string }
+  /** No URL pattern matches: 404. */
+  | { kind: 'not-found' }
+  /** A view is called (its own answer is not judged here). */
+  | { kind: 'view' }
+) & {
+  /** The host check (request.get_host(), when the answer needs it) rejects the probe's Host: Django answers 400 first. */
+  hostRejected?: boolean;
+  /** The probe's Host is not known (a load balancer's): 400 is possible instead. */
+  hostUnknown?: boolean;
+};
+
+/**
+ * Django's answer to a probe, in the order Django produces it: SecurityMiddleware's HTTPS redirect in
+ * process_request (request.get_host() validating the Host unless SECURE_SSL_HOST is set), CommonMiddleware's
+ * host validation, URL resolution against ROOT_URLCONF (DEBUG-only routes counting only with DEBUG on),
+ * then CommonMiddleware's APPEND_SLASH redirect on a 404. 'unknown' as soon as something that decides it
+ * cannot be known: middleware that could answer first, FORCE_SCRIPT_NAME, a part of the URLconf that
+ * cannot be read statically.
+ */
+export function djangoAnswer(project: DjangoProject, probe: HealthProbe, hostAllowed: (host: string, allowed: readonly string[]) => boolean): DjangoAnswer {
+  const mw = middleware(project);
+  if (!mw) return { kind: 'unknown' };
+  const host = probeHostAllowed(project, probe, hostAllowed);
+  const flags = { ...(host === false ? { hostRejected: true } : {}), ...(host === undefined ? { hostUnknown: true } : {}) };
+  const ssl = sslRedirectFor(project, probe, mw);
+  if (ssl.kind === 'unknown') return { kind: 'unknown' };
+  if (ssl.kind === 'redirect') {
+    // get_host() runs only when SECURE_SSL_HOST does not name the host.
+    if (ssl.sslHost) return { kind: 'https-redirect', sslHost: ssl.sslHost, span: ssl.span };
+    return { kind: 'https-redirect', span: ssl.span, ...flags };
+  }
+  // Past SecurityMiddleware, any middleware could answer before URL resolution (or after it, on a 404).
+  if (!passiveBefore(mw.list)) return { kind: 'unknown' };
+  const common = mw.list.includes('django.middleware.common.CommonMiddleware');
+  const hostFlags = common ? flags : {};
+  const conf = project.urlConf;
+  if (!conf) return { kind: 'unknown' };
+  if (mw.list.some((m) => m.startsWith('whitenoise.'))) {
+    const staticUrl = settingValue(project, 'STATIC_URL').value;
+    if (!staticUrl || staticUrl.kind !== 'str' || probe.path.startsWith(staticUrl.value.startsWith('/') ? staticUrl.value : `/${staticUrl.value}`)) return { kind: 'unknown' };
+  }
+  const scriptName = settingValue(project, 'FORCE_SCRIPT_NAME').value;
+  if (scriptName && isNone(scriptName) !== true) return { kind: 'unknown' };
+  const debugValue = settingValue(project, 'DEBUG').value;
+  const debug = debugValue ? truthy(debugValue) : false;
+  const res = resolvePath(conf, probe.path, { debug });
+  if (res.kind === 'unknown') return { kind: 'unknown' };
+  if (res.kind === 'match') return { kind: 'view', ...hostFlags };
+  const pathOnly = probe.path.split('?')[0]!;
+  const query = probe.path.includes('?') ? probe.path.slice(probe.path.indexOf('?')) : '';
+  if (common && !pathOnly.endsWith('/')) {
+    const slash = appendSlash(project);
+    if (slash === undefined) return { kind: 'unknown' };
+    if (slash) {
+      const withSlash = resolvePath(conf, `${pathOnly}/${query}`, { debug });
+      if (withSlash.kind === 'unknown') return { kind: 'unknown' };
+      if (withSlash.kind === 'match') return { kind: 'slash-redirect', to: `${pathOnly}/${query}`, ...hostFlags };
+    }
+  }
+  return { kind: 'not-found', ...hostFlags };
 }
