@@ -1,6 +1,8 @@
 import type { Span } from '../../core/position.js';
 import { get, scalarString } from '../../parse/compose/yaml.js';
+import { get as getYaml, items, text as yamlText } from '../../parse/yaml-positions.js';
 import type { ComposeService, DockerfileModel, DockerStage } from '../containers/types.js';
+import type { K8sContainer, K8sWorkload } from '../k8s/types.js';
 import { isWithin, normalisePath } from './writes.js';
 
 /**
@@ -110,4 +112,29 @@ export function composeMounts(service: ComposeService): Mount[] {
 export function mountAt(mounts: readonly Mount[], path: string): Mount | undefined {
   const p = normalisePath(path);
   return mounts.filter((m) => isWithin(p, m.path)).sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+/** Volume sources the kubelet always mounts read-only. */
+const READ_ONLY_SOURCES = new Set(['configMap', 'secret', 'projected', 'downwardAPI', 'serviceAccountToken']);
+/** Volume sources whose files go with the pod. */
+const EPHEMERAL_SOURCES = new Set(['emptyDir', 'ephemeral']);
+
+/** A Kubernetes container's volumeMounts, with what each volume is. */
+export function k8sMounts(container: K8sContainer, workload: K8sWorkload): Mount[] {
+  const out: Mount[] = [];
+  for (const m of items(getYaml(container.node, 'volumeMounts'))) {
+    const path = yamlText(getYaml(m, 'mountPath'));
+    const name = yamlText(getYaml(m, 'name'));
+    if (!path || !path.startsWith('/') || path.includes('$')) continue;
+    const volume = workload.volumes.find((v) => v.name === name);
+    const readOnlyFlag = yamlText(getYaml(m, 'readOnly')) === 'true';
+    const source = volume?.source ?? 'unknown';
+    out.push({
+      path: normalisePath(path),
+      writable: !readOnlyFlag && !READ_ONLY_SOURCES.has(source),
+      persistent: !EPHEMERAL_SOURCES.has(source),
+      span: m.span,
+    });
+  }
+  return out;
 }
