@@ -141,3 +141,43 @@ describe('staging in a monorepo: only the project with staging sources changes',
     expect(staging!.readiness.items.map((i) => i.status)).toEqual(production!.readiness.items.map((i) => i.status));
   });
 });
+
+describe('staging compose services', () => {
+  const compose = [
+    'services:',
+    '  web:',
+    '    image: registry.example.com/shop:staging',
+    '    command: gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 2',
+    '    environment:',
+    '      DJANGO_SETTINGS_MODULE: config.settings.production',
+    '      DJANGO_DEBUG: "true"',
+    '',
+  ].join('\n');
+
+  it('a service of docker-compose.staging.yml gets its own staging evaluation; production never sees it', async () => {
+    const dir = variant('env-staging-split', { '.env.staging': null, 'config/settings/staging.py': null, 'docker-compose.staging.yml': compose });
+    const r = await runAudit({ root: dir });
+    expect(r.findings.filter((f) => f.ruleId === 'DJ018')).toEqual([]);
+    const staging = r.environments!.find((e) => e.name === 'staging')!;
+    expect(staging.projects).toEqual([
+      {
+        root: '.',
+        service: 'compose service web (docker-compose.staging.yml)',
+        settingsModule: 'config.settings.production',
+        settingsFile: 'config/settings/production.py',
+        reason: 'DJANGO_SETTINGS_MODULE in compose service web (docker-compose.staging.yml)',
+        envSources: ['compose service web (docker-compose.staging.yml)'],
+      },
+    ]);
+    const debug = staging.findings.filter((f) => f.ruleId === 'DJ018');
+    expect(debug.map((f) => [line(f), f.related.map((x) => `${x.span.file}:${x.span.start.line}`)])).toEqual([['config/settings/base.py:8 DJ018 fail', ['docker-compose.staging.yml:7']]]);
+    expect(staging.readiness.items.find((i) => i.id === 'DJ018')!.status).toBe('fail');
+  });
+
+  it('the same file named for production stays production\'s', async () => {
+    const dir = variant('env-staging-split', { '.env.staging': null, 'config/settings/staging.py': null, 'docker-compose.prod.yml': compose });
+    const r = await runAudit({ root: dir });
+    expect(r.environments!.map((e) => e.name)).toEqual(['production']);
+    expect(r.findings.filter((f) => f.ruleId === 'DJ018').map(line)).toEqual(['config/settings/base.py:8 DJ018 fail']);
+  });
+});

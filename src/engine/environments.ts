@@ -22,7 +22,7 @@ export interface EnvironmentReport {
   gate: boolean;
   readiness: Readiness;
   /** The settings each project runs in this environment, and the env files read. */
-  projects: Array<{ root: string; settingsModule: string; settingsFile: string; reason: string; envSources: string[] }>;
+  projects: Array<{ root: string; service?: string; settingsModule: string; settingsFile: string; reason: string; envSources: string[] }>;
   /**
    * Findings of this environment that production does not have (another rule, line or Django
    * check): DEBUG on in staging only, a staging-only weak key. Empty for production, whose
@@ -59,7 +59,7 @@ export function evaluateEnvironments(input: EnvironmentInput): EnvironmentReport
 }
 
 function settingsOf(p: DjangoProject): EnvironmentReport['projects'][number] {
-  return { root: projectSectionName(p.root), settingsModule: p.production.module, settingsFile: p.production.file, reason: p.production.reason, envSources: p.envLayers.map((l) => l.name) };
+  return { root: projectSectionName(p.root), ...(p.service ? { service: p.service.name } : {}), settingsModule: p.production.module, settingsFile: p.production.file, reason: p.production.reason, envSources: p.envLayers.map((l) => l.name) };
 }
 
 function otherEnvironment(name: string, input: EnvironmentInput): EnvironmentReport {

@@ -6,6 +6,7 @@ import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
 import { LayeredEnv, type DotenvDialect, type EnvLayer, type EnvSourceRole } from './env/types.js';
 import { asStringList } from './python-value.js';
+import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
 import type { DeploymentModel, DjangoProject } from './types.js';
 
@@ -18,7 +19,9 @@ import type { DeploymentModel, DjangoProject } from './types.js';
  * - staging env files (`.env.staging`, `.envs/.staging/*`, `deploy/stage.env` ..., named as
  *   src/model/env/roles.ts says) in the project's folder, at the repository root or under `.envs/`,
  *   layered as production's are (repository-level files first, the project's own last); and/or
- * - a settings module named for staging (`settings/staging.py`, `stage`, `stg`, `preprod`, `uat`).
+ * - a settings module named for staging (`settings/staging.py`, `stage`, `stg`, `preprod`, `uat`);
+ * - a compose file named for staging (`docker-compose.staging.yml`): each service of it that runs
+ *   the project gets its own staging evaluation, in its own environment, as production services do.
  * The module is, in order: DJANGO_SETTINGS_MODULE in the staging env files; the project's module
  * named for staging; the production module. Staging is informative: the gate stays production.
  */
@@ -30,9 +33,50 @@ const STAGING_MODULE = /(^|\.)(staging|stage|stg|preprod|uat)$/i;
 
 export function environmentVariants(model: DeploymentModel, sources: ModelSources): DjangoProject[] {
   const out: DjangoProject[] = [];
+  const services = stagingServices(model, sources);
   for (const project of model.djangoProjects) {
     const variant = stagingVariant(project, model, sources);
     if (variant) out.push(variant);
+    out.push(...servicesOf(project, variant, services, sources));
+  }
+  return out;
+}
+
+/**
+ * The services a staging compose file starts (`docker-compose.staging.yml`, `compose/stage.yml`:
+ * files named for staging as env files are): their environment layered as production services'
+ * are (Dockerfile ENV < env_file < environment). The container model classes such files as not
+ * production, so production never sees them.
+ */
+function stagingServices(model: DeploymentModel, sources: ModelSources): ServiceEnvironment[] {
+  const staging = (model.composeProjects ?? []).filter((p) => p.files.some((f) => roleOf(sources, f) === 'staging')).map((p) => ({ ...p, role: 'production' as const }));
+  if (staging.length === 0) return [];
+  const instances = model.appServers
+    .filter((i) => i.origin === 'compose' && staging.some((p) => p.files.includes(i.file)))
+    .map((i) => ({ ...i, role: 'production' as const }));
+  return serviceEnvironments(instances, [], staging, sources);
+}
+
+/** A project's settings as each staging service that runs it sees them (as build.ts does for production services). */
+function servicesOf(project: DjangoProject, variant: DjangoProject | undefined, services: ServiceEnvironment[], sources: ModelSources): DjangoProject[] {
+  const out: DjangoProject[] = [];
+  const base = variant ?? project;
+  const resolver = new Resolver(sources, project.root === '' ? [''] : [project.root, '']);
+  for (const service of services) {
+    const app = service.instance.app?.value.split(':')[0];
+    const appFile = app ? resolver.fileOf(app) : undefined;
+    if (!appFile || !within(project.root, appFile)) continue;
+    // What the repository does not show of an incomplete service comes from the staging env files, if any.
+    const layers = service.complete ? service.layers : [...(variant?.envLayers ?? []), ...service.layers];
+    const chosen = new LayeredEnv(layers).lookup('DJANGO_SETTINGS_MODULE');
+    const choice: DjangoProject['production'] =
+      chosen?.value && resolver.fileOf(chosen.value)
+        ? { module: chosen.value, file: resolver.fileOf(chosen.value)!, reason: `DJANGO_SETTINGS_MODULE in ${chosen.layer}`, ...(chosen.span ? { span: chosen.span } : {}) }
+        : base.production;
+    out.push({
+      ...evaluated(project, choice, layers, resolver, sources),
+      service: { name: service.name, span: service.span, complete: service.complete },
+    });
   }
   return out;
 }
@@ -67,6 +111,11 @@ function stagingVariant(project: DjangoProject, model: DeploymentModel, sources:
     return undefined;
   }
 
+  return evaluated(project, choice, layers, resolver, sources);
+}
+
+/** The project with its settings evaluated for staging: this module, these layers. */
+function evaluated(project: DjangoProject, choice: DjangoProject['production'], layers: EnvLayer[], resolver: Resolver, sources: ModelSources): DjangoProject {
   const loadDotenv = (path: string, dialect: DotenvDialect): EnvLayer | undefined => {
     if (!sources.byPath.has(path)) return undefined;
     const role = roleOf(sources, path);
@@ -79,8 +128,9 @@ function stagingVariant(project: DjangoProject, model: DeploymentModel, sources:
   const settings = evaluate(new LayeredEnv(layers), STAGING, true);
   const unsetEnvSettings = choice.module === project.production.module ? project.unsetEnvSettings : evaluate(new LayeredEnv([]), 'unset', false);
   const silenced = settings.get('SILENCED_SYSTEM_CHECKS');
+  const { service: _service, ...rest } = project;
   return {
-    ...project,
+    ...rest,
     production: choice,
     settings,
     unsetEnvSettings,

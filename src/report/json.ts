@@ -52,7 +52,7 @@ export interface JsonEnvironment {
   name: string;
   gate: boolean;
   readiness: Readiness;
-  projects: { root: string; settingsModule: string; settingsFile: string; reason: string; envSources: string[] }[];
+  projects: { root: string; service: string | null; settingsModule: string; settingsFile: string; reason: string; envSources: string[] }[];
   /** Findings of this environment that production does not have ([] for production). */
   findings: JsonFinding[];
 }
@@ -106,7 +106,7 @@ export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): Js
       name: e.name,
       gate: e.gate,
       readiness: readinessOf(e.readiness),
-      projects: e.projects.map((p) => ({ root: p.root, settingsModule: p.settingsModule, settingsFile: p.settingsFile, reason: p.reason, envSources: [...p.envSources] })),
+      projects: e.projects.map((p) => ({ root: p.root, service: p.service ?? null, settingsModule: p.settingsModule, settingsFile: p.settingsFile, reason: p.reason, envSources: [...p.envSources] })),
       findings: e.findings.map(findingOf),
     })),
     findings: sortedFindings(result).map(findingOf),

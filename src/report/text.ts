@@ -106,7 +106,8 @@ function environmentsBlock(p: Printer, environments: EnvironmentReport[]): strin
     if (env.gate) continue;
     for (const proj of env.projects) {
       const from = proj.envSources.length > 0 ? ` with ${proj.envSources.map(p.clean).join(', ')}` : '';
-      lines.push(p.c.dim(`    ${p.clean(proj.root)}: ${p.clean(proj.settingsModule)} (${p.clean(proj.settingsFile)})${from}`));
+      const who = proj.service ? `${p.clean(proj.root)}, ${p.clean(proj.service)}` : p.clean(proj.root);
+      lines.push(p.c.dim(`    ${who}: ${p.clean(proj.settingsModule)} (${p.clean(proj.settingsFile)})${from}`));
     }
     if (env.findings.length > 0) {
       lines.push(`    only in ${p.clean(env.name)} (${env.findings.length}):`);
