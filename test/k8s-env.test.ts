@@ -203,6 +203,22 @@ describe('Kubernetes container environments', () => {
     expect(v.service!.complete).toBe(false);
   });
 
+  it('a complete environment (repository image, declared env, every source here) lacking a required variable: XF003; none declared: not complete', async () => {
+    const files = (env: string[]) => ({
+      ...SHOP,
+      'shop/settings.py': 'import environ\nenv = environ.Env()\nSECRET_KEY = env("DJANGO_SECRET_KEY")\nDEBUG = env.bool("DEBUG", False)\nROOT_URLCONF = "shop.urls"\n',
+      Dockerfile: 'FROM python:3.12-slim\nCOPY . /app\nWORKDIR /app\nCMD ["gunicorn", "shop.wsgi:application", "--bind", "0.0.0.0:8000"]\n',
+      'k8s/deployment.yaml': ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: shop}', 'spec:', '  template:', '    spec:', '      containers:', '        - name: web', '          image: registry.example.com/shop:2', ...env, ''].join('\n'),
+    });
+    const declared = await runAudit({ root: repo(files(['          env:', '            - name: DEBUG', '              value: "0"'])) });
+    const missing = declared.findings.filter((f) => f.ruleId === 'XF003');
+    expect(missing.map((f) => [f.environment, at(f.span), f.related.map((r) => at(r.span))])).toEqual([
+      ['Kubernetes Deployment shop, container web', 'shop/settings.py:3', ['k8s/deployment.yaml:8']],
+    ]);
+    const undeclared = await runAudit({ root: repo(files([])) });
+    expect(undeclared.findings.filter((f) => f.ruleId === 'XF003')).toEqual([]);
+  });
+
   it('fixture: DEBUG turned on by a ConfigMap is reported on the settings line with the ConfigMap line related', async () => {
     const result = await runAudit({ root: join(FIXTURES, 'xf-k8s-env-configmap') });
     const debug = result.findings.filter((f) => f.ruleId === 'DJ018');

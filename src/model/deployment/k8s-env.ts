@@ -17,8 +17,8 @@ import { VarsLayer, type ServiceEnvironment } from './service-env.js';
  * `prefix` prepended) < `env` entries in order (the last of a name wins), `valueFrom` keys read
  * from the ConfigMap or Secret of that name when the repository holds it (Secret `data` is base64,
  * `stringData` wins). `$(VAR)` in an `env` value expands to a variable defined before it. The
- * environment is complete only when every source is in the repository and the image is the
- * repository's own.
+ * environment is complete only when the container declares env or envFrom, every source is in the
+ * repository and the image is the repository's own.
  */
 
 type Var = { name: string; value: string | null; span: Span; valueSpan?: Span };
@@ -286,6 +286,9 @@ function containerEnvironment(
     defined.set(name, v.value);
   }
   if (envVars.size > 0) layers.push(new VarsLayer(label, 'kubernetes', 'production', obj.file, [...envVars.values()]));
+  // As for compose: only a container that declares its environment (env or envFrom) shows all of it;
+  // one that declares none is more likely given it by the pipeline (kubectl set env, a templating step).
+  if (c.env.length === 0 && c.envFrom.length === 0) complete = false;
   // Where the service is started: the container's command, or, when the image's own command runs, the container.
   const started = c.command.length + c.args.length > 0 ? instance.span : c.base.nameSpan;
   return { name: label, span: started, layers, complete, instance };
