@@ -56,7 +56,7 @@ export default defineRule({
         const where = runtime.subject.service ? ` (as ${runtime.subject.service.name} sees it)` : '';
         const related = (s: RedisServer): RelatedLocation[] => [
           { span: authSpan(s), message: `${s.label}: ${s.auth.how}` },
-          ...(authSpan(s) !== s.span && s.origin === 'compose' ? [{ span: s.span, message: `${s.label} runs here` }] : []),
+          ...(authSpan(s) !== s.span && s.origin !== 'conf' ? [{ span: s.span, message: `${s.label} runs here` }] : []),
         ];
         const at = responsibleLine(ep.value, ep.span, ep.setting);
         const rel = [...servers.flatMap(related), ...at.related, ...(runtime.span && runtime.subject.service === undefined ? [{ span: runtime.span, message: 'the service that runs these settings' }] : [])];

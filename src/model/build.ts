@@ -206,7 +206,7 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
   ];
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
   const envUsage = scanEnvUsage(files, withContainerScripts(cache, containers), envCandidates([...djangoProjects, ...djangoServiceVariants]));
-  const backingServices = buildBackingServices(files, cache, containers.composeProjects, notices);
+  const backingServices = buildBackingServices(files, cache, containers.composeProjects, notices, k8s.objects);
   const model: DeploymentModel = {
     root: rootAbs,
     files,

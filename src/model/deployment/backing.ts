@@ -15,6 +15,8 @@ import type { DeploymentModel, DjangoProject } from '../types.js';
 import type { HclBody } from '../../parse/hcl.js';
 import { resolveValue } from '../terraform/build.js';
 import type { TerraformResource } from '../terraform/types.js';
+import type { K8sContainer, K8sObject } from '../k8s/types.js';
+import { asMap, get as yget, getPath, items, num, text } from '../../parse/yaml-positions.js';
 import { projectOfInstance } from './topology.js';
 
 /**
@@ -36,7 +38,7 @@ export type RedisAuth =
   | { kind: 'unknown'; how: string; variables: string[]; span?: Span };
 
 export interface RedisServer {
-  origin: 'compose' | 'conf';
+  origin: 'compose' | 'conf' | 'k8s';
   /** e.g. "compose service redis (docker-compose.prod.yml)" or "deploy/redis/redis.conf". */
   label: string;
   /** Where it is declared: the compose service's image (or name), or the conf's first directive. */
@@ -90,7 +92,13 @@ export interface BackingServices {
 const REDIS_CONF_NAME = /^(?:redis|valkey|keydb)(?:[\w.-]*)\.conf(?:\.template|\.tmpl|\.j2)?$/i;
 
 /** Reads the redis.conf files of the repository and the compose data services. */
-export function buildBackingServices(files: readonly DiscoveredFile[], sources: ModelSources, composeProjects: readonly ComposeProject[], notices: Notice[] = []): BackingServices {
+export function buildBackingServices(
+  files: readonly DiscoveredFile[],
+  sources: ModelSources,
+  composeProjects: readonly ComposeProject[],
+  notices: Notice[] = [],
+  k8sObjects: readonly K8sObject[] = [],
+): BackingServices {
   const confs = new Map<string, RedisConf>();
   for (const f of files) {
     if (f.kind !== 'conf-candidate') continue;
@@ -117,6 +125,7 @@ export function buildBackingServices(files: readonly DiscoveredFile[], sources: 
       else if (kind === 'postgres') postgres.push(composePostgres(project, service));
     }
   }
+  redis.push(...k8sRedis(k8sObjects));
   for (const conf of confs.values()) {
     if (mounted.has(conf.file)) continue;
     const role = sources.configuredRole(conf.file) ?? pathRole(conf.file);
@@ -195,6 +204,68 @@ export function dependsOnHost(backing: BackingServices, value: PyValue | null | 
     if (/\$/.test(piece)) return true;
   }
   return false;
+}
+
+/**
+ * Redis containers of production Kubernetes workloads, by the Services that select their pods: a
+ * client reaches them as `svc`, `svc.namespace`, `svc.namespace.svc` or `svc.namespace.svc.cluster.local`.
+ */
+function k8sRedis(objects: readonly K8sObject[]): RedisServer[] {
+  const out: RedisServer[] = [];
+  const services = objects.filter((o) => o.kind === 'Service' && o.role === 'production' && !o.fragment && o.name);
+  for (const o of objects) {
+    if (o.role !== 'production' || o.fragment || !o.workload) continue;
+    for (const c of o.workload.containers) {
+      if (c.kind !== 'container' || !c.image) continue;
+      const repo = splitImage(c.image.value).repository.toLowerCase();
+      if (!/(?:^|\/)(?:redis|valkey|keydb)$/.test(repo)) continue;
+      const label = `container ${c.name} of ${o.kind} ${o.name ?? ''} (${o.file})`;
+      const auth = k8sRedisAuth(c, repo);
+      for (const svc of services) {
+        if ((svc.namespace ?? 'default') !== (o.namespace ?? 'default')) continue;
+        const selector = asMap(getPath(svc.root, 'spec', 'selector'));
+        if (!selector || selector.pairs.length === 0) continue;
+        if (!selector.pairs.every((p) => o.workload!.podLabels.get(p.key) === text(p.value))) continue;
+        const ns = svc.namespace ?? 'default';
+        const names = [svc.name!, `${svc.name}.${ns}`, `${svc.name}.${ns}.svc`, `${svc.name}.${ns}.svc.cluster.local`];
+        // The port clients use is the Service's.
+        for (const item of items(getPath(svc.root, 'spec', 'ports'))) {
+          const port = num(yget(item, 'port'));
+          if (port !== undefined) out.push({ origin: 'k8s', label, span: c.image.span, names, port, auth });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function k8sRedisAuth(c: K8sContainer, repo: string): RedisAuth {
+  const words = [...c.command, ...c.args].flatMap((w) => (/\s/.test(w) && /(?:redis|valkey|keydb)-server|requirepass/.test(w) ? shellwords(w) : [w]));
+  const env = new Map(c.env.map((e) => [e.name, e]));
+  const fromEnv = (name: string, span: Span): RedisAuth => {
+    const e = env.get(name);
+    if (e?.value && e.value.text !== '') return { kind: 'password', span: e.span, how: `${name} of container ${c.name}` };
+    if (e?.valueFrom?.source === 'secretKeyRef') return { kind: 'password', span: e.span, how: `${name} from Secret ${e.valueFrom.name ?? ''} in container ${c.name}` };
+    return { kind: 'unknown', how: `${name} of container ${c.name} is not known`, variables: [name], span };
+  };
+  const rp = words.findIndex((w) => w === '--requirepass');
+  if (rp >= 0) {
+    const v = words[rp + 1];
+    if (v === undefined) return { kind: 'unknown', how: '--requirepass without a value', variables: [] };
+    const ref = /^\$\(([A-Za-z_]\w*)\)$|^\$\{?([A-Za-z_]\w*)\}?$/.exec(v);
+    if (ref) return fromEnv(ref[1] ?? ref[2]!, c.image!.span);
+    return v === '' ? { kind: 'none', how: '--requirepass is empty' } : { kind: 'password', span: c.image!.span, how: `--requirepass in the args of container ${c.name}` };
+  }
+  if (words.some((w) => w === '--aclfile' || w === '--user' || /\.conf$/.test(w))) return { kind: 'unknown', how: `container ${c.name} reads a configuration the audit does not follow`, variables: [] };
+  if (/(?:^|\/)bitnami\/(?:redis|valkey)$/.test(repo)) {
+    for (const name of ['REDIS_PASSWORD', 'VALKEY_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD_FILE']) if (env.has(name)) return fromEnv(name, env.get(name)!.span);
+    const allow = env.get('ALLOW_EMPTY_PASSWORD')?.value?.text;
+    if (allow && /^(?:yes|true|1)$/i.test(allow)) return { kind: 'none', how: `ALLOW_EMPTY_PASSWORD=${allow} (Bitnami image)` };
+    return { kind: 'unknown', how: `the Bitnami image of container ${c.name} needs REDIS_PASSWORD or ALLOW_EMPTY_PASSWORD`, variables: ['REDIS_PASSWORD'] };
+  }
+  const official = words.length === 0 || words.some((w) => SERVER_PROGRAM.test(w)) || words[0]!.startsWith('-');
+  if (!official) return { kind: 'unknown', how: `container ${c.name} starts ${words[0]}`, variables: [] };
+  return { kind: 'none', how: `container ${c.name} runs ${repo} without --requirepass (no password by default)` };
 }
 
 /** A compose file whose top-level networks include an external one or one with a fixed `name:`. */
@@ -621,12 +692,11 @@ export function redisServersFor(backing: BackingServices, runtime: DjangoRuntime
     if (!isServiceName(host)) return [];
     return backing.redis.filter((r) => r.compose?.project === runtime.compose!.project && r.names.includes(host) && r.port === port);
   }
-  if (isServiceName(host)) return backing.redis.filter((r) => r.origin === 'compose' && r.names.includes(host) && r.port === port);
-  if (isLoopback(host)) {
-    if (backing.redis.some((r) => r.origin === 'compose')) return [];
-    return backing.redis.filter((r) => r.origin === 'conf' && r.port === port);
-  }
-  return [];
+  // A compose service name, or a Kubernetes Service name (short, with its namespace, or fully qualified).
+  if (!isLoopback(host)) return backing.redis.filter((r) => r.origin !== 'conf' && r.names.includes(host) && r.port === port);
+  // Loopback on a machine that runs Redis from a stand-alone redis.conf (no compose or Kubernetes Redis in view).
+  if (backing.redis.some((r) => r.origin !== 'conf')) return [];
+  return backing.redis.filter((r) => r.origin === 'conf' && r.port === port);
 }
 
 export function postgresServersFor(backing: BackingServices, runtime: DjangoRuntime, host: string, port: number): PostgresServer[] {
