@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { knownReader } from '../src/model/deployment/env-readers.js';
-import { dynamicReads } from '../src/model/deployment/env-usage.js';
+import { dynamicReads, unseenStarImports } from '../src/model/deployment/env-usage.js';
 import { nearMiss } from '../rules/deployment/XF018-production-env-key-unread.js';
 import type { Requirement } from '../src/model/types.js';
 
@@ -55,5 +55,22 @@ describe('programs and libraries that read variables on their own', () => {
     expect(knownReader('DJANGO_SETTINGS_MODULE', req())).toBeDefined();
     expect(knownReader('DJANGO_DEBUG', req('django', 'gunicorn'))).toBeUndefined();
     expect(knownReader('PGSSLMODE', req('psycopg2-binary'))).toBeDefined();
+  });
+});
+
+describe('star imports of modules the repository does not hold', () => {
+  const paths = new Set(['config/settings/__init__.py', 'config/settings/base.py', 'config/settings/production.py', 'shop/common.py']);
+  const open = (file: string, text: string) => unseenStarImports(file, text, paths).map((d) => d.why);
+  it('relative and absolute imports of files in the repository are known', () => {
+    expect(open('config/settings/production.py', 'from .base import *\nfrom shop.common import *\nfrom config.settings.base import *\n')).toEqual([]);
+  });
+  it('a local_settings.py kept on the server, or a package, is not', () => {
+    expect(open('config/settings/production.py', 'try:\n    from .local import *\nexcept ImportError:\n    pass\n')).toEqual(['star import of .local, which the repository does not hold']);
+    expect(open('config/settings/production.py', 'from extsettings.defaults import *\n')).toHaveLength(1);
+    expect(open('config/settings/production.py', 'from .. import *\n')).toEqual([]);
+  });
+  it('importlib and exec make the read set open', () => {
+    expect(dynamicReads('mod = importlib.import_module(name)\n')).toHaveLength(1);
+    expect(dynamicReads('exec(open("extra.py").read())\n')).toHaveLength(1);
   });
 });

@@ -50,7 +50,22 @@ function judge(t: Target, ctx: RuleContext, seen: Set<string>): void {
     if (t.placement) return t.placement.map(p);
     return isWithin(normalisePath(p), DEPLOY_ROOT) ? undefined : normalisePath(p);
   };
-  for (const w of projectWrites(t.settings).writes) {
+  const { writes, unknown } = projectWrites(t.settings);
+  if (t.readOnly) {
+    for (const u of unknown) {
+      const key = `unknown|${t.label}|${u.what}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ctx.unknown({
+        message: `${u.what} writes to a path that depends on ${u.variables.join(', ') || 'a value not known here'}; ${t.label} runs with ${t.readOnly.text} (${formatSpan(t.readOnly.span)}), so whether a writable mount holds it cannot be told`,
+        span: u.span,
+        variables: u.variables,
+        related: [{ span: t.readOnly.span, message: `${t.label} makes the root file system read-only here` }, t.started],
+        target: `${u.setting}:${u.what}@${t.label}`,
+      });
+    }
+  }
+  for (const w of writes) {
     const where = map(w.path);
     if (!where) continue;
     const checked = w.kind === 'sqlite' ? parentDir(where) : where;

@@ -59,6 +59,7 @@ export function scanEnvUsage(files: readonly DiscoveredFile[], sources: ModelSou
     else if (f.kind === 'other' && /(?:^|\/)[^./]+$|\.(?:sh|bash)$/.test(f.path) && !VENDORED.test(f.path) && !sources.text(f.path)) otherLanguages.push(f.path);
   }
   if (candidates.size === 0) return { references, dynamic, otherLanguages, packageDirs };
+  const paths = new Set(files.map((f) => f.path));
   // Longest names first so that an alternation never stops at a shorter name's prefix.
   const names = [...candidates].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const pattern = new RegExp(`(?<![A-Za-z0-9_])(?:${names.map(escape).join('|')})(?![A-Za-z0-9_])`, 'g');
@@ -74,6 +75,7 @@ export function scanEnvUsage(files: readonly DiscoveredFile[], sources: ModelSou
     }
     if (PYTHON_KINDS.has(f.kind) && !TEST_FILE.test(f.path)) {
       for (const d of dynamicReads(src.text)) dynamic.push({ span: src.lines.span(f.path, d.at, d.at + d.length), why: d.why });
+      for (const d of unseenStarImports(f.path, src.text, paths)) dynamic.push({ span: src.lines.span(f.path, d.at, d.at + d.length), why: d.why });
     }
   }
   return { references, dynamic, otherLanguages, packageDirs };
@@ -97,12 +99,12 @@ function literalArgument(text: string, i: number): boolean {
 
 const WHOLE_ENVIRONMENT = /\bos\.environ\b/g;
 const NAMED_CALL = /\b(?:os\.getenv|getenv|env(?:\.[a-z_]+)?|config)\s*\(/g;
-const IMPLICIT = /\b(?:BaseSettings|Dynaconf|LazySettings)\b|^\s*(?:from|import)\s+(?:configurations|dynaconf|pydantic_settings|environ_config|goodconf|everett)\b|\.prefixed\s*\(/gm;
+const IMPLICIT = /\b(?:BaseSettings|Dynaconf|LazySettings)\b|^[ \t]*(?:from|import)[ \t]+(?:configurations|dynaconf|pydantic_settings|environ_config|goodconf|everett)\b|\.prefixed\s*\(|\bimport_module\s*\(|\bexec(?:file)?\s*\(/gm;
 
 /** Places in Python text where the environment is read by names not written out. */
 export function dynamicReads(text: string): Array<{ at: number; length: number; why: string }> {
   const out: Array<{ at: number; length: number; why: string }> = [];
-  if (!/environ|getenv|env|config|Settings|Dynaconf|prefixed/.test(text)) return out;
+  if (!/environ|getenv|env|config|Settings|Dynaconf|prefixed|import_module|exec/.test(text)) return out;
   for (const m of text.matchAll(WHOLE_ENVIRONMENT)) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
     const call = /^\s*\.\s*(get|setdefault|pop)\s*\(/.exec(after);
@@ -111,7 +113,7 @@ export function dynamicReads(text: string): Array<{ at: number; length: number; 
     if (sub && literalArgument(text, m.index + m[0].length + sub[0].length)) continue;
     out.push({ at: m.index, length: m[0].length, why: 'os.environ used as a whole or with a name not written out' });
   }
-  if (/^\s*from\s+os\s+import\s+[^\n]*\benviron\b/m.test(text)) {
+  if (/^[ \t]*from[ \t]+os[ \t]+import[ \t][^\n]*\benviron\b/m.test(text)) {
     for (const m of text.matchAll(/(?<![.\w])environ\b(?!\s*\.\s*(?:Env|Path)\b)/g)) {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
       const call = /^\s*\.\s*(get|setdefault|pop)\s*\(/.exec(after);
@@ -119,7 +121,7 @@ export function dynamicReads(text: string): Array<{ at: number; length: number; 
       const sub = /^\s*\[/.exec(after);
       if (sub && literalArgument(text, m.index + m[0].length + sub[0].length)) continue;
       const line = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index);
-      if (/^\s*from\s+os\s+import\b/.test(line)) continue;
+      if (/^[ \t]*from[ \t]+os[ \t]+import\b/.test(line)) continue;
       out.push({ at: m.index, length: m[0].length, why: 'environ (from os) used as a whole or with a name not written out' });
     }
   }
@@ -131,5 +133,32 @@ export function dynamicReads(text: string): Array<{ at: number; length: number; 
     if (!literalArgument(text, m.index + m[0].length)) out.push({ at: m.index, length: m[0].length - 1, why: `${m[0].replace(/\s*\($/, '')}() with a name not written out` });
   }
   for (const m of text.matchAll(IMPLICIT)) out.push({ at: m.index, length: m[0].length, why: `${m[0].trim()} reads variables by names derived from code` });
+  return out;
+}
+
+const STAR_IMPORT = /^[ \t]*from[ \t]+(\.*)([A-Za-z_][\w.]*)?[ \t]+import[ \t]+\*/gm;
+
+/**
+ * `from module import *` of a module the repository does not hold (a local_settings.py kept on the
+ * server, a package's settings): it may read any variable.
+ */
+export function unseenStarImports(file: string, text: string, paths: ReadonlySet<string>): Array<{ at: number; length: number; why: string }> {
+  const out: Array<{ at: number; length: number; why: string }> = [];
+  if (!text.includes('import')) return out;
+  for (const m of text.matchAll(STAR_IMPORT)) {
+    const dots = m[1]!.length;
+    const rel = (m[2] ?? '').split('.').filter(Boolean).join('/');
+    let found: boolean;
+    if (dots > 0) {
+      const parts = file.split('/').slice(0, -1);
+      const base = parts.slice(0, Math.max(0, parts.length - (dots - 1))).join('/');
+      const stem = [base, rel].filter(Boolean).join('/');
+      // `from .. import *` of a package without __init__.py: a namespace package, which exports nothing.
+      found = rel === '' || paths.has(`${stem}.py`) || paths.has(`${stem}/__init__.py`);
+    } else {
+      found = [...paths].some((p) => p === `${rel}.py` || p === `${rel}/__init__.py` || p.endsWith(`/${rel}.py`) || p.endsWith(`/${rel}/__init__.py`));
+    }
+    if (!found) out.push({ at: m.index, length: m[0].length, why: `star import of ${m[1]}${m[2] ?? ''}, which the repository does not hold` });
+  }
   return out;
 }
