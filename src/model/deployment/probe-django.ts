@@ -177,8 +177,14 @@ export function djangoAnswer(project: DjangoProject, probe: HealthProbe, hostAll
   const ssl = sslRedirectFor(project, probe, mw);
   if (ssl.kind === 'unknown') return { kind: 'unknown' };
   if (ssl.kind === 'redirect') {
-    // get_host() runs only when SECURE_SSL_HOST does not name the host.
-    if (ssl.sslHost) return { kind: 'https-redirect', sslHost: ssl.sslHost, span: ssl.span };
+    // The Host is validated first by CommonMiddleware when it comes before SecurityMiddleware, and by
+    // SecurityMiddleware itself (request.get_host()) unless SECURE_SSL_HOST names the host.
+    const commonAt = mw.list.indexOf('django.middleware.common.CommonMiddleware');
+    const commonFirst = commonAt >= 0 && commonAt < mw.list.indexOf('django.middleware.security.SecurityMiddleware');
+    // Before Django 4.1, CommonMiddleware also made its APPEND_SLASH redirect in process_request: placed
+    // first, it may answer before SecurityMiddleware does.
+    if (commonFirst && slashRedirect(project, probe) !== false) return { kind: 'unknown' };
+    if (ssl.sslHost) return { kind: 'https-redirect', sslHost: ssl.sslHost, span: ssl.span, ...(commonFirst ? flags : {}) };
     return { kind: 'https-redirect', span: ssl.span, ...flags };
   }
   // Past SecurityMiddleware, any middleware could answer before URL resolution (or after it, on a 404).
@@ -210,4 +216,21 @@ export function djangoAnswer(project: DjangoProject, probe: HealthProbe, hostAll
     }
   }
   return { kind: 'not-found', ...hostFlags };
+}
+
+/** Whether APPEND_SLASH would redirect the probe's path (false: it would not; undefined: cannot tell). */
+function slashRedirect(project: DjangoProject, probe: HealthProbe): boolean | undefined {
+  const pathOnly = probe.path.split('?')[0]!;
+  if (pathOnly.endsWith('/')) return false;
+  const slash = appendSlash(project);
+  if (slash !== true) return slash === false ? false : undefined;
+  const conf = project.urlConf;
+  if (!conf) return undefined;
+  const debugValue = settingValue(project, 'DEBUG').value;
+  const debug = debugValue ? truthy(debugValue) : false;
+  const here = resolvePath(conf, probe.path, { debug });
+  if (here.kind === 'match') return false;
+  const there = resolvePath(conf, `${pathOnly}/`, { debug });
+  if (here.kind === 'unknown' || there.kind === 'unknown') return undefined;
+  return there.kind === 'match';
 }
