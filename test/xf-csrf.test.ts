@@ -67,3 +67,14 @@ describe('XF019: form posts through a TLS-terminating nginx rejected by the CSRF
     expect(result.findings.filter((f) => f.ruleId.startsWith('XF'))).toEqual([]);
   });
 });
+
+describe('XF019 behind an nginx container', () => {
+  it('gunicorn ignores X-Forwarded-Proto from another container and SECURE_PROXY_SSL_HEADER is unset: reported on the proxy_pass line', async () => {
+    const result = await runAudit({ root: join(FIXTURES, 'xf-csrf-compose') });
+    const found = result.findings.filter((f) => f.ruleId === 'XF019');
+    expect(found.map((f) => at(f.span))).toEqual(['nginx/default.conf:21']);
+    expect(found[0]!.message).toMatch(/nginx reaches gunicorn over the network \(web\), and gunicorn trusts X-Forwarded-Proto only from 127\.0\.0\.1/);
+    expect(found[0]!.message).toMatch(/set SECURE_PROXY_SSL_HEADER = \("HTTP_X_FORWARDED_PROTO", "https"\) \(nginx already sends X-Forwarded-Proto\), or add 'https:\/\/shop\.example\.com' to CSRF_TRUSTED_ORIGINS$/);
+    expect(found[0]!.related.map((r) => at(r.span))).toEqual(['nginx/default.conf:13', 'shop/settings.py:1']);
+  });
+});

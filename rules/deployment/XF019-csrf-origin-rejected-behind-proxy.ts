@@ -229,13 +229,24 @@ export default defineRule({
         if (!binding) related.push({ span: moduleAnchor(project), message: `production settings (${project.production.module}): CSRF_TRUSTED_ORIGINS is not set` });
         const example = modern ? a.origin : a.netloc;
         const remedies: string[] = [];
-        if (modern && scheme.scheme === 'http') remedies.push('have nginx send X-Forwarded-Proto $scheme and Django trust it (SECURE_PROXY_SSL_HEADER)');
+        if (modern && scheme.scheme === 'http') {
+          const effective = pa.query.effectiveArray(pa.location, 'proxy_set_header');
+          const sendsProto = effective.complete && findHeader(effective.directives, 'x-forwarded-proto') !== undefined;
+          const trusts = project.settings.get('SECURE_PROXY_SSL_HEADER') !== undefined;
+          remedies.push(
+            sendsProto && !trusts
+              ? 'set SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") (nginx already sends X-Forwarded-Proto)'
+              : !sendsProto && trusts
+                ? 'have nginx send proxy_set_header X-Forwarded-Proto $scheme; (SECURE_PROXY_SSL_HEADER waits for it)'
+                : 'have nginx send X-Forwarded-Proto $scheme and Django trust it (SECURE_PROXY_SSL_HEADER)',
+          );
+        }
         if (hostCause) remedies.push(`have nginx pass the browser's Host on (proxy_set_header Host ${a.netloc.includes(':') ? '$http_host' : '$host'})`);
         const remedy = remedies.length > 0 ? remedies.join(' and ').replace(/^h/, 'H') : 'Forward the scheme and Host to Django';
         ctx.report({
           message: `Form posts to ${a.origin} through nginx (${formatSpan(pa.pass.span)}) fail CSRF verification with 403: ${why}, and ${trustedText}. ${remedy}, or add '${example}' to CSRF_TRUSTED_ORIGINS`,
           span,
-          related,
+          related: related.filter((r) => r.span.file !== span.file || r.span.start.offset !== span.start.offset),
           target: `CSRF_TRUSTED_ORIGINS:${a.origin}`,
         });
       }
