@@ -63,7 +63,7 @@ export default defineRule({
     section: 'configuration',
     docs: {
       whatItDoes:
-        "Looks at the keys the Django service's production environment defines (production .env files, a compose service's environment and env_file, a unit's Environment= and EnvironmentFile=) and reports each one that nothing reads: the evaluated settings never ask for it (in any environment evaluated), no file in the repository names it outside its definitions (settings, scripts, compose interpolation, units, workflows ...), and no program or library the project declares reads it on its own (gunicorn's WEB_CONCURRENCY, boto3's AWS_*, Sentry's SENTRY_*, libpq's PG*, Celery's CELERY_* ...: a documented table). It says nothing when any code reads the environment by names not written out (os.environ as a whole, os.getenv(name), pydantic BaseSettings, django-configurations, dynaconf). When the settings read a near name instead (DJANGO_DEBUG defined, DEBUG read; a prefix or a typo) that falls back to its default in production, that is the finding; other unread keys are reported at low severity.",
+        "Looks at the keys the Django service's production environment defines (production .env files, a compose service's environment and env_file, a unit's Environment= and EnvironmentFile=) and reports each one that nothing reads: the evaluated settings never ask for it (in any environment evaluated), no file in the repository names it outside its definitions (settings, scripts, compose interpolation, units, workflows ...), and no program or library the project declares reads it on its own (gunicorn's WEB_CONCURRENCY, boto3's AWS_*, Sentry's SENTRY_*, libpq's PG*, Celery's CELERY_* ...: a documented table). It says nothing when any code reads the environment by names not written out (os.environ as a whole, os.getenv(name), pydantic BaseSettings, django-configurations, dynaconf, importlib or exec, a star import of a module the repository does not hold such as a server-side local_settings.py). When the settings read a near name instead (DJANGO_DEBUG defined, DEBUG read; a prefix or a typo) that falls back to its default in production, that is the finding; other unread keys are reported at low severity, and only in the service's own environment (its compose environment/env_file, its unit's Environment=/EnvironmentFile=; not a file another image also loads), in a repository with no code in other languages.",
       whyIsThisBad:
         "A key nobody reads is a setting the operator believes is applied and is not: DJANGO_DEBUG=False in the env file while the settings read DEBUG leaves DEBUG at whatever the code defaults to, SECURE_SSL_REDIRECT set under a name the settings never ask for leaves the site on plain HTTP. Dead keys also hide the live ones during an incident.",
       example: "# .env.production\nDJANGO_DEBUG=False\n# settings.py\nDEBUG = env.bool(\"DEBUG\", default=True)",
@@ -95,6 +95,9 @@ export default defineRule({
     const definitions: Span[] = [];
     for (const p of projects) for (const l of consideredLayers(p)) for (const e of l.entries()) definitions.push(e.span);
     const projectLayers = new Set(model.djangoProjects.flatMap((p) => p.envLayers));
+    // env files other images also load (a postgres or proxy container): their keys may be for them.
+    const sharedWithImages = new Set<string>();
+    for (const cp of model.composeProjects ?? []) for (const s of cp.services) if (!s.build) for (const f of s.envFiles) if (f.file) sharedWithImages.add(f.file);
     const seen = new Set<string>();
     for (const p of projects) {
       // Settings that could not be evaluated fully may read more than was recorded.
@@ -130,7 +133,7 @@ export default defineRule({
           // Other unread keys only where the consumer is known to be this service alone: its own
           // compose environment/env_file or unit Environment=/EnvironmentFile=, and no code in
           // another language that could read it.
-          const serviceLayer = p.service !== undefined && !projectLayers.has(layer);
+          const serviceLayer = p.service !== undefined && !projectLayers.has(layer) && !(layer.file && sharedWithImages.has(layer.file));
           if (!serviceLayer || usage.otherLanguages.length > 0) continue;
           seen.add(key);
           ctx.report({
