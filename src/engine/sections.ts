@@ -60,9 +60,14 @@ function within(root: string, path: string): boolean {
 export function computeSections(outcomes: RuleOutcome[], projectRoots: string[], suppressed: SuppressedFinding[], threshold: number): Sections {
   // Deepest first: a nested project wins over the one around it.
   const roots = [...new Set(projectRoots)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const pathOwners = new Map<string, string | undefined>();
   const ownerOfPath = (path: string): string | undefined => {
-    const root = roots.find((r) => within(r, path.replace(/^\.\//, '')));
-    return root === undefined ? undefined : projectSectionName(root);
+    if (pathOwners.has(path)) return pathOwners.get(path);
+    const clean = path.replace(/^\.\//, '');
+    const root = roots.find((r) => within(r, clean));
+    const owner = root === undefined ? undefined : projectSectionName(root);
+    pathOwners.set(path, owner);
+    return owner;
   };
   const recordOf = new Map<Finding, SubjectRecord>();
   for (const o of outcomes) for (const rec of o.subjects ?? []) for (const f of rec.findings) if (!recordOf.has(f)) recordOf.set(f, rec);
@@ -80,17 +85,26 @@ export function computeSections(outcomes: RuleOutcome[], projectRoots: string[],
     memo.set(f, owner);
     return owner;
   };
+  const owners = new Map<SubjectRecord, string | undefined>();
   const recordOwner = (rec: SubjectRecord): string | undefined => {
-    if (rec.projectRoot !== undefined) return projectSectionName(rec.projectRoot);
-    if (rec.path !== undefined) return ownerOfPath(rec.path) ?? REPOSITORY_SECTION;
-    return undefined;
+    if (owners.has(rec)) return owners.get(rec);
+    let owner: string | undefined;
+    if (rec.projectRoot !== undefined) owner = projectSectionName(rec.projectRoot);
+    else if (rec.path !== undefined) owner = ownerOfPath(rec.path) ?? REPOSITORY_SECTION;
+    owners.set(rec, owner);
+    return owner;
   };
 
   const names = [...new Set(roots.map(projectSectionName))].sort();
   const wholeRepoSections = names.length > 0 ? names : [REPOSITORY_SECTION];
+  // One pass over every rule's findings and subjects, grouped by section (a monorepo has many).
+  const hiddenByRule = new Map<string, SuppressedFinding[]>();
+  for (const s of suppressed) hiddenByRule.set(s.finding.ruleId, [...(hiddenByRule.get(s.finding.ruleId) ?? []), s]);
+  const grouped = outcomes.map((o) => groupOutcome(o, sectionOf, recordOwner, hiddenByRule.get(o.meta.id) ?? []));
   const sections: SectionSummary[] = [];
   for (const name of [...names, REPOSITORY_SECTION]) {
-    const mine = outcomes.map((o) => sectionOutcome(o, name, sectionOf, recordOwner, suppressed, wholeRepoSections.includes(name)));
+    const covered = wholeRepoSections.includes(name);
+    const mine = outcomes.map((o, i) => sectionOutcome(o, grouped[i]!, name, covered));
     const findings = mine.reduce((n, o) => n + o.findings.length, 0);
     const readiness = computeReadiness(mine, threshold);
     // The repository section is shown only when something of it applies.
@@ -100,17 +114,41 @@ export function computeSections(outcomes: RuleOutcome[], projectRoots: string[],
   return { sections, sectionOf };
 }
 
+/** One rule's findings, suppressed findings and subjects, by section. */
+interface Grouped {
+  findings: Map<string, Finding[]>;
+  hidden: Map<string, SuppressedFinding[]>;
+  /** Subjects that count in a section: one that reported, where its findings are; one that did not, where it sits. */
+  records: Map<string, SubjectRecord[]>;
+  /** Subjects that are the whole repository (counted in every project section). */
+  whole: SubjectRecord[];
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function groupOutcome(o: RuleOutcome, sectionOf: (f: Finding) => string, recordOwner: (rec: SubjectRecord) => string | undefined, hidden: SuppressedFinding[]): Grouped {
+  const g: Grouped = { findings: new Map(), hidden: new Map(), records: new Map(), whole: [] };
+  for (const f of o.findings) push(g.findings, sectionOf(f), f);
+  for (const s of hidden) push(g.hidden, sectionOf(s.finding), s);
+  for (const rec of o.subjects ?? []) {
+    if (rec.wholeRepository) g.whole.push(rec);
+    else if (rec.findings.length > 0) for (const section of new Set(rec.findings.map(sectionOf))) push(g.records, section, rec);
+    else {
+      const owner = recordOwner(rec);
+      if (owner !== undefined) push(g.records, owner, rec);
+    }
+  }
+  return g;
+}
+
 /** One rule's item as one section sees it. */
-function sectionOutcome(
-  o: RuleOutcome,
-  section: string,
-  sectionOf: (f: Finding) => string,
-  recordOwner: (rec: SubjectRecord) => string | undefined,
-  suppressed: SuppressedFinding[],
-  coveredByWholeRepo: boolean,
-): RuleOutcome {
+function sectionOutcome(o: RuleOutcome, g: Grouped, section: string, coveredByWholeRepo: boolean): RuleOutcome {
   const base = { meta: o.meta };
-  const findings = o.findings.filter((f) => sectionOf(f) === section);
+  const findings = g.findings.get(section) ?? [];
   const fails = findings.filter((f) => f.status === 'fail');
   if (fails.length > 0) {
     // As src/engine/run.ts effectiveMeta: the item weighs what its worst failure here weighs.
@@ -120,17 +158,12 @@ function sectionOutcome(
     return { meta, status: 'fail', findings };
   }
   if (findings.length > 0) return { ...base, status: 'unknown', findings };
-  const hidden = suppressed.filter((s) => s.finding.ruleId === o.meta.id && sectionOf(s.finding) === section);
+  const hidden = g.hidden.get(section) ?? [];
   if (hidden.length > 0) {
     const reasons = [...new Set(hidden.map((s) => s.suppression.reason))].join('; ');
     return { ...base, status: 'silenced', findings, reason: `suppressed inline: ${reasons}` };
   }
-  const relevant = (o.subjects ?? []).filter((rec) => {
-    if (rec.wholeRepository) return coveredByWholeRepo;
-    // A subject that reported counts where its findings are; one that did not, where it sits.
-    if (rec.findings.length > 0) return rec.findings.some((f) => sectionOf(f) === section);
-    return recordOwner(rec) === section;
-  });
+  const relevant = [...(g.records.get(section) ?? []), ...(coveredByWholeRepo ? g.whole : [])];
   const status = foldSubjects(relevant);
   const reason = status === 'na' ? (relevant.find((r) => r.naReason !== undefined)?.naReason ?? 'nothing of this section to check') : status === 'silenced' ? o.reason : undefined;
   return { ...base, status, findings, ...(reason !== undefined ? { reason } : {}) };
