@@ -145,7 +145,7 @@ export default defineRule({
   meta: {
     id: 'XF017',
     name: 'WritePathNotOnContainerVolume',
-    title: "A path the settings write to is on the container's read-only root file system, or uploads are stored outside any persistent volume",
+    title: 'A path the settings write to is on a read-only container root, or uploads are outside any persistent volume',
     severity: 'high',
     section: 'containers',
     docs: {
