@@ -119,7 +119,7 @@ const work = mkdtempSync(join(tmpdir(), 'audit-deploy-urlconf-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe.skipIf(!python && !required)('URL resolver against real Django', () => {
-  it(`agrees with django.urls.resolve on ${COUNT} generated URLconfs`, () => {
+  it(`agrees with django.urls.resolve (${interpreters.available.map((i) => i.version).join(', ') || 'no Django'}) on ${COUNT} generated URLconfs`, () => {
     expect(python, `no Python with Django: ${interpreters.skipped.map((s) => `${s.python}: ${s.reason}`).join('; ')}`).toBeDefined();
     const rng = new Rng(SEED);
     const cases = Array.from({ length: COUNT }, (_, i) => generate(rng, i));
@@ -131,11 +131,11 @@ describe.skipIf(!python && !required)('URL resolver against real Django', () => 
     const specFile = join(work, 'spec.json');
     writeFileSync(specFile, JSON.stringify({ cases: cases.map((c) => ({ urlconf: `${c.name}.root`, paths: c.paths })) }));
     const driver = join(import.meta.dirname, 'urlconf-differential.py');
-    const django = JSON.parse(execFileSync(python!, [driver, work, specFile], { encoding: 'utf8', maxBuffer: 64 << 20 })) as Record<string, Record<string, boolean | string>>;
-
     const disagreements: string[] = [];
     let compared = 0;
     let unknown = 0;
+    for (const interp of interpreters.available) {
+    const django = JSON.parse(execFileSync(interp.python, [driver, work, specFile], { encoding: 'utf8', maxBuffer: 64 << 20 })) as Record<string, Record<string, boolean | string>>;
     for (const c of cases) {
       const conf = readUrlConf(`${c.name}.root`, {
         fileOf: (m) => (m.startsWith(`${c.name}.`) && c.modules[m.slice(c.name.length + 1)] !== undefined ? `${c.name}/${m.slice(c.name.length + 1)}.py` : undefined),
@@ -150,8 +150,9 @@ describe.skipIf(!python && !required)('URL resolver against real Django', () => 
           continue;
         }
         compared++;
-        if ((ours.kind === 'match') !== theirs) disagreements.push(`${c.name} ${p}: Django ${theirs ? 'resolves' : '404'}, audit-deploy ${ours.kind}\n${Object.entries(c.modules).map(([m, t]) => `--- ${m}\n${t}`).join('\n')}`);
+        if ((ours.kind === 'match') !== theirs) disagreements.push(`Django ${interp.version}: ${c.name} ${p}: Django ${theirs ? 'resolves' : '404'}, audit-deploy ${ours.kind}\n${Object.entries(c.modules).map(([m, t]) => `--- ${m}\n${t}`).join('\n')}`);
       }
+    }
     }
     expect(disagreements.slice(0, 3)).toEqual([]);
     expect(compared).toBeGreaterThan(COUNT * 10);
