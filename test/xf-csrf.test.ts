@@ -1,5 +1,7 @@
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/cli/audit.js';
 import { isSameDomain, originVerified, refererVerified } from '../rules/deployment/XF019-csrf-origin-rejected-behind-proxy.js';
 
@@ -76,5 +78,51 @@ describe('XF019 behind an nginx container', () => {
     expect(found[0]!.message).toMatch(/nginx reaches gunicorn over the network \(web\), and gunicorn trusts X-Forwarded-Proto only from 127\.0\.0\.1/);
     expect(found[0]!.message).toMatch(/set SECURE_PROXY_SSL_HEADER = \("HTTP_X_FORWARDED_PROTO", "https"\) \(nginx already sends X-Forwarded-Proto\), or add 'https:\/\/shop\.example\.com' to CSRF_TRUSTED_ORIGINS$/);
     expect(found[0]!.related.map((r) => at(r.span))).toEqual(['nginx/default.conf:13', 'shop/settings.py:1']);
+  });
+});
+
+describe('XF019 through uwsgi_pass', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+  const site = (params: string) => ({
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n',
+    'requirements.txt': 'Django==4.2.16\n',
+    'shop/__init__.py': '',
+    'shop/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+    'shop/settings.py': 'SECRET_KEY = "x"\nALLOWED_HOSTS = ["shop.example.com"]\nMIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]\n',
+    'deploy/uwsgi/shop.ini': '[uwsgi]\nchdir = /srv/shop\nmodule = shop.wsgi:application\nsocket = /run/uwsgi/shop.sock\n',
+    'deploy/systemd/uwsgi.service': '[Service]\nExecStart=/usr/bin/uwsgi --ini /srv/shop/deploy/uwsgi/shop.ini\n',
+    'deploy/nginx/shop.conf': `server {\n    listen 443 ssl;\n    server_name shop.example.com;\n    location / {\n${params}        uwsgi_pass unix:/run/uwsgi/shop.sock;\n    }\n}\n`,
+  });
+  const make = (files: Record<string, string>) => {
+    const root = mkdtempSync(join(tmpdir(), 'audit-deploy-xf019-'));
+    roots.push(root);
+    for (const [p, c] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, p)), { recursive: true });
+      writeFileSync(join(root, p), c);
+    }
+    return root;
+  };
+
+  it('uwsgi_params passes HTTPS: the browser\'s Origin is what Django expects', async () => {
+    const result = await runAudit({ root: make(site('        include uwsgi_params;\n')) });
+    expect(result.findings.filter((f) => f.ruleId === 'XF019')).toEqual([]);
+  });
+
+  it('the scheme decision is shared with XF001: the stock uwsgi_params makes no redirect loop, its absence does', async () => {
+    const redirecting = (params: string) => {
+      const files = site(params);
+      files['shop/settings.py'] = 'SECRET_KEY = "x"\nALLOWED_HOSTS = ["shop.example.com"]\nSECURE_SSL_REDIRECT = True\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]\n';
+      return make(files);
+    };
+    expect((await runAudit({ root: redirecting('        include uwsgi_params;\n') })).findings.filter((f) => f.ruleId === 'XF001')).toEqual([]);
+    expect((await runAudit({ root: redirecting('') })).findings.filter((f) => f.ruleId === 'XF001').map((f) => at(f.span))).toEqual(['shop/settings.py:3']);
+  });
+
+  it('no HTTPS parameter: Django sees http:// and refuses the posts', async () => {
+    const result = await runAudit({ root: make(site('')) });
+    const found = result.findings.filter((f) => f.ruleId === 'XF019');
+    expect(found.map((f) => at(f.span))).toEqual(['deploy/nginx/shop.conf:5']);
+    expect(found[0]!.message).toMatch(/is not http:\/\/shop\.example\.com, the origin Django expects: Django sees these requests as plain HTTP \(the uwsgi_pass location sends no HTTPS parameter/);
   });
 });

@@ -72,9 +72,13 @@ function arrivals(pa: ProxiedApp): Arrival[] | undefined {
   if (names.some((n) => n.startsWith('~') || n.includes('$'))) return undefined;
   const ports = [...new Set(listensOf(q, pa.server).filter((l) => l.ssl).map((l) => l.port))];
   if (ports.length === 0 || ports.some((p) => p === undefined)) return undefined;
-  const headers = q.effectiveArray(pa.location, 'proxy_set_header');
+  const uwsgi = pa.pass.name === 'uwsgi_pass';
+  const headers = q.effectiveArray(pa.location, uwsgi ? 'uwsgi_param' : 'proxy_set_header');
   if (!headers.complete) return undefined;
-  const hostHeader = findHeader(headers.directives, 'host');
+  // uwsgi_pass hands the client's own request headers on (HTTP_HOST included); a uwsgi_param
+  // HTTP_HOST would come in addition to it: not told apart here.
+  if (uwsgi && findHeader(headers.directives, 'HTTP_HOST')) return undefined;
+  const hostHeader = uwsgi ? undefined : findHeader(headers.directives, 'host');
   const nameDirective = q.levelOf(pa.server).children.find((d) => d.name === 'server_name');
   const nameSpan = nameDirective?.span ?? pa.server.span;
   const out: Arrival[] = [];
@@ -103,6 +107,10 @@ function arrivals(pa: ProxiedApp): Arrival[] | undefined {
         if (unknown) return undefined;
         hostWhy = `nginx sends Host: ${value}, which is ${host} for a request to ${netloc}`;
         hostSpan = hostHeader.span;
+      } else if (uwsgi) {
+        host = netloc;
+        hostWhy = `uWSGI passes the browser's Host, ${netloc}`;
+        hostSpan = pa.pass.span;
       } else {
         const t = passTarget(pa.pass);
         if (t.unix) host = 'localhost';
@@ -151,7 +159,7 @@ export default defineRule({
   },
   scope: 'repo',
   check(model, ctx) {
-    const apps = proxiedApps(model).filter((p) => p.pass.name === 'proxy_pass' && p.tls);
+    const apps = proxiedApps(model).filter((p) => (p.pass.name === 'proxy_pass' || p.pass.name === 'uwsgi_pass') && p.tls);
     if (apps.length === 0) {
       ctx.notApplicable('no TLS nginx server in the repository proxies to a Django project');
       return;

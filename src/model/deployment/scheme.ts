@@ -1,7 +1,7 @@
 import type { RelatedLocation } from '../../core/finding.js';
 import type { AppServerInstance, AppServerOption } from '../appserver/types.js';
 import { settingValue } from '../django-helpers.js';
-import { argValue, findHeader } from '../nginx/effective.js';
+import { argValue, findHeader, stockOrigin } from '../nginx/effective.js';
 import type { NginxDirective } from '../nginx/types.js';
 import { asSequence } from '../python-value.js';
 import type { DeploymentModel } from '../types.js';
@@ -141,6 +141,8 @@ export function djangoScheme(pa: ProxiedApp, model: DeploymentModel): SchemeVerd
   if (passKind === 'uwsgi_pass') {
     const https = findHeader(headers, 'HTTPS');
     if (https && argValue(https, 1) === '$https') return { scheme: 'https' };
+    // nginx's stock uwsgi_params (not in the repository) holds `uwsgi_param HTTPS $https if_not_empty;`.
+    if (!https && headers.some((d) => /(?:^|\/)uwsgi_params$/.test(stockOrigin(d)?.stock ?? ''))) return { scheme: 'https' };
     return { scheme: 'http', why: 'the uwsgi_pass location sends no HTTPS parameter (include uwsgi_params), so uWSGI reports plain HTTP', related: [] };
   }
   const forwarding = ['x-forwarded-proto', 'x-forwarded-ssl', 'x-forwarded-protocol'].some((h) => findHeader(headers, h));
