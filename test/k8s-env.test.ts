@@ -219,6 +219,20 @@ describe('Kubernetes container environments', () => {
     expect(undeclared.findings.filter((f) => f.ruleId === 'XF003')).toEqual([]);
   });
 
+  it('a container command naming the image\'s start script (the repository\'s Dockerfile copies it) runs the server that script starts', async () => {
+    const root = repo({
+      ...SHOP,
+      Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY compose/start /start\nRUN chmod +x /start\nCOPY . /app\nCMD ["/start"]\n',
+      'compose/start': '#!/bin/bash\nset -o errexit\npython manage.py migrate\nexec gunicorn shop.wsgi:application --bind 0.0.0.0:8000\n',
+      'k8s/deployment.yaml': ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: shop}', 'spec:', '  template:', '    spec:', '      containers:', '        - name: web',
+        '          image: registry.example.com/shop:2', '          command: ["/start"]', '          env:', '            - name: DEBUG', '              value: "on"', ''].join('\n'),
+    });
+    const model = await buildModel(root);
+    const v = model.djangoServiceVariants!.find((p) => p.service!.name === 'Kubernetes Deployment shop, container web');
+    expect(v?.settings.get('DEBUG')?.value).toEqual(expect.objectContaining({ kind: 'bool', value: true }));
+    expect(at(v!.service!.span)).toBe('k8s/deployment.yaml:10');
+  });
+
   it('fixture: DEBUG turned on by a ConfigMap is reported on the settings line with the ConfigMap line related', async () => {
     const result = await runAudit({ root: join(FIXTURES, 'xf-k8s-env-configmap') });
     const debug = result.findings.filter((f) => f.ruleId === 'DJ018');

@@ -169,6 +169,9 @@ function containerServer(obj: K8sObject, c: MergedContainer, inputs: KubernetesI
     if (words.some((w) => !w || typeof w.value !== 'string')) return undefined;
     const first = words[0]!;
     const last = words[words.length - 1]!;
+    // A start script of the repository's image (`command: ["/start"]`) that runs the server itself.
+    const script = linked?.stages.flatMap((st) => st.launchScripts).find((l) => l.containerPath === first.text);
+    if (script) return inputs.appServers.find((i) => i.origin === 'dockerfile' && i.file === script.file && i.role === 'production' && i.web && i.server !== 'runserver' && i.server !== 'other');
     return appServerForCommandLine(
       {
         origin: 'kubernetes',
@@ -290,7 +293,8 @@ function containerEnvironment(
   // one that declares none is more likely given it by the pipeline (kubectl set env, a templating step).
   if (c.env.length === 0 && c.envFrom.length === 0) complete = false;
   // Where the service is started: the container's command, or, when the image's own command runs, the container.
-  const started = c.command.length + c.args.length > 0 ? instance.span : c.base.nameSpan;
+  const words = [...c.command, ...c.args];
+  const started = words.length > 0 ? { file: obj.file, start: words[0]!.span.start, end: words[words.length - 1]!.span.end } : c.base.nameSpan;
   return { name: label, span: started, layers, complete, instance };
 }
 
