@@ -38,7 +38,8 @@ export default defineRule({
       return;
     }
     for (const probe of probes) {
-      const project = settingsForProbe(model, probe)!;
+      const project = settingsForProbe(model, probe);
+      if (!project) continue;
       const answer = djangoAnswer(project, probe, hostAllowed);
       if (answer.kind !== 'not-found' && answer.kind !== 'slash-redirect') continue;
       const conf = project.urlConf!;

@@ -52,7 +52,8 @@ export default defineRule({
       return;
     }
     for (const probe of probes) {
-      const project = settingsForProbe(model, probe)!;
+      const project = settingsForProbe(model, probe);
+      if (!project) continue;
       const answer = djangoAnswer(project, probe, hostAllowed);
       if (answer.kind !== 'https-redirect') continue;
       const ssl = answer;

@@ -30,15 +30,23 @@ const PASSIVE = [
   'axes.middleware.',
 ];
 
-/** The settings a probe's request meets: the compose service's own evaluation when there is one. */
+/**
+ * The settings a probe's request meets: production's, unless the probed container's own environment
+ * sets a variable the settings read; then that service's own evaluation (a compose service, a
+ * Kubernetes container), or undefined when there is not exactly one (the rules stay silent).
+ */
 export function settingsForProbe(model: DeploymentModel, probe: HealthProbe): DjangoProject | undefined {
   const project = probe.project;
   if (!project) return undefined;
-  if (probe.service) {
-    const variant = (model.djangoServiceVariants ?? []).find((v) => v.root === project.root && v.service?.name === probe.service);
-    if (variant) return variant;
-  }
-  return project;
+  const env = probe.env;
+  if (!env) return project;
+  const reads = new Set(project.settings.envReads.map((r) => r.name));
+  const relevant = env.names.some((n) => reads.has(n)) || (env.open && reads.size > 0);
+  if (!relevant) return project;
+  const label = env.variantLabel;
+  if (!label) return undefined;
+  const variants = (model.djangoServiceVariants ?? []).filter((v) => v.root === project.root && v.service && (v.service.name === label || v.service.name.startsWith(`${label} (`)));
+  return variants.length === 1 ? variants[0] : undefined;
 }
 
 export interface MiddlewareView {

@@ -51,8 +51,14 @@ export interface HealthProbe {
   instance?: AppServerInstance;
   /** The Django project it reaches. */
   project?: DjangoProject;
-  /** A compose service's name, for its own evaluated settings. */
+  /** A compose service's name. */
   service?: string;
+  /**
+   * The environment the probed container adds to production's: variable names it sets (image ENV,
+   * env_file, environment, Kubernetes env), whether sources this model cannot read add more
+   * (envFrom), and the label of the service environment the settings are re-evaluated in.
+   */
+  env?: { names: string[]; open: boolean; variantLabel?: string };
   /**
    * The probe runs in the container of `instance` and its port is none of the instance's known
    * HTTP ports (XF011); `binds` lists them.
@@ -92,7 +98,8 @@ function collect(model: DeploymentModel): HealthProbe[] {
     }
   }
   for (const obj of model.k8sObjects ?? []) {
-    if (obj.role !== 'production' || obj.fragment || obj.opaquePatch || !obj.workload) continue;
+    // A kustomize patch may change the probe or the container: what the cluster runs is not this object alone.
+    if (obj.role !== 'production' || obj.fragment || obj.opaquePatch || obj.patches.length > 0 || !obj.workload) continue;
     for (const c of obj.workload.containers) if (c.kind === 'container') out.push(...k8sProbes(obj, c, model, instances));
   }
   for (const mod of model.terraformModules ?? []) {
@@ -364,7 +371,8 @@ function dockerfileProbes(df: DockerfileModel, model: DeploymentModel, instances
     } else req = shellRequest(text);
     if (!req) continue;
     const word = ins.args.find((a) => a.value.includes(req.urlText));
-    const probe = localProbe({ source: 'dockerfile', label: `the HEALTHCHECK of ${df.file}`, file: df.file, span: word?.span ?? ins.span, related: [] }, req);
+    const env = { names: stage.env.filter((e) => e.keyword === 'ENV').map((e) => e.name), open: false };
+    const probe = localProbe({ source: 'dockerfile', label: `the HEALTHCHECK of ${df.file}`, file: df.file, span: word?.span ?? ins.span, related: [], env }, req);
     if (!probe) continue;
     const tied = tie(probe, dockerfileInstance(df, t, instances), model);
     if (tied) out.push(tied);
@@ -387,7 +395,8 @@ function composeProbe(p: ComposeProject, s: ComposeService, model: DeploymentMod
     const item = testNode.items.find((i) => i.kind === 'scalar' && String(i.value ?? '').includes(req.urlText));
     if (item) span = item.span;
   }
-  const probe = localProbe({ source: 'compose', label: `the healthcheck of compose service ${s.name}`, file: span.file, span, related: [], service: s.name }, req);
+  const env = { names: s.envLayers.flatMap((l) => l.vars.map((v) => v.name)), open: s.envLayers.some((l) => l.kind !== 'dockerfile' && !l.complete), variantLabel: `compose service ${s.name} (${p.name})` };
+  const probe = localProbe({ source: 'compose', label: `the healthcheck of compose service ${s.name}`, file: span.file, span, related: [], service: s.name, env }, req);
   if (!probe) return undefined;
   // The service's own command line (in one of the project's files), else a start script it runs; ambiguous = none.
   const own = instances.filter((i) => i.origin === 'compose' && i.processName === s.name);
@@ -409,7 +418,7 @@ const APP_SERVER_WORD = /(?:^|\/)(?:gunicorn|uvicorn|daphne|hypercorn|uwsgi)$/;
 
 function k8sProbes(obj: K8sObject, c: K8sContainer, model: DeploymentModel, instances: AppServerInstance[]): HealthProbe[] {
   const out: HealthProbe[] = [];
-  if (c.image && INFRA_IMAGE.test(c.image.value)) return out;
+  if ((c.image && INFRA_IMAGE.test(c.image.value)) || c.env.some((e) => e.name === 'SCRIPT_NAME')) return out;
   for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     const probePair = ypairOf(c.node, key);
     const http = yget(probePair?.value, 'httpGet');
@@ -443,6 +452,7 @@ function k8sProbes(obj: K8sObject, c: K8sContainer, model: DeploymentModel, inst
       accepts: [[200, 399]],
       acceptsText: 'the kubelet counts only 200-399 as success (it follows a redirect to the same host name only)',
       related: [],
+      env: { names: c.env.map((e) => e.name), open: c.envFrom.length > 0, variantLabel: `Kubernetes ${obj.kind} ${obj.name ?? '?'}, container ${c.name}` },
     };
     // What runs in the container: its own command line, or the repository's image.
     const words = [...c.command, ...c.args];
