@@ -26,6 +26,8 @@ export interface CliOptions {
   settings?: string;
   minScore?: number;
   failOn?: Severity;
+  /** Wall-clock budget of the audit, in seconds. */
+  maxTime?: number;
   color: 'auto' | 'always' | 'never';
   help: boolean;
   version: boolean;
@@ -50,6 +52,8 @@ Options:
   --settings MODULE          the settings module production uses (e.g. config.settings.production)
   --min-score N              readiness needed to pass, 0-100 (default: 80)
   --fail-on SEVERITY         also fail on any finding at or above blocker|high|medium|low
+  --max-time SECONDS         stop after SECONDS (default: 60): what was not read or checked is
+                             named in a notice and reported unknown, never passed
   --config FILE              configuration file (default: nearest .audit-deploy.yml or
                              pyproject.toml [tool.audit-deploy], up to the git root)
   --no-inline-suppressions   ignore "# audit-deploy: ignore[ID] -- reason" comments
@@ -84,6 +88,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         settings: { type: 'string' },
         'min-score': { type: 'string' },
         'fail-on': { type: 'string' },
+        'max-time': { type: 'string' },
         color: { type: 'string' },
         config: { type: 'string' },
         'no-inline-suppressions': { type: 'boolean' },
@@ -125,6 +130,14 @@ export function parseCliArgs(argv: string[]): CliOptions {
     }
   }
 
+  let maxTime: number | undefined;
+  if (values['max-time'] !== undefined) {
+    maxTime = Number(values['max-time']);
+    if (!/^\d+(\.\d+)?$/.test(values['max-time']) || !(maxTime > 0)) {
+      throw new UsageError(`--max-time must be a number of seconds above 0, not "${values['max-time']}"`);
+    }
+  }
+
   const failOn = values['fail-on'] as Severity | undefined;
   if (failOn !== undefined && !SEVERITIES.includes(failOn)) {
     throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, not "${values['fail-on']}"`);
@@ -163,6 +176,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     settings: values.settings,
     minScore,
     failOn,
+    ...(maxTime !== undefined ? { maxTime } : {}),
     color,
     help: values.help ?? false,
     version: values.version ?? false,

@@ -6,8 +6,9 @@ import { literalSecret } from '../model/k8s/secrets.js';
 import { environmentSecrets } from '../model/systemd/secrets.js';
 import { applyBaseline, type Baseline } from '../engine/baseline.js';
 import { configureRules, perPathFilter, refoldOutcomes } from '../engine/configure.js';
-import type { AuditResult, ProjectSummary } from '../engine/result.js';
+import type { AuditResult, ProjectSummary, RuleOutcome } from '../engine/result.js';
 import { loadRules } from '../engine/registry.js';
+import { DEFAULT_MAX_TIME_SECONDS, timeBudget } from '../engine/budget.js';
 import { compareFindings, runRules } from '../engine/run.js';
 import { evaluateEnvironments } from '../engine/environments.js';
 import { environmentVariants } from '../model/environments.js';
@@ -35,27 +36,32 @@ export interface AuditOptions {
   baseline?: { baseline: Baseline; file: string };
   /** Told what the run is doing, for a progress line on long runs. */
   onProgress?: (stage: string) => void;
+  /** Wall-clock budget in seconds (--max-time; default: the configuration's, else 60). */
+  maxTimeSeconds?: number;
+  /** The clock the budget is measured on, in milliseconds (tests inject one). */
+  clock?: () => number;
 }
 
 /** The whole pipeline: discover, parse, model, rules, score. Reporting is the caller's. */
 export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secrets: string[] }> {
   const root = resolve(opts.root);
   const config = opts.config ?? emptyConfig();
+  const budget = timeBudget((opts.maxTimeSeconds ?? config.maxTime ?? DEFAULT_MAX_TIME_SECONDS) * 1000, opts.clock);
   opts.onProgress?.('reading the repository');
   const [allRules, { model, sources }] = await Promise.all([
     loadRules(),
-    buildModelWithSources(root, { settings: opts.settings ?? config.settings, production: config.production, development: config.development }),
+    buildModelWithSources(root, { settings: opts.settings ?? config.settings, production: config.production, development: config.development, budget }),
   ]);
   const rules = configureRules(allRules, config);
   const notices: Notice[] = [...model.notices];
   opts.onProgress?.('checking');
-  const rawOutcomes = runRules(rules, model, notices);
+  const rawOutcomes = runRules(rules, model, notices, budget);
 
   const inPath = perPathFilter(config);
   const candidates = rawOutcomes.flatMap((o) => o.findings).filter(inPath);
   const suppressions = opts.inlineSuppressions === false ? [] : collectSuppressions(model, sources, notices);
   const { kept, suppressed } = applySuppressions(candidates, suppressions, notices);
-  const outcomes = refoldOutcomes(rawOutcomes, new Set(kept), suppressed);
+  const outcomes = undecidedWhenIncomplete(refoldOutcomes(rawOutcomes, new Set(kept), suppressed), sources.skipped?.() ?? []);
   // The score is the truth about the repository: a baseline hides known findings from the report
   // and from the new-findings gate, never from the readiness.
   const threshold = opts.threshold ?? config.minScore ?? 80;
@@ -109,6 +115,16 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
     ...(config.file ? { configFile: config.file } : {}),
     secrets: knownSecrets(model, variants),
   };
+}
+
+/**
+ * When the time budget stopped the model before every file was read, a check that found nothing
+ * may have missed what an unread file holds: it is unknown, never passed. Failures found stand.
+ */
+function undecidedWhenIncomplete(outcomes: RuleOutcome[], unread: string[]): RuleOutcome[] {
+  if (unread.length === 0) return outcomes;
+  const reason = `not decided: the time limit was reached before ${unread.length} file${unread.length === 1 ? '' : 's'} could be read`;
+  return outcomes.map((o) => (o.status === 'pass' ? { meta: o.meta, status: 'unknown', findings: o.findings, reason } : o));
 }
 
 /** Suppression comments in every file the audit classified (files of unknown kinds have no findings). */

@@ -73,6 +73,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
 async function audit(opts: CliOptions, io: CliIO): Promise<number> {
   if (!isDirectory(opts.path)) throw new CliError(`${opts.path}: not a directory`);
   const config = loadConfig(opts.path, opts.config);
+  // --max-time wins over the configuration's max-time.
+  if (opts.maxTime !== undefined) config.maxTime = opts.maxTime;
   const progress = makeProgress(io);
   const minScore = opts.minScore ?? config.minScore;
   const failOn = opts.failOn ?? config.failOn;

@@ -158,7 +158,7 @@ function tomlToPlain(v: TomlValue, lineOf: (offset: number) => string): Located 
 
 const KEYS = [
   'select', 'ignore', 'severity', 'per-path-ignores', 'min-score', 'fail-on', 'settings',
-  'production', 'development', 'attest', 'baseline',
+  'production', 'development', 'attest', 'baseline', 'max-time',
 ] as const;
 
 // Rule ids and prefixes: letters then digits (DJ018), or with a digit inside the prefix (K8S001).
@@ -218,6 +218,12 @@ function validate(root: Located, file: string, abs: string): AuditConfig {
       case 'attest':
         config.attestations = attestations(entry, fail);
         break;
+      case 'max-time': {
+        const n = entry.value;
+        if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) fail(at, `"max-time" must be a number of seconds above 0, not ${JSON.stringify(n)}`);
+        config.maxTime = n as number;
+        break;
+      }
       case 'baseline':
         if (typeof entry.value !== 'string' || entry.value === '') fail(at, '"baseline" must be a file path');
         config.baseline = resolve(dirname(abs), entry.value as string);

@@ -36,6 +36,8 @@ export interface AuditConfig {
   attestations: Record<string, Attestation>;
   /** A baseline file (repo-relative to the config's directory). */
   baseline?: string;
+  /** Wall-clock budget of the audit, in seconds (`max-time`). */
+  maxTime?: number;
 }
 
 export function emptyConfig(): AuditConfig {

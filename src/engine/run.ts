@@ -5,6 +5,7 @@ import { SCOPES } from '../model/scopes.js';
 import type { DeploymentModel, DjangoProject } from '../model/types.js';
 import type { ItemStatus, RuleOutcome, SubjectRecord } from './result.js';
 import type { ReportInput, Rule, RuleContext, UnknownInput } from './rule.js';
+import { formatLimit, namesList, type TimeBudget } from './budget.js';
 
 interface SubjectResult {
   findings: Finding[];
@@ -13,8 +14,24 @@ interface SubjectResult {
 }
 
 /** Run every rule over its subjects and fold the results into one outcome per rule. */
-export function runRules(rules: Rule[], model: DeploymentModel, notices: Notice[]): RuleOutcome[] {
-  return rules.map((rule) => runRule(rule, model, notices));
+export function runRules(rules: Rule[], model: DeploymentModel, notices: Notice[], budget?: TimeBudget): RuleOutcome[] {
+  // With a time budget, each rule starts only while it lasts (a safe point between rules): the rules
+  // left over are unknown, never passed, and one notice names them.
+  const skipped: string[] = [];
+  const outcomes = rules.map((rule): RuleOutcome => {
+    if (budget?.expired()) {
+      skipped.push(rule.meta.id);
+      return { meta: rule.meta, status: 'unknown', findings: [], reason: `not checked: the time limit (${formatLimit(budget.limitMs)}) was reached` };
+    }
+    return runRule(rule, model, notices);
+  });
+  if (skipped.length > 0) {
+    notices.push({
+      kind: 'limit',
+      message: `time limit (${formatLimit(budget!.limitMs)}) reached: ${skipped.length} rule${skipped.length === 1 ? '' : 's'} not checked (${namesList(skipped)}), reported unknown`,
+    });
+  }
+  return outcomes;
 }
 
 function subjectsOf(rule: Rule, model: DeploymentModel): readonly unknown[] {

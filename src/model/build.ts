@@ -1,5 +1,6 @@
 import ignore from 'ignore';
 import type { Notice } from '../core/finding.js';
+import { formatLimit, namesList, type TimeBudget } from '../engine/budget.js';
 import { makeSourceText, type SourceText } from '../core/source.js';
 import { readText } from '../discover/read.js';
 import type { DiscoveredFile } from '../discover/types.js';
@@ -41,6 +42,8 @@ export interface BuildOptions {
   production?: string[];
   /** gitignore-style patterns of files for development only, whatever their names say (configuration). */
   development?: string[];
+  /** The audit's time budget: once spent, no further file is read (see ModelSources.skipped). */
+  budget?: TimeBudget;
 }
 
 /** Where the evaluator pretends the repository is deployed, for BASE_DIR arithmetic. */
@@ -68,6 +71,8 @@ export interface ModelSources {
   configuredRole(path: string): 'production' | 'development' | undefined;
   text(path: string): SourceText | undefined;
   python(path: string): ParsedPython | undefined;
+  /** Files left unread because the time budget was spent (sorted); empty when the model is complete. */
+  skipped?(): string[];
 }
 
 /**
@@ -81,8 +86,9 @@ class SourceCache implements ModelSources {
 
   private readonly productionPaths = ignore();
   private readonly developmentPaths = ignore();
+  private readonly unread = new Set<string>();
 
-  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number, roles: { production?: string[]; development?: string[] } = {}) {
+  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number, roles: { production?: string[]; development?: string[] } = {}, private readonly budget?: TimeBudget) {
     this.byPath = new Map(files.map((f) => [f.path, f]));
     this.productionPaths.add(roles.production ?? []);
     this.developmentPaths.add(roles.development ?? []);
@@ -103,6 +109,11 @@ class SourceCache implements ModelSources {
   text(path: string): SourceText | undefined {
     if (!this.texts.has(path)) {
       const file = this.byPath.get(path);
+      // A safe point: between files. Once the budget is spent, nothing more is read.
+      if (file && this.budget?.expired()) {
+        this.unread.add(path);
+        return undefined;
+      }
       let src: SourceText | null = null;
       if (file) {
         const { text, notice } = readText(file, this.maxBytes);
@@ -123,6 +134,10 @@ class SourceCache implements ModelSources {
       this.parsed.set(path, p);
     }
     return p;
+  }
+
+  skipped(): string[] {
+    return [...this.unread].sort();
   }
 
   /** Syntax problems of every Python file parsed so far. */
@@ -178,7 +193,7 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
  */
 export async function buildModelWithSources(rootAbs: string, opts: BuildOptions = {}): Promise<{ model: DeploymentModel; sources: ModelSources }> {
   const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes });
-  const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts);
+  const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts, opts.budget);
   const djangoProjects: DjangoProject[] = [];
   const evaluators = new Map<DjangoProject, ProjectEvaluator>();
   for (const root of findProjectRoots(files)) {
@@ -232,6 +247,14 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
     parseProblems: dedupeProblems([...cache.syntaxProblems(), ...terraform.problems]),
     notices,
   };
+  const unread = cache.skipped();
+  if (unread.length > 0) {
+    notices.push({
+      kind: 'limit',
+      file: unread[0],
+      message: `time limit (${formatLimit(opts.budget!.limitMs)}) reached while reading the repository: ${unread.length} file${unread.length === 1 ? '' : 's'} not read (${namesList(unread)}); every check that would have passed is reported unknown`,
+    });
+  }
   return { model, sources: cache };
 }
 
