@@ -31,6 +31,8 @@ describe('reads of the environment by names not written out', () => {
   it('literal names are closed reads', () => {
     expect(whys('import os\nX = os.environ.get("X", "")\nY = os.environ["Y"]\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "a.b")\nZ = os.getenv(\'Z\')\n')).toEqual([]);
     expect(whys('env = environ.Env(DEBUG=(bool, False))\nDEBUG = env.bool("DEBUG", default=False)\nDATABASES = {"default": env.db()}\nK = config("K", cast=bool)\n')).toEqual([]);
+    // read_env loads a file into the environment: it defines variables, it reads none by name.
+    expect(whys('environ.Env.read_env(str(BASE_DIR / ".env"))\nenv.read_env(path)\n')).toEqual([]);
   });
   it('whole-environment uses, computed names and implicit readers are open', () => {
     expect(whys('for k, v in os.environ.items():\n    pass\n')).toEqual(['os.environ']);

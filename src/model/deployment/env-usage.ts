@@ -39,7 +39,7 @@ export function consideredLayers(project: DjangoProject): EnvLayer[] {
 
 export function envCandidates(projects: readonly DjangoProject[]): Set<string> {
   const out = new Set<string>();
-  for (const p of projects) for (const l of consideredLayers(p)) for (const e of l.entries()) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name)) out.add(e.name);
+  for (const p of projects) for (const l of consideredLayers(p)) for (const e of l.entries()) if (e.name.length <= 200 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name)) out.add(e.name);
   return out;
 }
 
@@ -98,7 +98,7 @@ function literalArgument(text: string, i: number): boolean {
 }
 
 const WHOLE_ENVIRONMENT = /\bos\.environ\b/g;
-const NAMED_CALL = /\b(?:os\.getenv|getenv|env(?:\.[a-z_]+)?|config)\s*\(/g;
+const NAMED_CALL = /\b(?:os\.getenv|getenv|env(?:\.(?!read_env\b)[a-z_]+)?|config)\s*\(/g;
 const IMPLICIT = /\b(?:BaseSettings|Dynaconf|LazySettings)\b|^[ \t]*(?:from|import)[ \t]+(?:configurations|dynaconf|pydantic_settings|environ_config|goodconf|everett)\b|\.prefixed\s*\(|\bimport_module\s*\(|\bexec(?:file)?\s*\(/gm;
 
 /** Places in Python text where the environment is read by names not written out. */
