@@ -48,6 +48,8 @@ export interface RedisServer {
   port: number;
   auth: RedisAuth;
   compose?: { project: ComposeProject; service: ComposeService };
+  /** Host ports a compose service publishes for its Redis port (reachable as localhost:PORT on the host). */
+  published?: number[];
 }
 
 export type ServerTls =
@@ -328,6 +330,14 @@ function tokens(service: ComposeService): Token[] {
 const SERVER_PROGRAM = /(?:^|\/)(?:redis|valkey|keydb)-server$/;
 
 function composeRedis(project: ComposeProject, service: ComposeService, confs: Map<string, RedisConf>, mounted: Set<string>): RedisServer {
+  const r = composeRedisServer(project, service, confs, mounted);
+  const published = service.ports
+    .filter((p) => !p.interpolated && p.published && /^\d+$/.test(p.published) && Number(p.target) === r.port && (!p.hostIp || /^(?:127\.|0\.0\.0\.0$|::1?$|\[::1?\]$)/.test(p.hostIp)))
+    .map((p) => Number(p.published));
+  return published.length > 0 ? { ...r, published } : r;
+}
+
+function composeRedisServer(project: ComposeProject, service: ComposeService, confs: Map<string, RedisConf>, mounted: Set<string>): RedisServer {
   const label = `compose service ${service.name} (${project.name})`;
   const span = service.image?.span ?? service.nameSpan;
   const words = tokens(service);
@@ -477,6 +487,8 @@ export interface DjangoRuntime {
   compose?: { project: ComposeProject; service: ComposeService };
   /** Where it is started (the app server command), when known. */
   span?: Span;
+  /** It runs on a machine directly (a systemd unit), where localhost is the machine itself. */
+  onHost?: boolean;
 }
 
 const runtimeCache = new WeakMap<DeploymentModel, DjangoRuntime[]>();
@@ -502,7 +514,7 @@ export function djangoRuntimes(model: DeploymentModel): DjangoRuntime[] {
   for (const v of variants) {
     const inst = model.appServers.find((i) => v.service && sameSpan(i.span, v.service.span));
     const compose = inst && inst.origin === 'compose' ? composeOf(inst.file, inst.processName) : undefined;
-    out.push({ subject: v, ...(compose ? { compose } : {}), ...(v.service ? { span: v.service.span } : {}) });
+    out.push({ subject: v, ...(compose ? { compose } : {}), ...(v.service ? { span: v.service.span } : {}), ...(inst?.origin === 'systemd' ? { onHost: true } : {}) });
   }
   for (const project of model.djangoProjects) {
     let any = false;
@@ -515,7 +527,10 @@ export function djangoRuntimes(model: DeploymentModel): DjangoRuntime[] {
       if (variants.some((v) => v.service && sameSpan(v.service.span, inst.span))) continue;
       out.push({ subject: project, compose, span: inst.span });
     }
-    if (!any) out.push({ subject: project });
+    if (!any) {
+      const onHost = model.appServers.some((i) => i.role === 'production' && i.web && i.origin === 'systemd' && projectOfInstance(model, i) === project);
+      out.push({ subject: project, ...(onHost ? { onHost } : {}) });
+    }
   }
   runtimeCache.set(model, out);
   return out;
@@ -694,7 +709,11 @@ export function redisServersFor(backing: BackingServices, runtime: DjangoRuntime
   }
   // A compose service name, or a Kubernetes Service name (short, with its namespace, or fully qualified).
   if (!isLoopback(host)) return backing.redis.filter((r) => r.origin !== 'conf' && r.names.includes(host) && r.port === port);
-  // Loopback on a machine that runs Redis from a stand-alone redis.conf (no compose or Kubernetes Redis in view).
+  // Loopback on the host: a compose Redis publishing that port there, else, with no compose or
+  // Kubernetes Redis in view, a stand-alone redis.conf listening on it.
+  if (!runtime.onHost) return [];
+  const published = backing.redis.filter((r) => r.published?.includes(port));
+  if (published.length > 0) return published;
   if (backing.redis.some((r) => r.origin !== 'conf')) return [];
   return backing.redis.filter((r) => r.origin === 'conf' && r.port === port);
 }
