@@ -148,3 +148,22 @@ describe('urlpatterns extended before it is assigned', () => {
     expect(kind(a, '/health/')).toBe('unknown');
   });
 });
+
+describe('route parameters as Django finds them', () => {
+  it('reads <type:name>, <name>, and odd forms like Django\'s regex', () => {
+    expect(routeToRegex('a/<int:pk>/', true)!.source).toBe(routeToRegex('a/<int:pk>/', true)!.source);
+    expect(routeToRegex('a/<int:pk>/', true)!.test('a/12/')).toBe(true);
+    // `<int:>`: no converter group (its name would be empty), so the parameter is "int:" with the str converter.
+    expect(routeToRegex('a/<int:>/', true)!.test('a/x/')).toBe(true);
+    // `<:x>`: a parameter named ":x" (str).
+    expect(routeToRegex('<:x>', true)!.test('abc')).toBe(true);
+    // `<>` is literal; `<a<b>` is one parameter.
+    expect(routeToRegex('<>x', true)!.test('<>x')).toBe(true);
+    expect(routeToRegex('<a<b>/', true)!.test('zz/')).toBe(true);
+    // Unclosed `<` stays literal, and a long run of them is read quickly.
+    expect(routeToRegex('a<b', true)!.test('a<b')).toBe(true);
+    const t = Date.now();
+    routeToRegex('< '.repeat(50_000), true);
+    expect(Date.now() - t).toBeLessThan(1000);
+  });
+});

@@ -1,6 +1,5 @@
-import type Parser from 'tree-sitter';
 import type { Span } from '../core/position.js';
-import { spanOf, type ParsedPython } from '../parse/python.js';
+import { spanOf, type ParsedPython, type PyNode } from '../parse/python.js';
 
 /**
  * A project's URLconf as Django would resolve it, read statically: the `urlpatterns` of the
@@ -66,7 +65,7 @@ function readModule(module: string, file: string, reader: UrlConfReader, stack: 
     if (!found) out.entries.push({ kind: 'opaque', why: `urlpatterns extended before it is assigned in ${file} (imported from elsewhere)`, span });
     found = true;
   };
-  const walk = (block: Parser.SyntaxNode, condition: UrlCondition | undefined): void => {
+  const walk = (block: PyNode, condition: UrlCondition | undefined): void => {
     for (const stmt of block.namedChildren) {
       if (stmt.type === 'if_statement') {
         const cond = stmt.childForFieldName('condition');
@@ -132,19 +131,19 @@ interface Ctx {
   stack: string[];
   depth: number;
   /** Module-level names bound to expressions (lists of routes reused in urlpatterns). */
-  lists: Map<string, Parser.SyntaxNode>;
+  lists: Map<string, PyNode>;
 }
 
 function cond(c: UrlCondition | undefined): { condition?: UrlCondition } {
   return c ? { condition: c } : {};
 }
 
-function argsOf(call: Parser.SyntaxNode): Parser.SyntaxNode[] {
+function argsOf(call: PyNode): PyNode[] {
   const args = call.childForFieldName('arguments');
   return args ? args.namedChildren.filter((c) => c.type !== 'comment') : [];
 }
 
-function calleeName(fn: Parser.SyntaxNode | null): string | undefined {
+function calleeName(fn: PyNode | null): string | undefined {
   if (!fn) return undefined;
   if (fn.type === 'identifier') return fn.text;
   if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text;
@@ -152,7 +151,7 @@ function calleeName(fn: Parser.SyntaxNode | null): string | undefined {
 }
 
 /** The entries of an expression that evaluates to a list of patterns. */
-function listEntries(node: Parser.SyntaxNode, ctx: Ctx, condition: UrlCondition | undefined, seen = new Set<string>()): UrlEntry[] {
+function listEntries(node: PyNode, ctx: Ctx, condition: UrlCondition | undefined, seen = new Set<string>()): UrlEntry[] {
   const span = spanOf(ctx.parsed, node);
   switch (node.type) {
     case 'list':
@@ -190,7 +189,7 @@ function listEntries(node: Parser.SyntaxNode, ctx: Ctx, condition: UrlCondition 
 }
 
 /** The entries one list item contributes (one route, or `*other` spliced in). */
-function itemEntries(node: Parser.SyntaxNode, ctx: Ctx, condition: UrlCondition | undefined, seen = new Set<string>()): UrlEntry[] {
+function itemEntries(node: PyNode, ctx: Ctx, condition: UrlCondition | undefined, seen = new Set<string>()): UrlEntry[] {
   const span = spanOf(ctx.parsed, node);
   if (node.type === 'list_splat') {
     const inner = node.namedChildren[0];
@@ -213,7 +212,7 @@ function itemEntries(node: Parser.SyntaxNode, ctx: Ctx, condition: UrlCondition 
 }
 
 /** What a view argument includes: a module, an inline list, or something opaque; undefined for a plain view. */
-function includeOf(view: Parser.SyntaxNode, ctx: Ctx): { target?: UrlConfModule; opaque?: string } | undefined {
+function includeOf(view: PyNode, ctx: Ctx): { target?: UrlConfModule; opaque?: string } | undefined {
   // admin.site.urls, router.urls, some_app.urls: an attribute named `urls` is a (patterns, app, ns) tuple.
   if (view.type === 'attribute' && view.childForFieldName('attribute')?.text === 'urls') return { opaque: `${view.text} (patterns built at run time)` };
   if (view.type === 'tuple') return { opaque: `a (patterns, app_name) tuple` };
@@ -241,7 +240,7 @@ function short(s: string): string {
 }
 
 /** The value of a plain (non f-) string literal or implicit concatenation of them; raw strings kept raw. */
-export function stringLiteral(node: Parser.SyntaxNode): string | undefined {
+export function stringLiteral(node: PyNode): string | undefined {
   if (node.type === 'concatenated_string') {
     const parts = node.namedChildren.map(stringLiteral);
     return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
@@ -249,7 +248,8 @@ export function stringLiteral(node: Parser.SyntaxNode): string | undefined {
   if (node.type !== 'string') return undefined;
   if (node.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
   const start = node.namedChildren.find((c) => c.type === 'string_start')?.text ?? node.text.slice(0, 1);
-  const prefix = start.replace(/['"]+$/, '').toLowerCase();
+  let prefix = start.toLowerCase();
+  while (prefix.endsWith('"') || prefix.endsWith("'")) prefix = prefix.slice(0, -1);
   if (prefix.includes('b') || prefix.includes('f')) return undefined;
   const raw = prefix.includes('r');
   return node.namedChildren
@@ -283,20 +283,41 @@ const CONVERTERS: Record<string, string> = {
 export function routeToRegex(route: string, endpoint: boolean): RegExp | undefined {
   let src = '^';
   let rest = route;
-  const conv = /<(?:(?<type>[^>:]+):)?(?<name>[^>]+)>/;
   for (;;) {
-    const m = conv.exec(rest);
+    const m = nextParameter(rest);
     if (!m) break;
     src += escapeRegex(rest.slice(0, m.index));
-    const type = m.groups!.type ?? 'str';
-    const re = CONVERTERS[type];
+    const re = CONVERTERS[m.type ?? 'str'];
     if (re === undefined) return undefined;
     src += `(${re})`;
-    rest = rest.slice(m.index + m[0].length);
+    rest = rest.slice(m.end);
   }
   src += escapeRegex(rest);
   if (endpoint) src += '$';
   return new RegExp(src);
+}
+
+/**
+ * The first `<converter:name>` / `<name>` of a route, as Django's
+ * `<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>` finds it, without that regex's quadratic
+ * backtracking on a route full of unclosed `<`.
+ */
+function nextParameter(route: string): { index: number; end: number; type?: string } | undefined {
+  let from = 0;
+  for (;;) {
+    const lt = route.indexOf('<', from);
+    if (lt < 0) return undefined;
+    const gt = route.indexOf('>', lt + 1);
+    if (gt < 0) return undefined;
+    const content = route.slice(lt + 1, gt);
+    if (content.length === 0) {
+      from = lt + 1;
+      continue;
+    }
+    const colon = content.indexOf(':');
+    if (colon > 0 && colon < content.length - 1) return { index: lt, end: gt + 1, type: content.slice(0, colon) };
+    return { index: lt, end: gt + 1 };
+  }
 }
 
 function escapeRegex(s: string): string {
