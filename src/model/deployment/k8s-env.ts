@@ -258,9 +258,10 @@ function containerEnvironment(
     layers.push(new VarsLayer(`${kind} ${name} via envFrom`, 'kubernetes', 'production', src.file, vars));
   }
 
-  // 3. env, in order, with $(VAR) references to what is defined before.
+  // 3. env, in order, with $(VAR) references to what is defined before: envFrom and earlier env
+  // entries (the kubelet does not know the image's ENV).
   const defined = new Map<string, string | null>();
-  for (const l of layers) for (const e of l.entries()) defined.set(e.name, e.value);
+  for (const l of layers) if (l.kind === 'kubernetes') for (const e of l.entries()) defined.set(e.name, e.value);
   const envVars = new Map<string, Var>();
   for (const e of c.env) {
     const nameNode = asScalar(get(e, 'name'));
