@@ -47,6 +47,9 @@ describe('Redis servers of compose files: what they demand', () => {
         '  options-only:',
         '    image: redis:7.4',
         '    command: ["--requirepass", "literal-pass", "--port", "6380"]',
+        '  literal-beside-variable:',
+        '    image: redis:7.4',
+        '    command: redis-server --requirepass a-literal-value --maxmemory ${REDIS_MAXMEMORY}',
         '  script:',
         '    image: redis:7.4',
         '    command: /usr/local/bin/start-redis.sh',
@@ -59,6 +62,7 @@ describe('Redis servers of compose files: what they demand', () => {
       fromhost: ['unknown', 6379],
       shell: ['password', 6379],
       'options-only': ['password', 6380],
+      'literal-beside-variable': ['password', 6379],
       script: ['unknown', 6379],
     });
     const fromhost = b.redis.find((r) => r.compose!.service.name === 'fromhost')!;

@@ -307,6 +307,8 @@ interface Token {
   span: Span;
   /** Compose interpolation of the value the token is part of. */
   interp?: Interpolated;
+  /** The token as written, when known (no `$` in it: its value does not come from interpolation). */
+  written?: string;
 }
 
 /** The words a container starts with (entrypoint then command), shell `-c` strings split too. */
@@ -317,11 +319,16 @@ function tokens(service: ComposeService): Token[] {
     const values = cmd.form === 'list' ? cmd.words ?? [] : cmd.string ? [cmd.string] : [];
     for (const v of values) {
       const words = cmd.form === 'list' ? [v.value] : shellwords(v.value);
-      for (const w of words) {
+      const writtenWords = cmd.form === 'list' ? [v.written ?? v.value] : shellwords(v.written ?? v.value);
+      // Words before the first one holding a `$` are written as they are read.
+      const firstVar = writtenWords.findIndex((x) => x.includes('$'));
+      const literalUpTo = firstVar < 0 ? writtenWords.length : firstVar;
+      words.forEach((w, i) => {
         // `sh -c "redis-server --requirepass $$PW"`: the script's words matter.
         const inner = /\s/.test(w) && /(?:redis|valkey|keydb)-server|requirepass/.test(w) ? shellwords(w) : [w];
-        for (const x of inner) out.push({ value: x, span: v.span, ...(v.interp ? { interp: v.interp } : {}) });
-      }
+        const written = i < literalUpTo && inner.length === 1 && writtenWords[i] === w ? writtenWords[i] : undefined;
+        for (const x of inner) out.push({ value: x, span: v.span, ...(v.interp ? { interp: v.interp } : {}), ...(written !== undefined ? { written } : {}) });
+      });
     }
   }
   return out;
@@ -387,7 +394,8 @@ function passwordArg(w: Token | undefined, env: ReturnType<typeof effectiveEnv>)
     if (v?.value) return { kind: 'password', span, how: `--requirepass from ${shellVar[1]} in the container environment` };
     return { kind: 'unknown', how: `--requirepass takes ${shellVar[1]}, whose value the repository does not show`, variables: [shellVar[1]!] };
   }
-  const interp = w.interp;
+  // A literal token beside interpolated ones in the same string keeps its written value.
+  const interp = w.written !== undefined && !w.written.includes('$') ? undefined : w.interp;
   if (interp) {
     const required = interp.vars.find((x) => x.operator === ':?' || (x.operator === '?' && x.source !== 'unset'));
     const open = interp.vars.filter((x) => x.source === 'unset' && x.operator !== ':?');
