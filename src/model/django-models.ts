@@ -1,6 +1,5 @@
-import type Parser from 'tree-sitter';
 import type { Span } from '../core/position.js';
-import { spanOf, type ParsedPython } from '../parse/python.js';
+import { spanOf, type ParsedPython, type PyNode } from '../parse/python.js';
 
 /** A model class declared in a project's own models module, read statically. */
 export interface ModelClass {
@@ -48,8 +47,8 @@ export function setsDefaultAutoField(parsed: ParsedPython): boolean {
   });
 }
 
-function topLevelClasses(root: Parser.SyntaxNode): Parser.SyntaxNode[] {
-  const out: Parser.SyntaxNode[] = [];
+function topLevelClasses(root: PyNode): PyNode[] {
+  const out: PyNode[] = [];
   for (const child of root.namedChildren) {
     if (child.type === 'class_definition') out.push(child);
     else if (child.type === 'decorated_definition') {
@@ -60,13 +59,13 @@ function topLevelClasses(root: Parser.SyntaxNode): Parser.SyntaxNode[] {
   return out;
 }
 
-function assignmentsIn(body: Parser.SyntaxNode): Parser.SyntaxNode[] {
+function assignmentsIn(body: PyNode): PyNode[] {
   return body.namedChildren
     .filter((s) => s.type === 'expression_statement')
     .flatMap((s) => s.namedChildren.filter((c) => c.type === 'assignment'));
 }
 
-function declaresPrimaryKey(body: Parser.SyntaxNode): boolean {
+function declaresPrimaryKey(body: PyNode): boolean {
   return assignmentsIn(body).some((a) => {
     const right = a.childForFieldName('right');
     if (right?.type !== 'call') return false;
@@ -77,7 +76,7 @@ function declaresPrimaryKey(body: Parser.SyntaxNode): boolean {
   });
 }
 
-function isAbstract(body: Parser.SyntaxNode): boolean {
+function isAbstract(body: PyNode): boolean {
   const meta = body.namedChildren.find((c) => c.type === 'class_definition' && c.childForFieldName('name')?.text === 'Meta');
   const metaBody = meta?.childForFieldName('body');
   if (!metaBody) return false;

@@ -1,5 +1,4 @@
-import type Parser from 'tree-sitter';
-import { spanOf, type ParsedPython } from '../parse/python.js';
+import { spanOf, type ParsedPython, type PyNode } from '../parse/python.js';
 import type { UrlRoute } from './types.js';
 
 const ROUTE_FUNCTIONS = new Set(['path', 're_path', 'url']);
@@ -11,7 +10,7 @@ const ROUTE_FUNCTIONS = new Set(['path', 're_path', 'url']);
  */
 export function extractUrlRoutes(parsed: ParsedPython): UrlRoute[] {
   const routes: UrlRoute[] = [];
-  const visit = (node: Parser.SyntaxNode): void => {
+  const visit = (node: PyNode): void => {
     if (node.type === 'call') {
       const fn = node.childForFieldName('function');
       const name = fn ? calleeName(fn) : undefined;
@@ -31,14 +30,14 @@ export function extractUrlRoutes(parsed: ParsedPython): UrlRoute[] {
   return routes;
 }
 
-function calleeName(fn: Parser.SyntaxNode): string | undefined {
+function calleeName(fn: PyNode): string | undefined {
   if (fn.type === 'identifier') return fn.text;
   if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text;
   return undefined;
 }
 
 /** The value of a plain (non f-) string literal or implicit concatenation of them. */
-function stringLiteral(node: Parser.SyntaxNode): string | undefined {
+function stringLiteral(node: PyNode): string | undefined {
   if (node.type === 'concatenated_string') {
     const parts = node.namedChildren.map(stringLiteral);
     return parts.every((p) => p !== undefined) ? parts.join('') : undefined;

@@ -52,6 +52,10 @@ export class PyNode {
     return this.namedChildren[0] ?? null;
   }
 
+  get lastNamedChild(): PyNode | null {
+    return this.namedChildren.at(-1) ?? null;
+  }
+
   get isError(): boolean {
     return this.type === 'ERROR';
   }

@@ -2,19 +2,19 @@ import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import { LineIndex, type Span } from '../core/position.js';
 import type { ParseProblem } from '../model/settings-types.js';
+import { materialize, PyNode } from './py-tree.js';
 
-/** A parsed Python file: its text, line index, tree-sitter tree and syntax problems. */
+export { PyNode };
+
+/** A parsed Python file: its text, line index, syntax tree and syntax problems. */
 export interface ParsedPython {
   path: string;
   text: string;
   lines: LineIndex;
-  tree: Parser.Tree | undefined;
-  /** The module node; an empty stand-in when the parser could not run at all. */
-  root: Parser.SyntaxNode;
+  /** The module node (tree-sitter's tree copied into plain objects); an empty module when the parser could not run. */
+  root: PyNode;
   problems: ParseProblem[];
 }
-
-export type PyNode = Parser.SyntaxNode;
 
 let parser: Parser | undefined;
 
@@ -40,13 +40,13 @@ export function parsePython(path: string, text: string): ParsedPython {
     // CPython refuses the whole file, so there is nothing to evaluate; and a tree that deep would
     // overflow the stack of every recursive walk over it.
     const problem: ParseProblem = { file: path, span: lines.span(path, tooDeep.offset, tooDeep.offset + 1), message: tooDeep.message, kind: 'syntax' };
-    return { path, text, lines, tree: undefined, root: emptyRoot(), problems: [problem] };
+    return { path, text, lines, root: emptyRoot(), problems: [problem] };
   }
   try {
     // The callback form avoids the binding's limits on one huge string argument.
     const chunk = 64 * 1024;
     const tree = sharedParser().parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : ''));
-    const parsed: ParsedPython = { path, text, lines, tree, root: tree.rootNode, problems: [] };
+    const parsed: ParsedPython = { path, text, lines, root: materialize(tree, text), problems: [] };
     parsed.problems = syntaxProblems(parsed);
     return parsed;
   } catch (err) {
@@ -56,7 +56,7 @@ export function parsePython(path: string, text: string): ParsedPython {
       message: `could not parse: ${err instanceof Error ? err.message : String(err)}`,
       kind: 'syntax',
     };
-    return { path, text, lines, tree: undefined, root: emptyRoot(), problems: [problem] };
+    return { path, text, lines, root: emptyRoot(), problems: [problem] };
   }
 }
 
@@ -162,30 +162,7 @@ function describeError(node: PyNode): string {
   return JSON.stringify(shown);
 }
 
-/** A node-shaped empty module for files the parser could not handle. */
+/** An empty module for files the parser could not handle. */
 function emptyRoot(): PyNode {
-  const empty = sharedParserSafe()?.parse('');
-  if (empty) return empty.rootNode;
-  return {
-    type: 'module',
-    text: '',
-    startIndex: 0,
-    endIndex: 0,
-    children: [],
-    namedChildren: [],
-    childCount: 0,
-    namedChildCount: 0,
-    hasError: false,
-    isMissing: false,
-    childForFieldName: () => null,
-    childrenForFieldName: () => [],
-  } as unknown as PyNode;
-}
-
-function sharedParserSafe(): Parser | undefined {
-  try {
-    return sharedParser();
-  } catch {
-    return undefined;
-  }
+  return new PyNode('module', 0, 0, true, false, '');
 }
