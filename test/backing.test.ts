@@ -209,8 +209,10 @@ describe('XF012, XF013, XF015 on the fixtures', () => {
     const xf13 = compose.findings.filter((x) => x.ruleId === 'XF013');
     expect(xf13.map((x) => [`${x.span.file}:${x.span.start.line}`, x.related.map((r) => `${r.span.file}:${r.span.start.line}`)])).toEqual([
       ['docker-compose.prod.yml:8', ['docker-compose.prod.yml:21', 'docker-compose.prod.yml:5', 'shop/settings.py:10']],
-      ['docker-compose.prod.yml:9', ['docker-compose.prod.yml:30', 'docker-compose.prod.yml:5', 'shop/settings.py:19']],
-      ['docker-compose.prod.yml:10', ['docker-compose.prod.yml:30', 'docker-compose.prod.yml:5', 'shop/settings.py:20']],
+      ['docker-compose.prod.yml:9', ['docker-compose.prod.yml:30', 'docker-compose.prod.yml:5', 'shop/settings.py:22']],
+      ['docker-compose.prod.yml:10', ['docker-compose.prod.yml:30', 'docker-compose.prod.yml:5', 'shop/settings.py:23']],
+      // A DATABASES entry without HOST: libpq's local unix socket, which the web container does not have.
+      ['shop/settings.py:10', ['docker-compose.prod.yml:21', 'docker-compose.prod.yml:5']],
     ]);
 
     const db = await runAudit({ root: join(FIXTURES, 'xf-dbtls-compose') });

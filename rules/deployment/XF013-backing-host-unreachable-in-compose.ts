@@ -39,8 +39,11 @@ function targets(runtime: DjangoRuntime, backing: BackingServices): Target[] {
     const url = parseRedisUrl(ep.value.value);
     if (url) out.push({ where: ep.where, what: 'Redis', kinds: ['redis'], host: url.host, port: url.port, span: ep.span, setting: ep.setting, value: ep.value });
   }
+  // An empty HOST makes libpq use PGHOST, else a local unix socket.
+  const pghost = runtime.subject.envLayers.some((l) => l.lookup('PGHOST') !== undefined);
   for (const db of databaseClients(runtime.subject)) {
-    if ((db.family !== 'postgresql' && db.family !== 'mysql') || !db.host || db.port === undefined) continue;
+    if ((db.family !== 'postgresql' && db.family !== 'mysql') || db.host === undefined || db.port === undefined) continue;
+    if (db.host === '' && (db.family !== 'postgresql' || pghost)) continue;
     const what = db.family === 'postgresql' ? 'PostgreSQL' : 'MySQL';
     out.push({ where: `DATABASES['${db.alias}'] HOST`, what, kinds: [db.family === 'postgresql' ? 'postgres' : 'mysql'], host: db.host.toLowerCase(), port: db.port, span: db.span, setting: 'DATABASES', value: db.config });
   }
@@ -73,7 +76,7 @@ export default defineRule({
     section: 'configuration',
     docs: {
       whatItDoes:
-        "For each production compose service that runs the Django project, reads the Redis URLs (CACHES, Celery broker and result backend, CHANNEL_LAYERS, SESSION_REDIS) and DATABASES hosts of the settings as that service sees them. Reports a loopback host (localhost, 127.0.0.1) while Redis or the database runs as another service of the same compose project, and a plain service-style name (no dots) that no service of the project answers to (service names, container_name, hostname, network aliases, links, extra_hosts) while the project runs that kind of server under another name. Services with a network_mode, names some other compose file defines, and containers that start the server themselves are left alone; unknown names are not judged for services that declare their own networks or in projects joined to an external or fixed-name network. Values expanded from host variables, or resting on a default of the settings code while the service's environment is not all in the repository, are not judged.",
+        "For each production compose service that runs the Django project, reads the Redis URLs (CACHES, Celery broker and result backend, CHANNEL_LAYERS, SESSION_REDIS) and DATABASES hosts of the settings as that service sees them. Reports a loopback host (localhost, 127.0.0.1), or a PostgreSQL entry without HOST (libpq then uses a local unix socket) and no PGHOST, while Redis or the database runs as another service of the same compose project, and a plain service-style name (no dots) that no service of the project answers to (service names, container_name, hostname, network aliases, links, extra_hosts) while the project runs that kind of server under another name. Services with a network_mode, names some other compose file defines, and containers that start the server themselves are left alone; unknown names are not judged for services that declare their own networks or in projects joined to an external or fixed-name network. Values expanded from host variables, or resting on a default of the settings code while the service's environment is not all in the repository, are not judged.",
       whyIsThisBad:
         "Inside a container, localhost is the container itself: nothing listens on 6379 or 5432 there, so every connection is refused. A name no service answers to fails DNS resolution on the project network. Either way the cache, the task queue or the database is unreachable and the application fails at the first request or task.",
       example: "# docker-compose.prod.yml\nservices:\n  web:\n    environment:\n      CELERY_BROKER_URL: redis://localhost:6379/0\n  redis:\n    image: redis:7.4",
@@ -119,12 +122,13 @@ export default defineRule({
         if (dependsOnHost(backing, t.value, 'host') || restsOnDefault(runtime, t.value)) continue;
         const key = `${t.span.file}:${t.span.start.offset}:${t.where}:${t.host}:${service.name}`;
         if (seen.has(key)) continue;
-        if (isLoopback(t.host)) {
+        if (isLoopback(t.host) || t.host === '') {
           // A container that starts the server itself does have it on localhost.
           if (/(?:redis|valkey|keydb)-server|postgres\b|mysqld/.test(ownWords)) continue;
           seen.add(key);
+          const names = t.host === '' ? 'no host, so the driver uses a local unix socket' : `${t.host}:${t.port}`;
           ctx.report({
-            message: `${t.where} names ${t.host}:${t.port}, but in ${who} ${t.host} is the container itself, where no ${t.what} listens; ${t.what} runs in compose service ${server.name} (host ${server.name}): every connection is refused`,
+            message: `${t.where} names ${names}, but in ${who} that is the container itself, where no ${t.what} listens; ${t.what} runs in compose service ${server.name} (host ${server.name}): every connection fails`,
             span: at.span,
             related,
             target: `${t.where}@${service.name}`,
