@@ -238,7 +238,7 @@ function readPdValue(cur: Cursor, afterBlank: boolean): { value: string; range: 
   if (c === '' || c === '\n' || c === '\r') return { value: '', range: [from, from] };
   const part = cur.read(PD.unquotedValue)[1]!;
   // `KEY=  # note` is empty, but `KEY=#value` keeps its `#`: a comment needs blank space before it.
-  const value = afterBlank && part.startsWith('#') ? '' : part.replace(/\s+#[^\r\n]*/, '').replace(/\s+$/, '');
+  const value = afterBlank && part.startsWith('#') ? '' : part.replace(/(?<!\s)\s+#[^\r\n]*/, '').trimEnd();
   return { value, range: [from, from + value.length] };
 }
 
@@ -249,7 +249,7 @@ function readPdValue(cur: Cursor, afterBlank: boolean): { value: string; range: 
  */
 function expandPythonDotenv(value: string, known: ReadonlyMap<string, string | null>): { value: string; host: string[] } {
   const host: string[] = [];
-  const out = value.replace(/\$\{([^}:]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
+  const out = replaceBraceReferences(value, (name: string, dflt: string | undefined) => {
     const value = known.get(name);
     if (typeof value === 'string') return value;
     if (!host.includes(name)) host.push(name);
@@ -399,14 +399,14 @@ function readComposeKey(text: string, from: number): ComposeKey {
     const c = text[i]!;
     if (COMPOSE_SPACE.test(c)) continue;
     if (c === '=' || c === ':' || c === '\n') {
-      return { name: text.slice(from, i).replace(/\s+$/, ''), end: c === '\n' ? i : i + 1, inherited: c === '\n' };
+      return { name: text.slice(from, i).trimEnd(), end: c === '\n' ? i : i + 1, inherited: c === '\n' };
     }
     if (!/[\p{L}\p{N}_.\-[\]]/u.test(c)) {
       return { error: `unexpected character '${c}' in the variable name '${text.slice(from, nextNewline(text, from)).trim()}'` };
     }
   }
   // A bare name on the last line, without a newline, is inherited like any other bare name.
-  return { name: text.slice(from).replace(/\s+$/, ''), end: text.length, inherited: true };
+  return { name: text.slice(from).trimEnd(), end: text.length, inherited: true };
 }
 
 interface ComposeValue {
@@ -422,7 +422,7 @@ function readComposeValue(doc: Doc, from: number): ComposeValue | { error: strin
   const quote = text[from];
   if (quote !== '"' && quote !== "'") {
     const eol = nextNewline(text, from);
-    const cut = text.slice(from, eol).split(' #')[0]!.replace(/\s+$/, '');
+    const cut = text.slice(from, eol).split(' #')[0]!.trimEnd();
     const expanded = expandCompose(cut, doc.known());
     return { ...expanded, range: [from, from + cut.length], next: eol };
   }
@@ -727,4 +727,38 @@ function normaliseNewlines(original: string): { text: string; origin: (offset: n
   }
   map.push(original.length);
   return { text, origin: (offset) => map[offset] ?? original.length };
+}
+
+/**
+ * `value.replace(/\$\{([^}:]*)(?::-([^}]*))?\}/g, ...)` in linear time: the regex rescans the rest of
+ * the value from every unclosed `${`.
+ */
+export function replaceBraceReferences(value: string, replace: (name: string, dflt: string | undefined) => string): string {
+  let out = '';
+  let done = 0;
+  let stop = -1; // the first '}' or ':' at or after a position, cached while it stays ahead
+  for (let i = value.indexOf('${'); i >= 0; i = value.indexOf('${', i)) {
+    if (stop < i + 2) {
+      stop = i + 2;
+      while (stop < value.length && value[stop] !== '}' && value[stop] !== ':') stop++;
+    }
+    let end = -1;
+    let dflt: string | undefined;
+    if (value[stop] === '}') end = stop + 1;
+    else if (value[stop] === ':' && value[stop + 1] === '-') {
+      const close = value.indexOf('}', stop + 2);
+      if (close >= 0) {
+        dflt = value.slice(stop + 2, close);
+        end = close + 1;
+      }
+    }
+    if (end < 0) {
+      i += 1;
+      continue;
+    }
+    out += value.slice(done, i) + replace(value.slice(i + 2, stop), dflt);
+    done = end;
+    i = end;
+  }
+  return out + value.slice(done);
 }

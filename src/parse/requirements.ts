@@ -99,7 +99,7 @@ export function parsePep508(text: string): Pep508 | undefined {
   if (rest !== '' && !rest.startsWith(';')) return undefined;
   const extras = (m[2] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   const specifier = m[3] ? '' : (m[4] ?? '').replace(/\s+/g, '').replace(/,$/, '');
-  return { name: normaliseName(m[1]!), extras, specifier, length: m[0].replace(/\s+$/, '').length };
+  return { name: normaliseName(m[1]!), extras, specifier, length: m[0].trimEnd().length };
 }
 
 /** The exact version a specifier pins (`==4.2.11`, `===4.2`), not a wildcard. */
@@ -363,7 +363,7 @@ function readSetupCfg(src: Source): Requirement[] {
       section = header[1]!.trim();
       key = undefined;
     } else if (/^\S/.test(line) && !/^[#;]/.test(line)) {
-      const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
+      const kv = setupCfgKeyValue(line);
       key = kv?.[1];
       if (kv && kv[2]) out.push(...setupCfgValue(src, section, key, kv[2], m.index + line.length - kv[2].length));
     } else if (key !== undefined && line.trim() !== '' && !/^\s*[#;]/.test(line)) {
@@ -458,4 +458,18 @@ function upperBound(specifier: string): Series | undefined {
     if (last !== undefined) return { major: s.major - 1, minor: last };
   }
   return undefined;
+}
+
+/**
+ * `key = value` as `/^([^=:]+?)\s*[=:]\s*(.*)$/` reads it ([whole, key, value] or undefined), in linear
+ * time: the regex is cubic on a line of whitespace.
+ */
+export function setupCfgKeyValue(line: string): [string, string, string] | undefined {
+  let j = 0;
+  while (j < line.length && line[j] !== '=' && line[j] !== ':') j++;
+  if (j === 0 || j === line.length) return undefined;
+  const value = line.slice(j + 1).trimStart();
+  if (/[\n\r\u2028\u2029]/.test(value)) return undefined;
+  const key = line.slice(0, Math.max(1, line.slice(0, j).trimEnd().length));
+  return [line, key, value];
 }

@@ -4,7 +4,19 @@
  * `postgres://USER:PASSWORD@HOST:PORT/NAME`. A production env file holding one is a template: the
  * value production runs with is not in the repository, so it is unknown, never judged as is.
  */
-const WRAPPED = /^(?:!{2,}.*!{2,}|<[^<>]+>|\{\{.*\}\}|\[\[.*\]\]|%\([^)]*\)s|__[A-Z0-9_]+__)$/s;
+/**
+ * `!!!SET X!!!`, `<x>`, `{{ x }}`, `[[x]]`, `%(x)s`, `__X__`: what
+ * `/^(?:!{2,}.*!{2,}|<[^<>]+>|\{\{.*\}\}|\[\[.*\]\]|%\([^)]*\)s|__[A-Z0-9_]+__)$/s` tests, without
+ * its cubic backtracking on long runs of `!`.
+ */
+export function isWrappedPlaceholder(v: string): boolean {
+  const n = v.length;
+  const wraps = (open: string, close: string, min: number) => n >= min && v.startsWith(open) && v.endsWith(close);
+  if (wraps('!!', '!!', 4) || wraps('{{', '}}', 4) || wraps('[[', ']]', 4)) return true;
+  if (wraps('<', '>', 3) && !/[<>]/.test(v.slice(1, -1))) return true;
+  if (wraps('%(', ')s', 4) && !v.slice(2, -2).includes(')')) return true;
+  return wraps('__', '__', 5) && /^[A-Z0-9_]+$/.test(v);
+}
 const WORDS =
   /^(?:change[-_ .]?me|change[-_ ]?it|change[-_ ]?this|replace[-_ ]?me|replace[-_ ]?this|set[-_ ]?me|fill[-_ ]?me(?:[-_ ]?in)?|todo|fixme|tbd|placeholder|x{3,}|\*{3,}|\.{3})$/i;
 const YOUR = /(?:^|[-_ .:/@])your[-_ ]?(?:own[-_ ]?)?(?:secret|password|passwd|key|token|domain|host|hostname|email|api|app|site|project|db|database|user|username|bucket|dsn|account)/i;
@@ -13,5 +25,5 @@ const URL_TEMPLATE = /^[a-z][a-z0-9+.-]*:\/\/(?:user(?:name)?|<[^>]+>|\$\{?\w+\}
 export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
   if (v === '') return false;
-  return WRAPPED.test(v) || WORDS.test(v) || YOUR.test(v) || URL_TEMPLATE.test(v);
+  return isWrappedPlaceholder(v) || WORDS.test(v) || YOUR.test(v) || URL_TEMPLATE.test(v);
 }

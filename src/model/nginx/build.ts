@@ -487,7 +487,7 @@ function firstPlaceholder(ds: ParsedDirective[]): { value: string; span: Span } 
 
 /** A `.conf` of unknown kind is nginx when its top level is: a server/upstream/... block, or only well-known directives. */
 function looksLikeNginx(file: LoadedFile): boolean {
-  if (file.engine === 'jinja') return /(?:^|\n)\s*(?:server|upstream|location\s+\S+)\s*\{/.test(file.source.text);
+  if (file.engine === 'jinja') return /(?:^|\n)[^\S\n]*(?:server|upstream|location\s+\S+)\s*\{/.test(file.source.text);
   const parsed = file.parsed!;
   const top = parsed.directives;
   if (top.length === 0) return false;
@@ -507,7 +507,7 @@ function contextOf(path: string, file: LoadedFile): NginxContext {
   const dirs = path.split('/').slice(0, -1);
   if (dirs.some((d) => ['sites-available', 'sites-enabled', 'conf.d', 'templates', 'http.d', 'vhosts.d'].includes(d))) return 'http';
   if (top.some((d) => d.block && d.name === 'location')) return 'server';
-  if (file.engine === 'jinja' && /(?:^|\n)\s*server\s*\{/.test(file.source.text)) return 'http';
+  if (file.engine === 'jinja' && /(?:^|\n)[^\S\n]*server\s*\{/.test(file.source.text)) return 'http';
   return 'unknown';
 }
 

@@ -54,13 +54,13 @@ export function findBackupSchedules(files: readonly DiscoveredFile[], sources: M
         break;
       }
       case 'yaml-candidate': {
-        if (!/^\s*kind:\s*CronJob\b/m.test(text)) break;
+        if (!/^[^\S\n\r\u2028\u2029]*kind:\s*CronJob\b/m.test(text)) break;
         const l = lineHit(BACKUP_COMMAND);
         if (l) add(l, 'a Kubernetes CronJob');
         break;
       }
       case 'github-workflow': {
-        if (!/^\s*schedule\s*:/m.test(text)) break;
+        if (!/^[^\S\n\r\u2028\u2029]*schedule\s*:/m.test(text)) break;
         const l = lineHit(BACKUP_COMMAND);
         if (l) add(l, 'a scheduled GitHub workflow');
         break;

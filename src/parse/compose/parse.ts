@@ -18,11 +18,26 @@ export interface ComposeFileRead {
   template: boolean;
 }
 
-const TEMPLATE = /\{\{[^}]*\}\}|\{%[^%]*%\}/;
+/**
+ * Whether the text holds `{{ ... }}` or `{% ... %}`: what `/\{\{[^}]*\}\}|\{%[^%]*%\}/` tests, in linear
+ * time (the regex rescans the rest of the file from every unclosed `{{`).
+ */
+export function hasTemplateSyntax(text: string): boolean {
+  const closes = (open: string, stop: string): boolean => {
+    let next = -1;
+    for (let i = text.indexOf(open); i >= 0; i = text.indexOf(open, i + 1)) {
+      if (next < i + 2) next = text.indexOf(stop, i + 2);
+      if (next < 0) return false;
+      if (text[next + 1] === '}') return true;
+    }
+    return false;
+  };
+  return closes('{{', '}') || closes('{%', '%');
+}
 
 export function readComposeFile(src: SourceText, lookup: InterpolationLookup): ComposeFileRead {
   const read = readYaml(src);
-  const template = TEMPLATE.test(src.text);
+  const template = hasTemplateSyntax(src.text);
   if (!read.root) {
     return { file: src.path, problems: read.problems.length ? read.problems : [{ message: 'empty compose file', span: src.lines.lineSpan(src.path, 1) }], template };
   }
