@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from '../src/cli/args.js';
 import { runAudit } from '../src/cli/audit.js';
@@ -133,5 +133,43 @@ describe('--max-time and max-time:', () => {
     expect(loadConfig(configDir('max-time: 30\n')).maxTime).toBe(30);
     expect(() => loadConfig(configDir('select: [DJ]\nmax-time: 0\n'))).toThrow(ConfigError);
     expect(() => loadConfig(configDir('select: [DJ]\nmax-time: 0\n'))).toThrow(/:2:\d+: "max-time" must be a number of seconds above 0/);
+  });
+});
+
+describe('the other limits of issue 7 leave a located notice', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const repo = (files: Record<string, string>) => {
+    const d = mkdtempSync(join(tmpdir(), 'audit-deploy-limits-'));
+    dirs.push(d);
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(d, path)), { recursive: true });
+      writeFileSync(join(d, path), text);
+    }
+    return d;
+  };
+  const project = (settings: string) => ({
+    'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+    'mysite/__init__.py': '',
+    'mysite/settings.py': settings,
+    'requirements.txt': 'Django==5.2\n',
+  });
+
+  it('evaluator loop limit: a notice on the loop', async () => {
+    const result = await runAudit({ root: repo(project('DEBUG = False\nN = 0\nwhile True:\n    N += 1\nSECRET_KEY = "x"\n')) });
+    const notice = result.notices.find((n) => n.kind === 'limit');
+    expect(notice).toMatchObject({ file: 'mysite/settings.py', message: 'mysite/settings.py:3: loop did not finish within 10000 iterations' });
+    expect(notice!.span?.start.line).toBe(3);
+  });
+
+  it('evaluator recursion limit: a notice on the call', async () => {
+    const result = await runAudit({ root: repo(project('def f(n):\n    return f(n + 1)\n\nX = f(0)\nDEBUG = False\n')) });
+    const notice = result.notices.find((n) => n.kind === 'limit');
+    expect(notice).toMatchObject({ file: 'mysite/settings.py', message: expect.stringMatching(/^mysite\/settings\.py:2: call depth limit \(50\) reached in f\(\)/) });
+  });
+
+  it('file size limit: a notice naming the file', async () => {
+    const result = await runAudit({ root: repo({ ...project('DEBUG = False\n'), '.env.production': `SECRET_KEY=${'x'.repeat(3 * 1024 * 1024)}\n` }) });
+    expect(result.notices).toContainEqual(expect.objectContaining({ kind: 'too-large', file: '.env.production' }));
   });
 });

@@ -331,6 +331,10 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
   // answers all of them alike evaluates to the same settings (see settingsPerService).
   const productionEnv = new RecordingEnv(envLayers);
   const settings = evaluate(productionEnv, 'production', true);
+  // The evaluator's limits (steps, loop iterations, import and call depth) leave values unknown; say where they were hit.
+  for (const p of settings.problems) {
+    if (p.kind === 'evaluation' && isEvaluatorLimit(p.message)) notices.push({ kind: 'limit', file: p.file, span: p.span, message: `${p.file}:${p.span.start.line}: ${p.message}` });
+  }
   const unsetEnvSettings = evaluate(new LayeredEnv([]), 'unset', false);
 
   const depFiles = files
@@ -458,6 +462,11 @@ function implicitPkModelsOf(settings: EvaluatedSettings, mine: DiscoveredFile[],
     }
   }
   return out;
+}
+
+/** A problem the settings evaluator reports when one of its limits stops it (src/model/settings/interpreter.ts). */
+function isEvaluatorLimit(message: string): boolean {
+  return message.startsWith('evaluation step limit (') || message.startsWith('loop did not finish within') || message.includes('depth limit (') || message.startsWith('include depth limit');
 }
 
 /** Code that makes a package's __init__.py the settings module itself rather than an empty marker. */
