@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
+import { urlHasPassword } from '../src/cli/audit.js';
+import { trimChars, trimEndChars } from '../src/core/trim.js';
 import { findMarker } from '../src/engine/suppress.js';
 import { isWrappedPlaceholder } from '../src/model/env/placeholder.js';
 import { hasTemplateSyntax } from '../src/parse/compose/parse.js';
@@ -178,6 +180,42 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
       expect(v.replace(linear, '')).toBe(v.replace(original, ''));
     }), { numRuns: 5000 });
     expect(timed(() => ('\t'.repeat(BIG) + 'x\t#').replace(linear, ''))).toBeLessThan(BOUND_MS);
+  });
+
+  it('trailing and surrounding runs of characters', () => {
+    for (const [chars, original] of [['/', /\/+$/], [' \t', /[ \t]+$/]] as Array<[string, RegExp]>) {
+      fc.assert(fc.property(textOf(`${chars}ax\n`), (v) => {
+        expect(trimEndChars(v, chars)).toBe(v.replace(original, ''));
+      }), { numRuns: 3000 });
+      expect(timed(() => trimEndChars(chars[0]!.repeat(BIG) + 'x' + chars[0]!, chars))).toBeLessThan(BOUND_MS);
+    }
+    fc.assert(fc.property(textOf('_ax'), (v) => {
+      expect(trimChars(v, '_')).toBe(v.replace(/^_+|_+$/g, ''));
+    }), { numRuns: 3000 });
+    expect(timed(() => trimChars('x' + '_'.repeat(BIG) + 'x_', '_'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('short option clusters (-c, -xv ...)', () => {
+    const cases: Array<[RegExp, (w: string) => boolean, string]> = [
+      [/^-[a-z]*c[a-z]*$/, (w) => /^-[a-z]*$/.test(w) && w.includes('c'), '-acC0'],
+      [/^-[a-zA-Z]*v[a-zA-Z]*$/, (w) => /^-[a-zA-Z]*$/.test(w) && w.includes('v'), '-avV0'],
+      [/^-\w*c\w*$/, (w) => /^-\w*$/.test(w) && w.includes('c'), '-ac_0 '],
+    ];
+    for (const [original, linear, alphabet] of cases) {
+      fc.assert(fc.property(textOf(alphabet, 8), (w) => {
+        expect(linear(w)).toBe(original.test(w));
+      }), { numRuns: 3000 });
+      expect(timed(() => linear('-' + 'c'.repeat(BIG) + '\u0000'))).toBeLessThan(BOUND_MS);
+    }
+  });
+
+  it('URL with a password', () => {
+    const original = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
+    const parts = fc.array(fc.constantFrom('a', 'B', '+', '://', ':', '/', '@', ' ', 'u', 'p', '1', '\n'), { maxLength: 14 }).map((a) => a.join(''));
+    fc.assert(fc.property(parts, (v) => {
+      expect(urlHasPassword(v)).toBe(original.test(v));
+    }), { numRuns: 5000 });
+    expect(timed(() => urlHasPassword('A://' + ':+'.repeat(BIG)))).toBeLessThan(BOUND_MS);
   });
 
   it('line-anchored keys in a whole file (backups, nginx templates)', () => {

@@ -10,7 +10,7 @@ const PASS_THROUGH = new Set(['tini', 'dumb-init', 'tini-static', 'catatonit']);
 /** Whether the program that receives the words expands variables itself: a shell with -c. */
 function shellExpands(words: string[]): boolean {
   const i = words.findIndex((w) => SHELL.test(baseName(w)));
-  return i >= 0 && words.slice(i + 1).some((w) => /^-\w*c\w*$/.test(w));
+  return i >= 0 && words.slice(i + 1).some((w) => (/^-\w*$/.test(w) && w.includes('c')));
 }
 
 export default defineRule({

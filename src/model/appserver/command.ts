@@ -126,8 +126,8 @@ export function recognizeCommand(words: readonly ShellWord[], depth = 0): Recogn
     if (/^(?:ba|da|z|k|a)?sh$/.test(b)) {
       // `sh -c 'script'`: split the script, positions kept.
       let k = i + 1;
-      while (k < words.length && words[k]!.value.startsWith('-') && !/^-[a-z]*c[a-z]*$/.test(words[k]!.value)) k++;
-      if (k < words.length && /^-[a-z]*c[a-z]*$/.test(words[k]!.value) && words[k + 1] && depth < 3) {
+      while (k < words.length && words[k]!.value.startsWith('-') && !(/^-[a-z]*$/.test(words[k]!.value) && words[k]!.value.includes('c'))) k++;
+      if (k < words.length && (/^-[a-z]*$/.test(words[k]!.value) && words[k]!.value.includes('c')) && words[k + 1] && depth < 3) {
         const script = words[k + 1]!;
         const inner = splitShell(script.value, { offsets: script.offsets });
         for (const c of inner.commands) {

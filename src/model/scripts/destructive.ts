@@ -60,7 +60,7 @@ export function destroys(c: ScriptCommand): string | undefined {
   }
   if ((c.name === 'docker' && a[1] === 'compose') || c.name === 'docker-compose') {
     const rest = afterVerb(a, 'down');
-    if (rest && rest.some((x) => x === '--volumes' || /^-[a-zA-Z]*v[a-zA-Z]*$/.test(x))) return 'docker compose down -v deletes the named volumes: the database and uploads with them';
+    if (rest && rest.some((x) => x === '--volumes' || (/^-[a-zA-Z]*$/.test(x) && x.includes('v')))) return 'docker compose down -v deletes the named volumes: the database and uploads with them';
   }
   const path = removedDataPath(c);
   if (path) return `rm -r ${path} deletes data`;

@@ -1,4 +1,5 @@
 import { isPlaceholderValue } from '../env/placeholder.js';
+import { trimChars } from '../../core/trim.js';
 
 /**
  * Secret detectors that work on any text: known token formats, private key blocks, credentials in
@@ -67,11 +68,7 @@ export function shannonEntropy(value: string): number {
 
 /** Upper-case snake form of a key: `secretKey` -> SECRET_KEY, `db.password` -> DB_PASSWORD. */
 export function normaliseName(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toUpperCase();
+  return trimChars(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_'), '_').toUpperCase();
 }
 
 const SECRET_NAME = /(?:^|_)(?:SECRET|SECRETS|SECRET_KEY|PASSWORD|PASSWD|PASS|PWD|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|AUTH|CREDENTIALS?|SIGNING_KEY|ENCRYPTION_KEY|SALT|WEBHOOK_SECRET|DSN)(?:$|_)/;

@@ -1,4 +1,5 @@
 /** POSIX path arithmetic as os.path and pathlib do it (no file-system access). */
+import { trimEndChars } from '../../core/trim.js';
 
 /** os.path.normpath. */
 export function normpath(p: string): string {
@@ -34,7 +35,7 @@ export function join(first: string, ...rest: string[]): string {
 export function dirname(p: string): string {
   const i = p.lastIndexOf('/') + 1;
   let head = p.slice(0, i);
-  if (head && head !== '/'.repeat(head.length)) head = head.replace(/\/+$/, '');
+  if (head && head !== '/'.repeat(head.length)) head = trimEndChars(head, '/');
   return head;
 }
 

@@ -115,7 +115,7 @@ function unwrap(words: Word[], entry: SystemdEntry, command: ExecCommand, viaShe
   const program = words[i]!;
   const b = base(program.text);
   if (/^(?:ba|da|z|k)?sh$/.test(b)) {
-    const c = words.findIndex((x, k) => k > i && /^-[a-z]*c[a-z]*$/.test(x.text));
+    const c = words.findIndex((x, k) => k > i && (/^-[a-z]*$/.test(x.text) && x.text.includes('c')));
     const script = c > 0 ? words[c + 1] : undefined;
     if (script) return shellInvocations(script, entry, command, depth);
     return [];

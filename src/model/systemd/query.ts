@@ -156,7 +156,7 @@ export function shellScript(command: ExecCommand): { text: string; wordIndex: nu
   const args = command.args;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (/^-[a-z]*c[a-z]*$/.test(a.text) && i + 1 < args.length) return { text: args[i + 1]!.text, wordIndex: i + 2 };
+    if ((/^-[a-z]*$/.test(a.text) && a.text.includes('c')) && i + 1 < args.length) return { text: args[i + 1]!.text, wordIndex: i + 2 };
     if (!a.text.startsWith('-')) return undefined;
   }
   return undefined;

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { trimEndChars } from '../../core/trim.js';
 import type { Notice } from '../../core/finding.js';
 import type { DiscoveredFile } from '../../discover/types.js';
 import { parseHcl, type HclBody, type HclValue } from '../../parse/hcl.js';
@@ -60,7 +61,7 @@ export function buildTerraform(files: readonly DiscoveredFile[], sources: ModelS
   for (const c of calls) {
     const source = c.body.attributes.find((a) => a.name === 'source')?.value;
     if (!source || source.kind !== 'string' || source.interpolated || !/^\.\.?\//.test(source.value)) continue;
-    const target = posix.normalize(posix.join(c.dir || '.', source.value)).replace(/\/+$/, '');
+    const target = trimEndChars(posix.normalize(posix.join(c.dir || '.', source.value)), '/');
     const mod = byDir.get(target === '.' ? '' : target);
     if (!mod) continue;
     mod.moduleCalls++;

@@ -11,6 +11,7 @@ function dockerfileParser(): typeof DockerfileAst.DockerfileParser {
 import type { Range } from 'vscode-languageserver-types';
 import type { SourceText } from '../../core/source.js';
 import type { Span } from '../../core/position.js';
+import { trimEndChars } from '../../core/trim.js';
 
 /**
  * A Dockerfile read with dockerfile-ast, every part with its exact span, in the shape the
@@ -386,7 +387,7 @@ function previousLineContinues(lines: SourceText['lines'], line: number, escape:
   for (let l = line - 1; l >= 1; l--) {
     const t = lines.lineText(l);
     if (/^\s*#/.test(t) || t.trim() === '') continue;
-    return t.replace(/[ \t]+$/, '').endsWith(escape);
+    return trimEndChars(t, ' \t').endsWith(escape);
   }
   return false;
 }
