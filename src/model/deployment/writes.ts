@@ -2,7 +2,6 @@ import type { Span } from '../../core/position.js';
 import { djangoDefault, versionAtLeast } from '../django-helpers.js';
 import { decidingVariables, dictGet, type PyValue } from '../python-value.js';
 import { dictValueSpan } from '../settings/values.js';
-import type { AppServerInstance } from '../appserver/types.js';
 import { mapDirectory } from '../appserver/context.js';
 import type { SystemdUnit } from '../systemd/types.js';
 import type { DjangoProject } from '../types.js';
@@ -216,17 +215,17 @@ export function parentDir(p: string): string {
 // Where a systemd service runs the repository
 
 /**
- * Where the repository sits on the server for an app server a unit starts, and the working
- * directory: the unit's WorkingDirectory= is the repository directory the WSGI module imports
+ * Where the repository sits on the server for a program a unit starts (an app server's WSGI module,
+ * a Celery app), and the working directory: the unit's WorkingDirectory= is the repository directory the module imports
  * from (the one whose path ends it, or the repository root cloned there). `root` is undefined when
  * the repository's place cannot be told; `cwd` when WorkingDirectory= is unset or uses specifiers.
  */
-export function systemdPlacement(inst: AppServerInstance, unit: SystemdUnit, files: ReadonlyMap<string, unknown>): { root?: string; cwd?: string } {
+export function systemdPlacement(appModule: string | undefined, unit: SystemdUnit, files: ReadonlyMap<string, unknown>): { root?: string; cwd?: string } {
   const wdEntry = unit.entries.filter((e) => e.section === 'Service' && e.key === 'WorkingDirectory').at(-1);
   const wd = wdEntry?.value.replace(/^-/, '').trim();
   if (!wd || !wd.startsWith('/') || /[%$~]/.test(wd)) return {};
   const cwd = normalisePath(wd);
-  const module = inst.app?.value.split(':')[0]?.split('.').join('/');
+  const module = appModule?.split(':')[0]?.split('.').join('/');
   const imports = (dir: string) => module !== undefined && (files.has(`${dir ? `${dir}/` : ''}${module}.py`) || files.has(`${dir ? `${dir}/` : ''}${module}/__init__.py`));
   const mapped = mapDirectory(cwd, files);
   const dir = mapped !== undefined && imports(mapped) ? mapped : imports('') ? '' : undefined;
