@@ -9,7 +9,7 @@ import { isWrappedPlaceholder } from '../src/model/env/placeholder.js';
 import { hasTemplateSyntax } from '../src/parse/compose/parse.js';
 import { replaceBraceReferences } from '../src/parse/dotenv.js';
 import { procfileEntry } from '../src/parse/procfile.js';
-import { setupCfgKeyValue } from '../src/parse/requirements.js';
+import { setupCfgKeyValue, stripHashComment, stripSpacedHashComment } from '../src/parse/requirements.js';
 import { regexInventory } from './support/regex-inventory.js';
 import { KNOWN_SUPERLINEAR } from './support/regex-known.js';
 
@@ -180,6 +180,22 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
       expect(v.replace(linear, '')).toBe(v.replace(original, ''));
     }), { numRuns: 5000 });
     expect(timed(() => ('\t'.repeat(BIG) + 'x\t#').replace(linear, ''))).toBeLessThan(BOUND_MS);
+  });
+
+  it('requirements comments and per-requirement options', () => {
+    const pairs: Array<[RegExp, (s: string) => string, string]> = [
+      [/(^|\s)#.*$/, stripHashComment, ' \t\n\r\u2028#ax'],
+      [/\s+#.*$/, stripSpacedHashComment, ' \t\n\r\u2028#ax'],
+      [/\s+--?[A-Za-z][\s\S]*$/, (s) => s.replace(/(?<!\s)\s+--?[A-Za-z][\s\S]*$/, ''), ' \t\n-ax1'],
+    ];
+    for (const [original, linear, alphabet] of pairs) {
+      fc.assert(fc.property(textOf(alphabet), (v) => {
+        expect(linear(v)).toBe(v.replace(original, ''));
+      }), { numRuns: 5000 });
+    }
+    expect(timed(() => stripHashComment('#' + '\t#'.repeat(BIG) + '\n#'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => stripSpacedHashComment('\t'.repeat(BIG) + '\u0000\t#'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => ('\t'.repeat(BIG) + 'x').replace(/(?<!\s)\s+--?[A-Za-z][\s\S]*$/, ''))).toBeLessThan(BOUND_MS);
   });
 
   it('trailing and surrounding runs of characters', () => {

@@ -128,7 +128,7 @@ export function parseRequirementsTxt(path: string, text: string): RequirementsTx
   const scope = fileScope(path);
   const out: RequirementsTxt = { requirements: [], includes: [] };
   for (const line of logicalLines(text)) {
-    const content = line.text.replace(/(^|\s)#.*$/, '').trim();
+    const content = stripHashComment(line.text).trim();
     if (content === '') continue;
     const lead = line.text.length - line.text.trimStart().length;
     const from = line.offsetOf(lead);
@@ -157,7 +157,7 @@ function readOption(content: string, spanOf: (len: number) => Span, scope: Requi
 
 /** A requirement line: PEP 508 text, or a URL/path; per-requirement options (`--hash`) are dropped. */
 function readRequirementText(content: string, spanOf: (len: number) => Span, scope: Requirement['scope']): Requirement | undefined {
-  const spec = content.replace(/\s+--?[A-Za-z][\s\S]*$/, '');
+  const spec = content.replace(/(?<!\s)\s+--?[A-Za-z][\s\S]*$/, '');
   if (/^[a-z][a-z0-9+.-]*:\/\/|^[a-z]+\+[a-z]+:/i.test(spec) || spec.startsWith('.') || spec.startsWith('/')) {
     return urlRequirement(spec, spanOf(spec.length), scope);
   }
@@ -381,7 +381,7 @@ function setupCfgValue(src: Source, section: string, key: string | undefined, va
   else if (section === 'options' && key === 'tests_require') scope = 'dev';
   else if (section === 'options.extras_require' && key) scope = isDevName(key) ? 'dev' : 'main';
   else return [];
-  const text = value.replace(/\s+#.*$/, '');
+  const text = stripSpacedHashComment(value);
   const pep = parsePep508(text);
   return pep ? [requirement(pep.name, pep.specifier, pep.extras, src.span(at, at + pep.length), scope)] : [];
 }
@@ -472,4 +472,30 @@ export function setupCfgKeyValue(line: string): [string, string, string] | undef
   if (/[\n\r\u2028\u2029]/.test(value)) return undefined;
   const key = line.slice(0, Math.max(1, line.slice(0, j).trimEnd().length));
   return [line, key, value];
+}
+
+function lastLineBreak(s: string): number {
+  for (let i = s.length - 1; i >= 0; i--) if ('\n\r\u2028\u2029'.includes(s[i]!)) return i;
+  return -1;
+}
+
+/** `s.replace(/(^|\s)#.*$/, '')` in linear time (the regex is quadratic on many `#` before a line break). */
+export function stripHashComment(s: string): string {
+  for (let h = s.indexOf('#', lastLineBreak(s) + 1); h >= 0; h = s.indexOf('#', h + 1)) {
+    if (h === 0) return '';
+    if (/\s/.test(s[h - 1]!)) return s.slice(0, h - 1);
+  }
+  return s;
+}
+
+/** `s.replace(/\s+#.*$/, '')` in linear time (the regex is quadratic on a long run of blanks). */
+export function stripSpacedHashComment(s: string): string {
+  for (let h = s.indexOf('#', lastLineBreak(s) + 1); h >= 0; h = s.indexOf('#', h + 1)) {
+    if (h > 0 && /\s/.test(s[h - 1]!)) {
+      let r = h - 1;
+      while (r > 0 && /\s/.test(s[r - 1]!)) r--;
+      return s.slice(0, r);
+    }
+  }
+  return s;
 }
