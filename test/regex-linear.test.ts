@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { urlHasPassword } from '../src/cli/audit.js';
+import { isPyFloatLiteral, isPyZeroLiteral } from '../src/model/settings/builtins.js';
 import { trimChars, trimEndChars } from '../src/core/trim.js';
 import { findMarker } from '../src/engine/suppress.js';
 import { isWrappedPlaceholder } from '../src/model/env/placeholder.js';
@@ -196,6 +197,25 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
     expect(timed(() => stripHashComment('#' + '\t#'.repeat(BIG) + '\n#'))).toBeLessThan(BOUND_MS);
     expect(timed(() => stripSpacedHashComment('\t'.repeat(BIG) + '\u0000\t#'))).toBeLessThan(BOUND_MS);
     expect(timed(() => ('\t'.repeat(BIG) + 'x').replace(/(?<!\s)\s+--?[A-Za-z][\s\S]*$/, ''))).toBeLessThan(BOUND_MS);
+  });
+
+  it('Python int and float literal syntax', () => {
+    const zero = /^0+(_?0)*$/;
+    fc.assert(fc.property(textOf('00_1'), (v) => {
+      expect(isPyZeroLiteral(v)).toBe(zero.test(v));
+    }), { numRuns: 5000 });
+    const float = /^[+-]?((\d(_?\d)*)?\.?\d(_?\d)*|\d(_?\d)*\.)([eE][+-]?\d(_?\d)*)?$/;
+    fc.assert(fc.property(textOf('0159_.eE+-x', 12), (v) => {
+      expect(isPyFloatLiteral(v)).toBe(float.test(v));
+    }), { numRuns: 20000 });
+    const decimal = /^-?(\d+\.?\d*|\.\d+)$/;
+    const linear = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
+    fc.assert(fc.property(textOf('01.-x', 10), (v) => {
+      expect(linear.test(v)).toBe(decimal.test(v));
+    }), { numRuns: 5000 });
+    expect(timed(() => isPyZeroLiteral('0'.repeat(BIG) + '\u0000'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => isPyFloatLiteral('0_' + '00_'.repeat(BIG) + '\u0000'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => linear.test('0'.repeat(BIG) + '-'))).toBeLessThan(BOUND_MS);
   });
 
   it('trailing and surrounding runs of characters', () => {

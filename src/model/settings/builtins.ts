@@ -77,7 +77,7 @@ export function pyIntFromStr(text: string, base = 10): number | undefined {
     b = { x: 16, o: 8, b: 2 }[prefix[1]!.toLowerCase() as 'x' | 'o' | 'b'];
     s = s.slice(2).replace(/^_/, '');
   } else if (b === 0) {
-    if (/^0+(_?0)*$/.test(s)) return 0;
+    if (isPyZeroLiteral(s)) return 0;
     if (s.startsWith('0')) return undefined;
     b = 10;
   }
@@ -88,12 +88,53 @@ export function pyIntFromStr(text: string, base = 10): number | undefined {
   return sign * parseInt(digits, b);
 }
 
+/** `/^0+(_?0)*$/` (zeros, single underscores between them) in linear time: the regex is cubic on long input. */
+export function isPyZeroLiteral(s: string): boolean {
+  return /^[0_]+$/.test(s) && s[0] === '0' && !s.endsWith('_') && !s.includes('__');
+}
+
+/** The end of `\d(_?\d)*` (digits, single underscores between them) starting at i, or -1. */
+function digitRun(s: string, i: number): number {
+  const digit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  if (!digit(s[i])) return -1;
+  i++;
+  for (;;) {
+    if (digit(s[i])) i++;
+    else if (s[i] === '_' && digit(s[i + 1])) i += 2;
+    else return i;
+  }
+}
+
+/**
+ * Python's float literal syntax, as `/^[+-]?((\d(_?\d)*)?\.?\d(_?\d)*|\d(_?\d)*\.)([eE][+-]?\d(_?\d)*)?$/`
+ * tests it, by a scan (the regex is super-linear on long digit strings): `1`, `.5`, `1.5`, `1.`, each
+ * with an optional exponent.
+ */
+export function isPyFloatLiteral(s: string): boolean {
+  let i = s[0] === '+' || s[0] === '-' ? 1 : 0;
+  const whole = digitRun(s, i);
+  if (whole >= 0) i = whole;
+  if (s[i] === '.') {
+    const frac = digitRun(s, i + 1);
+    if (frac >= 0) i = frac;
+    else if (whole < 0) return false;
+    else i++;
+  } else if (whole < 0) return false;
+  if (s[i] === 'e' || s[i] === 'E') {
+    const sign = s[i + 1] === '+' || s[i + 1] === '-' ? 1 : 0;
+    const exp = digitRun(s, i + 1 + sign);
+    if (exp < 0) return false;
+    i = exp;
+  }
+  return i === s.length;
+}
+
 /** Python float(text): undefined where Python raises ValueError. */
 export function pyFloatFromStr(text: string): number | undefined {
   const s = pyStrip(text, undefined, true, true).toLowerCase();
   const m = /^([+-]?)(inf|infinity|nan)$/.exec(s);
   if (m) return m[2] === 'nan' ? NaN : m[1] === '-' ? -Infinity : Infinity;
-  if (!/^[+-]?((\d(_?\d)*)?\.?\d(_?\d)*|\d(_?\d)*\.)([eE][+-]?\d(_?\d)*)?$/.test(s)) return undefined;
+  if (!isPyFloatLiteral(s)) return undefined;
   return Number(s.replace(/_/g, ''));
 }
 

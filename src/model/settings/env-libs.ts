@@ -714,7 +714,7 @@ class EnvLibraries {
         const cleaned = s.replace(/[^\d,.-]/g, '');
         const parts = cleaned.split(/[,.]/);
         const text = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join('')}.${parts[parts.length - 1]}`;
-        const n = /^-?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : undefined;
+        const n = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : undefined;
         return n === undefined ? fail(`ValueError: could not convert ${reprOf(str(text))} to float`) : float(n);
       }
       case 'int': {
