@@ -17,26 +17,34 @@ const sample = join(root, 'fixtures', 'sample-shop');
 const hasTime = existsSync('/usr/bin/time');
 const monorepo = process.env.BENCH_MONOREPO ?? join(tmpdir(), 'audit-deploy-bench-monorepo');
 const monoRuns = Number(process.env.BENCH_MONOREPO_RUNS ?? 7);
-// Always regenerated, so the figures are about the tree the generator makes today.
-const gen = spawnSync(process.execPath, [join(root, 'bench', 'gen-monorepo.mjs'), monorepo], { encoding: 'utf8' });
-if (gen.status !== 0) throw new Error(`generating the monorepo failed: ${gen.stderr}`);
-console.log(gen.stdout.trim());
+// Always regenerated, so the figures are about the tree the generator makes today. A half-size
+// monorepo (25 projects) shows how time grows with the number of deployment files: linear growth
+// makes the 50-project run cost twice the 25-project one, once Node's start-up is taken off both.
+const halfMonorepo = `${monorepo}-half`;
+for (const [dir, projects] of [[monorepo, 50], [halfMonorepo, 25]]) {
+  const gen = spawnSync(process.execPath, [join(root, 'bench', 'gen-monorepo.mjs'), dir, String(projects)], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generating the monorepo failed: ${gen.stderr}`);
+  console.log(gen.stdout.trim());
+}
 
 const subjects = [
   { name: 'node -e 0', args: ['-e', '0'], runs },
   { name: 'audit-deploy fixtures/sample-shop', args: [cli, sample, '--format', 'json'], runs },
   { name: 'audit-deploy <monorepo, 20k files>', args: [cli, monorepo, '--format', 'json'], runs: monoRuns },
+  { name: 'audit-deploy <half monorepo, 25 projects>', args: [cli, halfMonorepo, '--format', 'json'], runs: monoRuns },
 ];
 
 function once(args) {
   const cmd = hasTime ? '/usr/bin/time' : process.execPath;
-  const argv = hasTime ? ['-f', '%M', process.execPath, ...args] : args;
+  const argv = hasTime ? ['-f', '%M %U %S', process.execPath, ...args] : args;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // The report itself is not kept (a monorepo's JSON outgrows spawnSync's default buffer).
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const kb = hasTime ? Number(r.stderr.trim().split('\n').pop()) : NaN;
-  return { ms, kb };
+  const [kb, user, sys] = hasTime ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+  // CPU time (user + system) as well as wall time: on a busy machine it is the steadier figure.
+  return { ms, kb, cpu: (user + sys) * 1000 };
 }
 
 const median = (xs) => {
@@ -49,7 +57,7 @@ if (!existsSync(join(root, 'dist'))) {
   process.exit(2);
 }
 
-const samples = subjects.map(() => ({ ms: [], kb: [] }));
+const samples = subjects.map(() => ({ ms: [], kb: [], cpu: [] }));
 for (let i = 0; i < 2; i++) subjects.forEach((s) => once(s.args)); // warm the file cache
 for (let i = 0; i < runs; i++) {
   subjects.forEach((s, j) => {
@@ -57,6 +65,7 @@ for (let i = 0; i < runs; i++) {
     const r = once(s.args);
     samples[j].ms.push(r.ms);
     samples[j].kb.push(r.kb);
+    samples[j].cpu.push(r.cpu);
   });
 }
 
@@ -66,5 +75,10 @@ subjects.forEach((s, j) => {
   const med = median(samples[j].ms);
   const peak = Math.max(...samples[j].kb);
   const mem = Number.isFinite(peak) ? `  peak RSS ${(peak / 1024).toFixed(1)} MB` : '';
-  console.log(`  ${s.name.padEnd(40)} median ${med.toFixed(1).padStart(7)} ms  (${(med / floor).toFixed(2)}x node -e 0)${mem}`);
+  const cpu = median(samples[j].cpu);
+  const cpuText = Number.isFinite(cpu) ? `  cpu ${cpu.toFixed(0).padStart(5)} ms` : '';
+  console.log(`  ${s.name.padEnd(42)} median ${med.toFixed(1).padStart(7)} ms  (${(med / floor).toFixed(2)}x node -e 0)${cpuText}${mem}`);
 });
+const full = median(samples[2].ms) - floor;
+const half = median(samples[3].ms) - floor;
+console.log(`  growth: 50 projects cost ${(full / half).toFixed(2)}x what 25 cost, Node's start-up taken off both (2.00 is linear)`);
