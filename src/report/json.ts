@@ -41,9 +41,12 @@ export interface JsonRule {
   tags: string[];
 }
 
+/** Readiness of a section or environment: the top-level shape, with `notPassed` in place of `items`. */
+export type JsonReadinessSummary = Omit<Readiness, 'items'> & { notPassed: Readiness['items'] };
+
 export interface JsonProject extends Omit<ProjectSummary, 'readiness'> {
   /** The project's own readiness (its report section); null in a run that computed none. */
-  readiness: Readiness | null;
+  readiness: JsonReadinessSummary | null;
   /** How many findings its section holds. */
   findings: number;
 }
@@ -51,7 +54,7 @@ export interface JsonProject extends Omit<ProjectSummary, 'readiness'> {
 export interface JsonEnvironment {
   name: string;
   gate: boolean;
-  readiness: Readiness;
+  readiness: JsonReadinessSummary;
   projects: { root: string; service: string | null; settingsModule: string; settingsFile: string; reason: string; envSources: string[] }[];
   /** Findings of this environment that production does not have ([] for production). */
   findings: JsonFinding[];
@@ -64,7 +67,7 @@ export interface JsonReport {
   readiness: Readiness;
   projects: JsonProject[];
   /** Readiness of what no Django project owns (CI, root-level infrastructure), when anything of it applies. */
-  repository: { readiness: Readiness; findings: number } | null;
+  repository: { readiness: JsonReadinessSummary; findings: number } | null;
   /** Readiness per environment: production (the gate) first, then staging ... (informative). */
   environments: JsonEnvironment[];
   findings: JsonFinding[];
@@ -105,7 +108,7 @@ export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): Js
     environments: (result.environments ?? []).map((e) => ({
       name: e.name,
       gate: e.gate,
-      readiness: readinessOf(e.readiness),
+      readiness: summaryOf(e.readiness),
       projects: e.projects.map((p) => ({ root: p.root, service: p.service ?? null, settingsModule: p.settingsModule, settingsFile: p.settingsFile, reason: p.reason, envSources: [...p.envSources] })),
       findings: e.findings.map(findingOf),
     })),
@@ -130,6 +133,16 @@ export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): Js
     configFile: result.configFile ?? null,
   };
   return cleanStrings(report, clean);
+}
+
+/**
+ * A section's or environment's readiness: the numbers, and only the items that cost it points
+ * (the top-level `readiness.items` lists every item once; a monorepo of 50 projects would
+ * otherwise repeat the whole checklist 50 times).
+ */
+function summaryOf(r: Readiness): JsonReadinessSummary {
+  const { items, ...numbers } = readinessOf(r);
+  return { ...numbers, notPassed: items.filter((i) => i.pointsLost > 0) };
 }
 
 function readinessOf(r: Readiness): Readiness {
@@ -163,14 +176,14 @@ function projectOf(p: ProjectSummary, result: AuditResult): JsonProject {
     djangoVersion: p.djangoVersion,
     djangoVersionAssumed: p.djangoVersionAssumed,
     envSources: [...p.envSources],
-    readiness: p.readiness ? readinessOf(p.readiness) : null,
+    readiness: p.readiness ? summaryOf(p.readiness) : null,
     findings: section?.findings ?? 0,
   };
 }
 
 function repositoryOf(result: AuditResult): JsonReport['repository'] {
   const section = result.sections?.find((s) => s.kind === 'repository');
-  return section ? { readiness: readinessOf(section.readiness), findings: section.findings } : null;
+  return section ? { readiness: summaryOf(section.readiness), findings: section.findings } : null;
 }
 
 function locationOf(span: Span): JsonLocation {
