@@ -149,4 +149,13 @@ describe('reports of production and staging (fixtures/env-staging-split)', async
     expect(md).toContain('<details><summary>Only in staging (2)</summary>');
     expect(md).toContain('- `DJ018` `config/settings/base.py:8`: ');
   });
+
+  it('markdown: under the length limit the tables stay and the staging details are cut like the rest', () => {
+    const full = formatMarkdown(result);
+    const limit = full.indexOf('<details><summary>Only in staging') + 60;
+    const md = formatMarkdown(result, { maxLength: limit });
+    expect(md.length).toBeLessThanOrEqual(limit);
+    expect(md).toContain('| staging | 31% | NOT READY | informative |');
+    expect(md).not.toContain('- `DJ008`');
+  });
 });

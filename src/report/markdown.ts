@@ -38,7 +38,8 @@ export function formatMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
       ` · threshold ${r.threshold}%`,
     '',
   );
-  head.push(...sectionsTable(result, clean), ...environmentsTable(result, clean));
+  const environments = environmentsTable(result, clean);
+  head.push(...sectionsTable(result, clean), ...environments.table);
   if (c && (c.newlyFailing.length > 0 || c.newlyFixed.length > 0)) {
     head.push('| Change | Item | Severity | Title |', '| --- | --- | --- | --- |');
     for (const i of c.newlyFailing) head.push(`| 🔴 newly failing | \`${i.id}\` | ${i.severity} | ${md(clean(i.title))} |`);
@@ -54,7 +55,8 @@ export function formatMarkdown(result: AuditResult, opts: MarkdownOptions = {}):
     return opts.linkBase ? `[\`${md(text)}\`](${opts.linkBase}${encodeURI(clean(path))}#L${f.span.start.line})` : `\`${md(text)}\``;
   };
 
-  const body: string[] = [];
+  // Staging-only findings go with the body, so that a long list is cut like the rest.
+  const body: string[] = [...environments.details];
   for (const severity of SEVERITY_ORDER) {
     const items = failing.filter((i) => i.severity === severity);
     if (items.length === 0) continue;
@@ -97,23 +99,24 @@ function sectionsTable(result: AuditResult, clean: (s: string) => string): strin
   return [...rows, ''];
 }
 
-/** Readiness per environment when there is more than production, with what only each gets wrong (collapsed). */
-function environmentsTable(result: AuditResult, clean: (s: string) => string): string[] {
+/** Readiness per environment when there is more than production, and what only each gets wrong (collapsed). */
+function environmentsTable(result: AuditResult, clean: (s: string) => string): { table: string[]; details: string[] } {
   const environments = result.environments ?? [];
-  if (environments.length <= 1) return [];
-  const rows = ['| Environment | Readiness | Status | Role |', '| --- | --- | --- | --- |'];
+  if (environments.length <= 1) return { table: [], details: [] };
+  const table = ['| Environment | Readiness | Status | Role |', '| --- | --- | --- | --- |'];
   for (const e of environments) {
     const r = e.readiness;
-    rows.push(`| ${md(clean(e.name))} | ${r.score === null ? 'n/a' : `${r.score}%`} | ${r.status} | ${e.gate ? 'the gate' : 'informative'} |`);
+    table.push(`| ${md(clean(e.name))} | ${r.score === null ? 'n/a' : `${r.score}%`} | ${r.status} | ${e.gate ? 'the gate' : 'informative'} |`);
   }
-  rows.push('');
+  table.push('');
+  const details: string[] = [];
   for (const e of environments) {
     if (e.gate || e.findings.length === 0) continue;
-    rows.push(`<details><summary>Only in ${html(clean(e.name))} (${e.findings.length})</summary>`, '');
-    for (const f of e.findings) rows.push(`- \`${f.ruleId}\` \`${md(clean(`${f.span.file}:${f.span.start.line}`))}\`: ${md(clean(f.message))}`);
-    rows.push('', '</details>', '');
+    details.push(`<details><summary>Only in ${html(clean(e.name))} (${e.findings.length})</summary>`, '');
+    for (const f of e.findings) details.push(`- \`${f.ruleId}\` \`${md(clean(`${f.span.file}:${f.span.start.line}`))}\`: ${md(clean(f.message))}`);
+    details.push('', '</details>', '');
   }
-  return rows;
+  return { table, details };
 }
 
 /** Joins the parts, dropping body lines from the end when over the limit, with a note. */
