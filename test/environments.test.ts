@@ -104,6 +104,14 @@ describe('staging sources: which are read', () => {
     expect(staging.findings.map(line)).toEqual(['config/settings/staging.py:4 DJ008 fail']);
   });
 
+  it("cookiecutter-django's .envs/.staging/ files are staging sources", async () => {
+    const dir = variant('env-staging-split', { '.env.staging': null, '.envs/.staging/.django': 'DJANGO_SETTINGS_MODULE=config.settings.staging\nDJANGO_DEBUG=on\n' });
+    const r = await runAudit({ root: dir });
+    const staging = r.environments!.find((e) => e.name === 'staging')!;
+    expect(staging.projects[0]).toMatchObject({ settingsModule: 'config.settings.staging', envSources: ['.envs/.staging/.django'] });
+    expect(staging.findings.map(line)).toEqual(['config/settings/base.py:8 DJ018 fail', 'config/settings/staging.py:4 DJ008 fail']);
+  });
+
   it('example and test env files never count as staging; a staging example does not either', async () => {
     const dir = variant('env-staging-split', { '.env.staging': null, 'config/settings/staging.py': null, '.env.staging.example': 'DJANGO_DEBUG=true\n' });
     const r = await runAudit({ root: dir });
