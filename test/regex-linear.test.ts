@@ -4,6 +4,7 @@ import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { urlHasPassword } from '../src/cli/audit.js';
 import { isPyFloatLiteral, isPyZeroLiteral } from '../src/model/settings/builtins.js';
+import { replacePercentDirectives } from '../src/model/settings/format.js';
 import { trimChars, trimEndChars } from '../src/core/trim.js';
 import { findMarker } from '../src/engine/suppress.js';
 import { isWrappedPlaceholder } from '../src/model/env/placeholder.js';
@@ -216,6 +217,16 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
     expect(timed(() => isPyZeroLiteral('0'.repeat(BIG) + '\u0000'))).toBeLessThan(BOUND_MS);
     expect(timed(() => isPyFloatLiteral('0_' + '00_'.repeat(BIG) + '\u0000'))).toBeLessThan(BOUND_MS);
     expect(timed(() => linear.test('0'.repeat(BIG) + '-'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('Python %-format directives', () => {
+    const original = /%(\(([^)]*)\))?([#0\- +]*)(\*|\d+)?(?:\.(\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g;
+    const show = (...g: Array<string | undefined>) => `<${g.map((x) => (x === undefined ? 'U' : x)).join('|')}>`;
+    fc.assert(fc.property(textOf('%()a#0- +*19.hlLdsx%', 24), (v) => {
+      const viaRegex = v.replace(original, (_m, _k, key, flags, width, prec, conv) => show(key, flags, width, prec, conv));
+      expect(replacePercentDirectives(v, (...g) => show(...g))).toBe(viaRegex);
+    }), { numRuns: 20000 });
+    expect(timed(() => replacePercentDirectives('*%('.repeat(BIG / 4) + ' E)' + '0'.repeat(BIG / 4) + ')E', () => ''))).toBeLessThan(BOUND_MS);
   });
 
   it('trailing and surrounding runs of characters', () => {

@@ -50,7 +50,6 @@ export const KNOWN_SUPERLINEAR: ReadonlyMap<string, string> = new Map([
   ["src/model/scripts/backups.ts /\\b(?:pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|mongodump|dbbackup|pgbackrest|barman|wal-g|restic\\s+backup|borg\\s+create|backup[\\w.-]*\\.sh|db[-_]?backup|backup[-_]?db|backup[-_]?database|postgres-backup)\\b/i", "pending"],
   ["src/model/secrets/detect.ts /\\b([a-z][a-z0-9+.-]{1,20}):\\/\\/([^\\s:@/'\"<>`]{0,128}):([^\\s@/'\"<>`]{1,256})@([^\\s/'\"<>:`?#]{1,253})/gi", "pending"],
   ["src/model/settings/env-libs.ts /\\/+$/", "pending"],
-  ["src/model/settings/format.ts /%(\\(([^)]*)\\))?([#0\\- +]*)(\\*|\\d+)?(?:\\.(\\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g", "pending"],
   ["src/model/settings/format.ts /\\.?0+$/", "pending"],
   ["src/model/settings/format.ts /\\[([^\\]]*)\\]|\\.(\\w+)/g", "pending"],
   ["src/model/settings/format.ts /^([^.[]*)(.*)$/", "pending"],

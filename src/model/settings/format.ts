@@ -249,13 +249,73 @@ export function formatValue(v: Val, spec: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `fmt.replace(/%(\(([^)]*)\))?([#0\- +]*)(\*|\d+)?(?:\.(\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g, ...)` by a
+ * scan, in linear time (the regex is cubic on many `%(` before a `)`): each directive's key, flags,
+ * width, precision and conversion, undefined where the regex's group would be.
+ */
+export function replacePercentDirectives(
+  fmt: string,
+  replace: (key: string | undefined, flags: string, width: string | undefined, prec: string | undefined, conv: string) => string,
+): string {
+  const digit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  /** The directive's part after `%` or after `(key)`, from i: its pieces and end, or undefined. */
+  const tail = (i: number) => {
+    const flagsFrom = i;
+    while (i < fmt.length && '#0- +'.includes(fmt[i]!)) i++;
+    const flags = fmt.slice(flagsFrom, i);
+    let width: string | undefined;
+    if (fmt[i] === '*') width = fmt[i++];
+    else if (digit(fmt[i])) {
+      const from = i;
+      while (digit(fmt[i])) i++;
+      width = fmt.slice(from, i);
+    }
+    let prec: string | undefined;
+    if (fmt[i] === '.' && digit(fmt[i + 1])) {
+      const from = ++i;
+      while (digit(fmt[i])) i++;
+      prec = fmt.slice(from, i);
+    }
+    if (fmt[i] === 'h' || fmt[i] === 'l' || fmt[i] === 'L') i++;
+    const conv = fmt[i];
+    return conv !== undefined && 'diouxXeEfFgGcrsa%'.includes(conv) ? { flags, width, prec, conv, end: i + 1 } : undefined;
+  };
+  let out = '';
+  let done = 0;
+  let close = -1;
+  // Every `%(` before the same `)` continues alike after it: its tail is read once.
+  let afterClose: { at: number; tail: ReturnType<typeof tail> } | undefined;
+  for (let p = fmt.indexOf('%'); p >= 0; p = fmt.indexOf('%', p)) {
+    let key: string | undefined;
+    let t: ReturnType<typeof tail>;
+    if (fmt[p + 1] === '(') {
+      if (close < p + 2) close = fmt.indexOf(')', p + 2);
+      if (close < 0) {
+        p++;
+        continue;
+      }
+      if (afterClose?.at !== close) afterClose = { at: close, tail: tail(close + 1) };
+      t = afterClose.tail;
+      if (t) key = fmt.slice(p + 2, close);
+    } else t = tail(p + 1);
+    if (!t) {
+      p++;
+      continue;
+    }
+    out += fmt.slice(done, p) + replace(key, t.flags, t.width, t.prec, t.conv);
+    done = p = t.end;
+  }
+  return out + fmt.slice(done);
+}
+
 /** Python `fmt % args`; undefined when it cannot be computed. */
 export function percentFormat(fmt: string, args: Val): string | undefined {
   const positional = args.kind === 'tuple' ? args.items : [args];
   const mapping = args.kind === 'dict' ? args : undefined;
   let index = 0;
   let failed = false;
-  const out = fmt.replace(/%(\(([^)]*)\))?([#0\- +]*)(\*|\d+)?(?:\.(\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g, (_m, _k, key, flags: string, width, prec, conv: string) => {
+  const out = replacePercentDirectives(fmt, (key, flags, width, prec, conv) => {
     if (conv === '%') return '%';
     let v: Val | undefined;
     if (key !== undefined) {
