@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { urlHasPassword } from '../src/cli/audit.js';
 import { isPyFloatLiteral, isPyZeroLiteral } from '../src/model/settings/builtins.js';
 import { replacePercentDirectives } from '../src/model/settings/format.js';
-import { trimChars, trimEndChars } from '../src/core/trim.js';
+import { cutFromFirst, cutSpacedHashComment, trimChars, trimEndChars } from '../src/core/trim.js';
 import { findMarker } from '../src/engine/suppress.js';
 import { isWrappedPlaceholder } from '../src/model/env/placeholder.js';
 import { hasTemplateSyntax } from '../src/parse/compose/parse.js';
@@ -240,6 +240,17 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
       expect(trimChars(v, '_')).toBe(v.replace(/^_+|_+$/g, ''));
     }), { numRuns: 3000 });
     expect(timed(() => trimChars('x' + '_'.repeat(BIG) + 'x_', '_'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('cutting at a character to the end of the text', () => {
+    fc.assert(fc.property(textOf(':ax\n\r\u2028'), (v) => {
+      expect(cutFromFirst(v, ':')).toBe(v.replace(/:.*$/, ''));
+    }), { numRuns: 5000 });
+    fc.assert(fc.property(textOf(' \t#ax\n\r'), (v) => {
+      expect(cutSpacedHashComment(v)).toBe(v.replace(/\s#.*$/, ''));
+    }), { numRuns: 5000 });
+    expect(timed(() => cutFromFirst(':'.repeat(BIG) + '\n:', ':'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => cutSpacedHashComment('\t#'.repeat(BIG) + '\n#'))).toBeLessThan(BOUND_MS);
   });
 
   it('short option clusters (-c, -xv ...)', () => {

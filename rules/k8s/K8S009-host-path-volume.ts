@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { trimEndChars } from '../../src/core/trim.js';
 import { judged, K8S_DOCS, objectLabel, POD_SECURITY_STANDARDS } from './K8S0.common.js';
 
 /** Host paths that hand over the node: container runtime sockets, the root, system directories. */
@@ -28,7 +29,7 @@ export default defineRule({
     if (!judged(obj, ctx)) return;
     for (const v of obj.workload!.volumes) {
       if (!v.hostPath) continue;
-      const path = v.hostPath.value.replace(/\/+$/, '') || (v.hostPath.value ? '/' : '');
+      const path = trimEndChars(v.hostPath.value, '/') || (v.hostPath.value ? '/' : '');
       const takeover = path !== '' && NODE_TAKEOVER.test(path);
       const socket = /\.sock$/.test(path);
       ctx.report({

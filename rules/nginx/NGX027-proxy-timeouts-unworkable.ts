@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { cutFromFirst } from '../../src/core/trim.js';
 import type { AppServerInstance } from '../../src/model/appserver/types.js';
 import { appProxiedLocations, argSpan, argValue, isDevelopment, passTarget, type NginxQuery } from '../../src/model/nginx/effective.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
@@ -13,7 +14,7 @@ interface Endpoint {
 /** Where a proxy_pass sends requests: its own address, or the servers of the upstream it names. */
 function endpoints(query: NginxQuery, pass: NginxDirective): Endpoint[] {
   const t = passTarget(pass);
-  if (t.unix) return [{ unix: argValue(pass, 0).replace(/^\w+:\/\/unix:/, '').replace(/:.*$/, '') }];
+  if (t.unix) return [{ unix: cutFromFirst(argValue(pass, 0).replace(/^\w+:\/\/unix:/, ''), ':') }];
   if (!t.host || t.variableHost) return [];
   const upstream = query.upstreams().get(t.host);
   if (!upstream) return [{ port: t.port ?? (t.scheme === 'https' ? 443 : 80) }];

@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { trimEndChars } from '../../src/core/trim.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
 import { argValue, headSpan, isDevelopment, locationMatch, locationRegex, passOf, type NginxQuery } from '../../src/model/nginx/effective.js';
 import { HTTP_CORE, levelReturn, locationLabel, q, rootLocation, serverKey, serverLabel } from './NGX1.common.js';
@@ -71,14 +72,14 @@ export default defineRule({
       if (root.state !== 'set') continue;
       const path = argValue(root.directive, 0);
       if (path.includes('$') || query.directiveHasPlaceholder(root.directive)) continue;
-      const trimmed = path.replace(/\/+$/, '');
+      const trimmed = trimEndChars(path, '/');
       const base = trimmed.slice(trimmed.lastIndexOf('/') + 1);
       if (trimmed === '' || PUBLIC_DIR.test(base) || /^\/usr\/share\/nginx\//.test(trimmed)) continue;
       const locations = query.locations(server);
       const exposed = PROBES.filter((p) => !covered(query, locations, p));
       if (exposed.length === 0) continue;
       ctx.report({
-        message: `${serverLabel(query, server)} serves files from ${path}, a project directory, and no location refuses dotfiles: ${exposed.map((p) => `${path.replace(/\/+$/, '')}${p}`).join(' and ')} are downloadable`,
+        message: `${serverLabel(query, server)} serves files from ${path}, a project directory, and no location refuses dotfiles: ${exposed.map((p) => `${trimEndChars(path, '/')}${p}`).join(' and ')} are downloadable`,
         span: headSpan(root.directive),
         related: block !== server ? [{ span: headSpan(block), message: `${locationLabel(block)} serves files from the root` }] : [],
         target: `${serverKey(query, server)}:dotfiles`,

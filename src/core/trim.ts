@@ -17,3 +17,23 @@ export function trimChars(s: string, chars: string): string {
   while (start < s.length && chars.includes(s[start]!)) start++;
   return trimEndChars(s.slice(start), chars);
 }
+
+/** The index of the last line break (as `.` and `$` know them) in s, or -1. */
+function lastLineBreak(s: string): number {
+  for (let i = s.length - 1; i >= 0; i--) if ('\n\r\u2028\u2029'.includes(s[i]!)) return i;
+  return -1;
+}
+
+/** `s.replace(/<ch>.*$/, '')` for one literal character, in linear time. */
+export function cutFromFirst(s: string, ch: string): string {
+  const at = s.indexOf(ch, lastLineBreak(s) + 1);
+  return at < 0 ? s : s.slice(0, at);
+}
+
+/** `s.replace(/\s#.*$/, '')` in linear time. */
+export function cutSpacedHashComment(s: string): string {
+  for (let h = s.indexOf('#', lastLineBreak(s) + 1); h >= 0; h = s.indexOf('#', h + 1)) {
+    if (h > 0 && /\s/.test(s[h - 1]!)) return s.slice(0, h - 1);
+  }
+  return s;
+}

@@ -15,6 +15,7 @@
  * again with its true positions.
  */
 import type { Expansion, ShellWord } from './shell-words.js';
+import { cutSpacedHashComment } from '../core/trim.js';
 
 export type { ShellWord };
 
@@ -135,7 +136,7 @@ export function parseShellScript(text: string, opts: ShellParseOptions = {}): Pa
   let i = 0;
   if (text.startsWith('#!')) {
     const eol = lineEnd(text, 0);
-    const parts = text.slice(2, eol).replace(/\s#.*$/, '').trim().split(/\s+/).filter(Boolean);
+    const parts = cutSpacedHashComment(text.slice(2, eol)).trim().split(/\s+/).filter(Boolean);
     let interp = parts[0] ?? '';
     let args = parts.slice(1);
     if (/(?:^|\/)env$/.test(interp)) {

@@ -1,4 +1,5 @@
 import type { SystemdEntry, SystemdUnit } from './types.js';
+import { cutFromFirst } from '../../core/trim.js';
 import { parseBoolean } from './query.js';
 import { splitWords } from '../../parse/systemd/exec.js';
 import { KNOWN_SYSCALLS, SYSCALL_GROUPS } from './syscall-groups.js';
@@ -419,7 +420,7 @@ function syscallFilter(i: SecurityInfo, value: string): { unknown: string } | un
     if (!invert) for (const s of SYSCALL_GROUPS['@default']!) i.syscallFilter.add(s);
   }
   for (const word of splitWords(v).words) {
-    const name = word.text.replace(/:.*$/, '');
+    const name = cutFromFirst(word.text, ':');
     let calls: Iterable<string>;
     if (name.startsWith('@')) {
       const g = SYSCALL_GROUPS[name];
