@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError } from '../src/cli/args.js';
 import { runAudit } from '../src/cli/audit.js';
+import { makeSourceText } from '../src/core/source.js';
+import { readYaml } from '../src/parse/compose/yaml.js';
 import { loadConfig } from '../src/config/load.js';
 import { ConfigError } from '../src/config/types.js';
 import { timeBudget } from '../src/engine/budget.js';
@@ -166,6 +168,14 @@ describe('the other limits of issue 7 leave a located notice', () => {
     const result = await runAudit({ root: repo(project('def f(n):\n    return f(n + 1)\n\nX = f(0)\nDEBUG = False\n')) });
     const notice = result.notices.find((n) => n.kind === 'limit');
     expect(notice).toMatchObject({ file: 'mysite/settings.py', message: expect.stringMatching(/^mysite\/settings\.py:2: call depth limit \(50\) reached in f\(\)/) });
+  });
+
+  it('YAML: an alias bomb shares nodes; the node limit (alias expansion included) gives a located problem', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+    expect(readYaml(makeSourceText('docker-compose.yml', bomb)).root?.kind).toBe('map');
+    const huge = readYaml(makeSourceText('docker-compose.yml', `x: &x [${'1,'.repeat(120_000)}1]\ny: *x\n`));
+    expect(huge.root).toBeUndefined();
+    expect(huge.problems).toContainEqual(expect.objectContaining({ message: 'YAML aliases expand to too many nodes; not read', span: expect.objectContaining({ file: 'docker-compose.yml' }) }));
   });
 
   it('file size limit: a notice naming the file', async () => {
