@@ -33,7 +33,7 @@ function distance(a: string, b: string, max: number): number {
  * 5+ characters, two in names of 10+).
  */
 export function nearMiss(defined: string, read: string): 'prefix' | 'typo' | undefined {
-  if (defined === read) return undefined;
+  if (defined === read || defined.length > 200 || read.length > 200) return undefined;
   const [long, short] = defined.length > read.length ? [defined, read] : [read, defined];
   if (short.length >= 4 && long.endsWith(`_${short}`) && /^[A-Z][A-Z0-9]*_$/.test(long.slice(0, long.length - short.length))) return 'prefix';
   const max = short.length >= 10 ? 2 : short.length >= 5 ? 1 : 0;
