@@ -136,6 +136,14 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memor
     expect(u.unknown.map((x) => [x.what, x.variables])).toEqual([["LOGGING handler 'f' (logging.FileHandler)", ['LOG_FILE']]]);
   });
 
+  it('file-based sessions: SESSION_FILE_PATH, else the temporary directory (/tmp)', async () => {
+    const dflt = projectWrites(await project(`SESSION_ENGINE = "django.contrib.sessions.backends.file"\n`));
+    expect(dflt.writes.map((w) => [w.kind, w.path, w.setting, w.span.start.line])).toEqual([['session-files', '/tmp', 'SESSION_ENGINE', 1]]);
+    const set = projectWrites(await project(`SESSION_ENGINE = "django.contrib.sessions.backends.file"\nSESSION_FILE_PATH = "/srv/sessions"\n`));
+    expect(set.writes.map((w) => [w.path, w.setting, w.span.start.line])).toEqual([['/srv/sessions', 'SESSION_FILE_PATH', 2]]);
+    expect(projectWrites(await project(`SESSION_ENGINE = "django.contrib.sessions.backends.db"\n`)).writes).toEqual([]);
+  });
+
   it('paths as deployed: the evaluator root moves to the checkout, relative paths to the working directory', () => {
     expect(deployedPath('/app/logs/x.log', '/app', '/srv/shop', '/srv/shop/src')).toBe('/srv/shop/logs/x.log');
     expect(deployedPath('logs/x.log', '/app', '/srv/shop', '/srv/shop/src')).toBe('/srv/shop/src/logs/x.log');

@@ -20,6 +20,8 @@ function consequence(w: WritePath, unit: string): string {
       return 'every upload fails with a server error (OSError: Read-only file system)';
     case 'file-cache':
       return 'every cache write fails, so the cache never holds anything and errors fill the log';
+    case 'session-files':
+      return 'Django cannot save a session file, so every login fails with a server error';
     case 'sqlite':
       return 'SQLite cannot create its journal beside the database, so every write query fails (attempt to write a readonly database)';
   }
@@ -155,7 +157,7 @@ export default defineRule({
     section: 'process-manager',
     docs: {
       whatItDoes:
-        "For each production app server (and Celery worker or beat) a systemd unit starts, collects the paths the project's settings write to as that service runs them (files opened by LOGGING's file handlers, MEDIA_ROOT when uploads are stored on the local file system, FileBasedCache directories, SQLite databases and their directory), places them on the server (BASE_DIR at the unit's WorkingDirectory=) and reads the unit's sandbox the way systemd builds it: ProtectSystem=strict makes everything read-only but /dev, /proc, /sys and the home directories, full and yes protect /usr, /boot, /efi (and /etc), ProtectHome= hides or freezes /home, /root and /run/user, DynamicUser=yes implies strict; ReadWritePaths=, PrivateTmp=, StateDirectory=, LogsDirectory=, CacheDirectory=, RuntimeDirectory=, BindPaths= and TemporaryFileSystem= open paths again, the deepest setting winning. Reports each write path left read-only or inaccessible.",
+        "For each production app server (and Celery worker or beat) a systemd unit starts, collects the paths the project's settings write to as that service runs them (files opened by LOGGING's file handlers, MEDIA_ROOT when uploads are stored on the local file system, FileBasedCache directories, file-based session directories, SQLite databases and their directory), places them on the server (BASE_DIR at the unit's WorkingDirectory=) and reads the unit's sandbox the way systemd builds it: ProtectSystem=strict makes everything read-only but /dev, /proc, /sys and the home directories, full and yes protect /usr, /boot, /efi (and /etc), ProtectHome= hides or freezes /home, /root and /run/user, DynamicUser=yes implies strict; ReadWritePaths=, PrivateTmp=, StateDirectory=, LogsDirectory=, CacheDirectory=, RuntimeDirectory=, BindPaths= and TemporaryFileSystem= open paths again, the deepest setting winning. Reports each write path left read-only or inaccessible.",
       whyIsThisBad:
         "The kernel refuses the write (EROFS) however the file permissions look. A file handler opened at start makes Django's logging setup raise, so the service never starts after the hardening is deployed; uploads, cache writes and SQLite writes fail on first use with a 500.",
       example: "[Service]\nWorkingDirectory=/srv/shop\nProtectSystem=strict\n# settings.py\nLOGGING = {... 'filename': BASE_DIR / 'logs' / 'django.log' ...}",

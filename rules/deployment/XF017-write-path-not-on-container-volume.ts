@@ -23,6 +23,8 @@ function consequence(w: WritePath): string {
       return 'every upload fails with a server error (OSError: [Errno 30] Read-only file system)';
     case 'file-cache':
       return 'every cache write fails, so the cache never holds anything';
+    case 'session-files':
+      return 'Django cannot save a session file, so every login fails with a server error';
     case 'sqlite':
       return 'SQLite cannot write the database or create its journal: every write query fails';
   }
@@ -150,7 +152,7 @@ export default defineRule({
     section: 'containers',
     docs: {
       whatItDoes:
-        "For each production compose service that runs the project's app server, and each production Kubernetes container that runs it (gunicorn/uvicorn/uWSGI/daphne with the project's WSGI/ASGI module, or the repository's one image whose command does), collects the paths the settings write to as that service runs them (LOGGING file handlers, MEDIA_ROOT when uploads are stored on the local file system, FileBasedCache directories, SQLite databases and their directory) and places them in the image (the repository where `COPY . <dest>` puts the build context; relative paths from working_dir/workingDir or WORKDIR). With compose `read_only: true` or `readOnlyRootFilesystem: true`, reports each one that no writable mount holds (volumes, bind mounts, tmpfs, image VOLUMEs; in Kubernetes configMap, secret, projected and downwardAPI volumes are always read-only). Separately, at a lower severity, reports a FileSystemStorage MEDIA_ROOT that no persistent mount holds (a named volume or bind mount; a persistentVolumeClaim or hostPath, not an emptyDir), read-only root or not. /tmp, /var/tmp, /run and /dev are left alone on a read-only root: what is mounted there depends on the runtime.",
+        "For each production compose service that runs the project's app server, and each production Kubernetes container that runs it (gunicorn/uvicorn/uWSGI/daphne with the project's WSGI/ASGI module, or the repository's one image whose command does), collects the paths the settings write to as that service runs them (LOGGING file handlers, MEDIA_ROOT when uploads are stored on the local file system, FileBasedCache directories, file-based session directories, SQLite databases and their directory) and places them in the image (the repository where `COPY . <dest>` puts the build context; relative paths from working_dir/workingDir or WORKDIR). With compose `read_only: true` or `readOnlyRootFilesystem: true`, reports each one that no writable mount holds (volumes, bind mounts, tmpfs, image VOLUMEs; in Kubernetes configMap, secret, projected and downwardAPI volumes are always read-only). Separately, at a lower severity, reports a FileSystemStorage MEDIA_ROOT that no persistent mount holds (a named volume or bind mount; a persistentVolumeClaim or hostPath, not an emptyDir), read-only root or not. /tmp, /var/tmp, /run and /dev are left alone on a read-only root: what is mounted there depends on the runtime.",
       whyIsThisBad:
         "On a read-only root file system every write outside a mount fails with EROFS: a file handler makes Django's logging setup raise, so the container exits at start, and uploads, cache writes and SQLite writes fail with a 500. Uploads written to the container's own writable layer are lost when the container is recreated, which every deployment of a new image does: users' files vanish.",
       example: "services:\n  web:\n    build: .\n    read_only: true\n# settings.py: MEDIA_ROOT = BASE_DIR / 'media' (the image's /app/media)",

@@ -13,7 +13,7 @@ import type { DjangoProject } from '../types.js';
  * Paths are as the settings compute them: absolute ones under the evaluator's DEPLOY_ROOT stand for
  * the repository as deployed; relative ones resolve against the process's working directory.
  */
-export type WriteKind = 'log-file' | 'media-root' | 'file-cache' | 'sqlite';
+export type WriteKind = 'log-file' | 'media-root' | 'file-cache' | 'sqlite' | 'session-files';
 
 export interface WritePath {
   kind: WriteKind;
@@ -124,6 +124,17 @@ export function projectWrites(project: DjangoProject): ProjectWrites {
   for (const c of entries(caches?.value) ?? []) {
     if (strOf(dictGet(c.value, 'BACKEND')) !== FILE_BASED_CACHE) continue;
     add(dictGet(c.value, 'LOCATION'), { kind: 'file-cache', directory: true, what: `cache '${c.key}' (FileBasedCache)`, setting: 'CACHES', when: 'use' }, caches!.span);
+  }
+
+  // File-based sessions: one file per session in SESSION_FILE_PATH (unset: tempfile.gettempdir(),
+  // /tmp unless TMPDIR says otherwise), written on every login.
+  const engine = project.settings.get('SESSION_ENGINE');
+  if (engine && strOf(engine.value) === 'django.contrib.sessions.backends.file') {
+    const path = project.settings.get('SESSION_FILE_PATH');
+    const tmpdir = project.envLayers.some((l) => l.lookup('TMPDIR') !== undefined);
+    const base = { kind: 'session-files' as const, directory: true, what: 'file-based sessions (SESSION_ENGINE)', setting: path ? 'SESSION_FILE_PATH' : 'SESSION_ENGINE', when: 'use' as const };
+    if (path && path.value.kind !== 'none') add(path.value, base, path.span);
+    else if (!tmpdir) writes.push({ ...base, path: '/tmp', span: engine.span, variables: [] });
   }
 
   // SQLite: the database file, and its directory, where the journal (or WAL) file is created.
