@@ -78,7 +78,7 @@ export default defineRule({
         seen.add(key);
         const server = servers[0]!;
         ctx.report({
-          message: `${ep.where}${where} connects to ${url.shown} without a password, but ${server.label} requires one (${server.auth.how}, ${formatSpan(authSpan(server))}): every ${ep.purpose} command fails with NOAUTH Authentication required`,
+          message: `${ep.where}${where} connects to ${url.shown} without a password, but ${server.label} requires one (${server.auth.how}; ${formatSpan(authSpan(server))}): every ${ep.purpose} command fails with NOAUTH Authentication required`,
           span: at.span,
           related: rel,
           target: `${ep.where}->${url.host}`,

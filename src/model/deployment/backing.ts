@@ -400,7 +400,7 @@ function passwordArg(w: Token | undefined, env: ReturnType<typeof effectiveEnv>)
     const required = interp.vars.find((x) => x.operator === ':?' || (x.operator === '?' && x.source !== 'unset'));
     const open = interp.vars.filter((x) => x.source === 'unset' && x.operator !== ':?');
     if (open.length > 0 && !required) return { kind: 'unknown', how: `--requirepass takes ${open.map((x) => x.name).join(', ')} from the host running compose`, variables: open.map((x) => x.name) };
-    if (required) return { kind: 'password', span, how: `--requirepass from \${${required.name}:?} (compose refuses to start without it)` };
+    if (required) return { kind: 'password', span, how: `--requirepass \${${required.name}:?}, which compose will not start without` };
   }
   if (w.value === '') return { kind: 'none', how: '--requirepass is empty' };
   return { kind: 'password', span, how: '--requirepass in the command' };
