@@ -98,24 +98,88 @@ const DEPLOY_ACTIONS = new Set([
   'dokku/github-action', 'digitalocean/app_action', 'deliverybot/helm', 'cloudflare/wrangler-action', 'fifsky/ssh-action', 'cross-the-world/ssh-scp-ssh-pipelines',
 ]);
 
+/** What a deploy-command pattern gives: where the command starts and its text (as RegExp.exec does). */
+interface CommandMatch {
+  index: number;
+  0: string;
+}
+interface CommandMatcher {
+  exec(text: string): CommandMatch | null;
+}
+
+/**
+ * `\bHEAD\s+(?:[^SEP]*\s)?TAIL\b` in linear time (issue 7): that regex rescans the rest of the line
+ * from every HEAD, quadratic on a long line of HEADs. Same answer: within each run of text between
+ * separators, the first HEAD (whitespace after it) that a whitespace-led TAIL follows, up to the last
+ * such TAIL (the regex's greedy `[^SEP]*`). `head` must match `\bHEAD\s` and `tail` `\sTAIL\b`
+ * (with the g flag); both are linear. test/gha-commands.test.ts compares them with the regexes.
+ */
+export function headThenTail(head: RegExp, tail: RegExp, separators: string): CommandMatcher {
+  return {
+    exec(text) {
+      let start = 0;
+      while (start <= text.length) {
+        let end = start;
+        while (end < text.length && !separators.includes(text[end]!)) end++;
+        const segment = text.slice(start, end);
+        const h = head.exec(segment);
+        if (h) {
+          tail.lastIndex = h.index + h[0].length - 1;
+          let last: RegExpExecArray | null = null;
+          for (let t = tail.exec(segment); t; t = tail.exec(segment)) {
+            last = t;
+            if (t[0].length === 0) tail.lastIndex++;
+          }
+          if (last) return { index: start + h.index, 0: segment.slice(h.index, last.index + last[0].length) };
+        }
+        start = end + 1;
+      }
+      return null;
+    },
+  };
+}
+
+/** The leftmost match of several matchers (as one regex alternation gives). */
+function leftmost(...matchers: CommandMatcher[]): CommandMatcher {
+  return {
+    exec(text) {
+      let best: CommandMatch | null = null;
+      for (const m of matchers) {
+        const r = m.exec(text);
+        if (r && (!best || r.index < best.index)) best = r;
+      }
+      return best;
+    },
+  };
+}
+
+const COMMAND_SEPARATORS = '\n|;&';
+
 /** Commands that deploy (to a host, a cluster or a platform). */
-const DEPLOY_COMMANDS: Array<[RegExp, string]> = [
+const DEPLOY_COMMANDS: Array<[RegExp | CommandMatcher, string]> = [
   [/(?:^|[\s;&|(`])ssh\s+(?![^\n]*\bgit@github\.com)[^\s\n][^\n]*/m, 'ssh to a host'],
   [/(?:^|[\s;&|(`])(?:scp|rsync)\s[^\n]*\s[\w.${}-]+@[\w.${}-]+:/m, 'copies files to a host'],
-  [/\bkubectl\s+(?:[^\n|;&]*\s)?(?:apply|set\s+image|rollout\s+restart|replace|create|patch)\b/, 'kubectl'],
-  [/\bhelm\s+(?:[^\n|;&]*\s)?(?:upgrade|install)\b/, 'helm upgrade'],
-  [/\b(?:fly|flyctl)\s+(?:[^\n|;&]*\s)?deploy\b/, 'fly deploy'],
-  [/\bheroku\s+(?:container:release|container:push|releases|run)\b|\bgit\s+push\s+(?:[^\n]*\s)?(?:heroku|dokku)\b|\bgit\s+push\s+[^\n]*(?:heroku\.com|dokku@)/, 'heroku/dokku'],
+  [headThenTail(/\bkubectl\s/, /\s(?:apply|set\s+image|rollout\s+restart|replace|create|patch)\b/g, COMMAND_SEPARATORS), 'kubectl'],
+  [headThenTail(/\bhelm\s/, /\s(?:upgrade|install)\b/g, COMMAND_SEPARATORS), 'helm upgrade'],
+  [headThenTail(/\b(?:fly|flyctl)\s/, /\sdeploy\b/g, COMMAND_SEPARATORS), 'fly deploy'],
+  [
+    leftmost(
+      { exec: (t) => /\bheroku\s+(?:container:release|container:push|releases|run)\b/.exec(t) },
+      headThenTail(/\bgit\s+push\s/, /\s(?:heroku|dokku)\b/g, '\n'),
+      headThenTail(/\bgit\s+push\s/, /(?:heroku\.com|dokku@)/g, '\n'),
+    ),
+    'heroku/dokku',
+  ],
   [/\beb\s+deploy\b/, 'eb deploy'],
   [/\baws\s+ecs\s+update-service\b|\baws\s+deploy\s+create-deployment\b|\baws\s+lambda\s+update-function-code\b/, 'aws deploy'],
-  [/\bgcloud\s+(?:[^\n|;&]*\s)?(?:run\s+deploy|app\s+deploy|run\s+services\s+update|compute\s+ssh)\b/, 'gcloud deploy'],
+  [headThenTail(/\bgcloud\s/, /\s(?:run\s+deploy|app\s+deploy|run\s+services\s+update|compute\s+ssh)\b/g, COMMAND_SEPARATORS), 'gcloud deploy'],
   [/\baz\s+(?:webapp\s+(?:deploy|up|config\s+container\s+set)|containerapp\s+(?:update|up))\b/, 'az deploy'],
   [/\bansible-playbook\b/, 'ansible-playbook'],
-  [/\bterraform\s+(?:[^\n|;&]*\s)?apply\b/, 'terraform apply'],
+  [headThenTail(/\bterraform\s/, /\sapply\b/g, COMMAND_SEPARATORS), 'terraform apply'],
   [/\b(?:serverless|sls)\s+deploy\b|\bzappa\s+(?:update|deploy)\b/, 'serverless deploy'],
-  [/\bkamal\s+(?:deploy|redeploy)\b|\bcap\s+\w+\s+deploy\b|\bfab\s+[^\n]*\bdeploy\b/, 'deploy tool'],
+  [leftmost({ exec: (t) => /\bkamal\s+(?:deploy|redeploy)\b|\bcap\s+\w+\s+deploy\b/.exec(t) }, headThenTail(/\bfab\s/, /\bdeploy\b/g, '\n')), 'deploy tool'],
   [/\bdocker\s+(?:stack\s+deploy|service\s+update)\b/, 'docker stack deploy'],
-  [/\brailway\s+up\b|\bvercel\s+[^\n]*--prod\b|\brender\s+deploys?\s+create\b/, 'platform deploy'],
+  [leftmost({ exec: (t) => /\brailway\s+up\b|\brender\s+deploys?\s+create\b/.exec(t) }, headThenTail(/\bvercel\s/, /--prod\b/g, '\n')), 'platform deploy'],
 ];
 const PUBLISH_COMMANDS: Array<[RegExp, string]> = [[/\bdocker\s+(?:image\s+)?push\b/, 'docker push']];
 

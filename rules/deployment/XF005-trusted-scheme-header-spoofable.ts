@@ -42,7 +42,7 @@ export default defineRule({
       if (!effective.complete) continue;
       const d = findHeader(effective.directives, header);
       const value = d ? argValue(d, 1) : undefined;
-      const fromClient = value !== undefined && new RegExp(`^\\$http_${header.replace(/-/g, '_')}$`, 'i').test(value);
+      const fromClient = value !== undefined && value.toLowerCase() === `$http_${header.replace(/-/g, '_')}`;
       if (d && !fromClient) continue;
       const key = `${pa.project.root}|${pa.location.span.file}:${pa.location.span.start.offset}`;
       if (seen.has(key)) continue;

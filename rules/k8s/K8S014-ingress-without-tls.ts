@@ -47,7 +47,7 @@ export default defineRule({
     if (obj.fragment || obj.opaquePatch) return;
     if (MANAGED_TLS.some(([k, ok]) => ok(obj.annotations.get(k) ?? ''))) return;
     const lbCert = (model.k8sObjects ?? []).some(
-      (s) => s.kind === 'Service' && s.role === 'production' && [...s.annotations.keys()].some((k) => /aws-load-balancer-ssl-cert$|azure-load-balancer-.*cert|load-balancer-certificate/.test(k)),
+      (s) => s.kind === 'Service' && s.role === 'production' && [...s.annotations.keys()].some(isLoadBalancerCertAnnotation),
     );
     if (lbCert) return;
     const spec = asMap(get(obj.root, 'spec'));
@@ -80,3 +80,9 @@ export default defineRule({
     }
   },
 });
+
+/** A Service annotation that gives its cloud load balancer a TLS certificate (plain string tests: linear). */
+function isLoadBalancerCertAnnotation(key: string): boolean {
+  const azure = key.indexOf('azure-load-balancer-');
+  return key.endsWith('aws-load-balancer-ssl-cert') || (azure >= 0 && key.includes('cert', azure + 'azure-load-balancer-'.length)) || key.includes('load-balancer-certificate');
+}

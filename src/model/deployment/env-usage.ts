@@ -113,7 +113,8 @@ export function dynamicReads(text: string): Array<{ at: number; length: number; 
     if (sub && literalArgument(text, m.index + m[0].length + sub[0].length)) continue;
     out.push({ at: m.index, length: m[0].length, why: 'os.environ used as a whole or with a name not written out' });
   }
-  if (/^[ \t]*from[ \t]+os[ \t]+import[ \t][^\n]*\benviron\b/m.test(text)) {
+  // [^\n\r\u2028\u2029]: with the m flag every line terminator starts a line, so the run stops at all of them (linear).
+  if (/^[ \t]*from[ \t]+os[ \t]+import[ \t][^\n\r\u2028\u2029]*\benviron\b/m.test(text)) {
     for (const m of text.matchAll(/(?<![.\w])environ\b(?!\s*\.\s*(?:Env|Path)\b)/g)) {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 40);
       const call = /^\s*\.\s*(get|setdefault|pop)\s*\(/.exec(after);
