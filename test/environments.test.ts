@@ -189,3 +189,29 @@ describe('staging compose services', () => {
     expect(r.findings.filter((f) => f.ruleId === 'DJ018').map(line)).toEqual(['config/settings/base.py:8 DJ018 fail']);
   });
 });
+
+describe('units and overlays named for staging are staging services, not production ones', async () => {
+  const dir = mkdtempSync(join(tmp, 'staging-units-'));
+  const put = (path: string, text: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  put('manage.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n');
+  put('shop/__init__.py', '');
+  put('shop/urls.py', 'urlpatterns = []\n');
+  put('shop/wsgi.py', 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n');
+  put('shop/settings.py', ['import os', 'SECRET_KEY = os.environ["SECRET_KEY"]', 'DEBUG = os.environ.get("DEBUG", "0") == "1"', 'ALLOWED_HOSTS = ["shop.example.com"]', 'ROOT_URLCONF = "shop.urls"', ''].join('\n'));
+  const unit = (extra: string) =>
+    ['[Unit]', 'Description=shop', '', '[Service]', 'WorkingDirectory=/srv/shop', 'Environment=DJANGO_SETTINGS_MODULE=shop.settings', 'Environment=SECRET_KEY=k3Jf9sLq0vXz2RtY7uWbN4mPcH8eGdA1', extra, 'ExecStart=/srv/venv/bin/gunicorn shop.wsgi:application --bind 127.0.0.1:8000', '', '[Install]', 'WantedBy=multi-user.target', ''].join('\n');
+  put('deploy/production/shop.service', unit('Environment=DEBUG=0'));
+  put('deploy/staging/shop.service', unit('Environment=DEBUG=1'));
+  const result = await runAudit({ root: dir, config: { ...emptyConfig(), select: ['DJ018'] } });
+
+  it('DEBUG switched on by the staging unit is a staging finding, not a production one', () => {
+    expect(result.findings.filter((f) => f.ruleId === 'DJ018')).toEqual([]);
+    const staging = result.environments!.find((e) => e.name === 'staging')!;
+    const debug = staging.findings.filter((f) => f.ruleId === 'DJ018');
+    expect(debug.map(line)).toEqual(['shop/settings.py:3 DJ018 fail']);
+    expect(debug[0]!.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('deploy/staging/shop.service:8');
+  });
+});

@@ -381,6 +381,8 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
 function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator, services: ServiceEnvironment[]): DjangoProject[] {
   const out: DjangoProject[] = [];
   for (const service of services) {
+    // A unit or kustomize overlay named for staging is staging's (src/model/environments.ts), not the gate's.
+    if (isStagingService(service)) continue;
     const app = service.instance.app?.value.split(':')[0];
     if (!app) continue;
     const appFile = evaluator.fileOf(app);
@@ -408,6 +410,14 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
     });
   }
   return out;
+}
+
+/**
+ * A service whose unit file, compose file or kustomize overlay is named for staging (`deploy/staging/`,
+ * `k8s/overlays/staging`, `gunicorn-stg.service`), by the words env files are judged by.
+ */
+export function isStagingService(service: ServiceEnvironment): boolean {
+  return envFileRole(`${service.span.file}/${service.name}`.replace(/[\s(),]+/g, '/')) === 'staging';
 }
 
 /** A LayeredEnv that remembers every lookup and its answer. */

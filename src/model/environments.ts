@@ -1,11 +1,12 @@
 import { posix } from 'node:path';
 import type { ModelSources } from './build.js';
-import { DEPLOY_ROOT } from './build.js';
+import { DEPLOY_ROOT, isStagingService } from './build.js';
 import { moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
 import { LayeredEnv, type DotenvDialect, type EnvLayer, type EnvSourceRole } from './env/types.js';
 import { asStringList } from './python-value.js';
+import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
 import type { DeploymentModel, DjangoProject } from './types.js';
@@ -50,11 +51,16 @@ export function environmentVariants(model: DeploymentModel, sources: ModelSource
  */
 function stagingServices(model: DeploymentModel, sources: ModelSources): ServiceEnvironment[] {
   const staging = (model.composeProjects ?? []).filter((p) => p.files.some((f) => roleOf(sources, f) === 'staging')).map((p) => ({ ...p, role: 'production' as const }));
-  if (staging.length === 0) return [];
   const instances = model.appServers
     .filter((i) => i.origin === 'compose' && staging.some((p) => p.files.includes(i.file)))
     .map((i) => ({ ...i, role: 'production' as const }));
-  return serviceEnvironments(instances, [], staging, sources);
+  // Units and kustomize overlays named for staging: the production model skips them (build.ts isStagingService).
+  const units = model.appServers.filter((i) => i.origin === 'systemd');
+  const kubernetes = kubernetesEnvironments(
+    { objects: model.k8sObjects ?? [], kustomizations: model.k8sKustomizations ?? [], dockerfiles: model.dockerfiles ?? [], appServers: model.appServers, files: model.files },
+    sources,
+  );
+  return [...serviceEnvironments([...instances, ...units], model.systemdUnits, staging, sources).filter((s) => s.instance.origin === 'compose' || isStagingService(s)), ...kubernetes.filter(isStagingService)];
 }
 
 /** A project's settings as each staging service that runs it sees them (as build.ts does for production services). */
