@@ -1,9 +1,10 @@
 import { formatSpan } from '../../src/core/position.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { mapDirectory } from '../../src/model/appserver/context.js';
 import { DEPLOY_ROOT } from '../../src/model/build.js';
 import { settingValue } from '../../src/model/django-helpers.js';
 import { proxiedApps, type ProxiedApp } from '../../src/model/deployment/topology.js';
+import { systemdPlacement } from '../../src/model/deployment/writes.js';
+import { filesByPath } from '../../src/model/files.js';
 import { argValue, isPrefixLocation, locationMatch } from '../../src/model/nginx/effective.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
 import type { SystemdUnit } from '../../src/model/systemd/types.js';
@@ -12,25 +13,14 @@ import type { DeploymentModel } from '../../src/model/types.js';
 /**
  * Where the repository sits on the server: from the unit that starts the app server, its
  * WorkingDirectory= minus the repository directory it stands for (`/srv/shop` for the repository
- * root, `/srv/shop` again when WorkingDirectory=/srv/shop/src and that is the repository's `src`).
+ * root, `/srv/shop` again when WorkingDirectory=/srv/shop/src and that is the repository's `src`),
+ * as the write-path rules place it (src/model/deployment/writes.ts systemdPlacement).
  */
 function deployedRoot(pa: ProxiedApp, model: DeploymentModel): string | undefined {
   const inst = pa.instance;
   if (!inst || inst.origin !== 'systemd' || !inst.unit) return undefined;
   const unit: SystemdUnit | undefined = model.systemdUnits.find((u) => u.name === inst.unit!.name && u.file === inst.unit!.file);
-  const wd = unit?.entries.filter((e) => e.section === 'Service' && e.key === 'WorkingDirectory').at(-1)?.value.replace(/^-/, '');
-  if (!wd || !wd.startsWith('/') || /[%$]/.test(wd)) return undefined;
-  const byPath = new Map(model.files.map((f) => [f.path, f]));
-  const clean = wd.replace(/\/+$/, '');
-  // The working directory is the repository directory from which the app module imports: the one
-  // whose path ends the WorkingDirectory, or the repository root cloned there.
-  const module = inst.app?.value.split(':')[0]?.split('.').join('/');
-  const imports = (dir: string) => module !== undefined && (byPath.has(`${dir ? `${dir}/` : ''}${module}.py`) || byPath.has(`${dir ? `${dir}/` : ''}${module}/__init__.py`));
-  const mapped = mapDirectory(wd, byPath);
-  const dir = mapped !== undefined && imports(mapped) ? mapped : imports('') ? '' : undefined;
-  if (dir === undefined) return undefined;
-  if (dir === '') return clean;
-  return clean.endsWith(`/${dir}`) ? clean.slice(0, clean.length - dir.length - 1) || '/' : undefined;
+  return unit ? systemdPlacement(inst.app?.value, unit, filesByPath(model.files)).root : undefined;
 }
 
 function normalise(dir: string): string {

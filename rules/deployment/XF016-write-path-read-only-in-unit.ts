@@ -1,4 +1,5 @@
 import { formatSpan } from '../../src/core/position.js';
+import { filesByPath } from '../../src/model/files.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { DEPLOY_ROOT } from '../../src/model/build.js';
 import { accessAt, serviceSandbox } from '../../src/model/deployment/sandbox.js';
@@ -179,7 +180,7 @@ export default defineRule({
       ctx.notApplicable('no production app server or Celery worker of the project started by a systemd unit');
       return;
     }
-    const files = new Map(model.files.map((f) => [f.path, f]));
+    const files = filesByPath(model.files);
     const seen = new Set<string>();
     for (const run of runs) judge(model, run, files, ctx, seen);
   },
