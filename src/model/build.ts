@@ -147,8 +147,9 @@ class SourceCache implements ModelSources {
 }
 
 /** Dotted module names resolve against the project root first, then the repository root. */
-class ProjectResolver implements ModuleResolver {
-  constructor(private readonly cache: SourceCache, private readonly roots: string[]) {}
+/** Dotted module names against the project root first, then the repository root. */
+export class ProjectResolver implements ModuleResolver {
+  constructor(private readonly cache: Pick<ModelSources, 'byPath' | 'python'>, private readonly roots: string[]) {}
 
   fileOf(module: string): string | undefined {
     const rel = module.split('.').join('/');

@@ -1,6 +1,5 @@
-import { posix } from 'node:path';
 import type { ModelSources } from './build.js';
-import { DEPLOY_ROOT, isStagingService } from './build.js';
+import { DEPLOY_ROOT, isStagingService, ProjectResolver } from './build.js';
 import { moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
@@ -8,7 +7,7 @@ import { LayeredEnv, type DotenvDialect, type EnvLayer, type EnvSourceRole } fro
 import { asStringList } from './python-value.js';
 import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
-import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
+import { evaluateSettings } from './settings/evaluate.js';
 import type { DeploymentModel, DjangoProject } from './types.js';
 
 /**
@@ -67,7 +66,7 @@ function stagingServices(model: DeploymentModel, sources: ModelSources): Service
 function servicesOf(project: DjangoProject, variant: DjangoProject | undefined, services: ServiceEnvironment[], sources: ModelSources): DjangoProject[] {
   const out: DjangoProject[] = [];
   const base = variant ?? project;
-  const resolver = new Resolver(sources, project.root === '' ? [''] : [project.root, '']);
+  const resolver = new ProjectResolver(sources, project.root === '' ? [''] : [project.root, '']);
   for (const service of services) {
     const app = service.instance.app?.value.split(':')[0];
     const appFile = app ? resolver.fileOf(app) : undefined;
@@ -98,7 +97,7 @@ function roleOf(sources: ModelSources, path: string): EnvSourceRole {
 function stagingVariant(project: DjangoProject, model: DeploymentModel, sources: ModelSources): DjangoProject | undefined {
   const root = project.root;
   const layers = stagingEnvLayers(root, model, sources);
-  const resolver = new Resolver(sources, root === '' ? [''] : [root, '']);
+  const resolver = new ProjectResolver(sources, root === '' ? [''] : [root, '']);
 
   const fromEnv = new LayeredEnv(layers).lookup('DJANGO_SETTINGS_MODULE');
   const named = model.files
@@ -121,7 +120,7 @@ function stagingVariant(project: DjangoProject, model: DeploymentModel, sources:
 }
 
 /** The project with its settings evaluated for staging: this module, these layers. */
-function evaluated(project: DjangoProject, choice: DjangoProject['production'], layers: EnvLayer[], resolver: Resolver, sources: ModelSources): DjangoProject {
+function evaluated(project: DjangoProject, choice: DjangoProject['production'], layers: EnvLayer[], resolver: ProjectResolver, sources: ModelSources): DjangoProject {
   const loadDotenv = (path: string, dialect: DotenvDialect): EnvLayer | undefined => {
     if (!sources.byPath.has(path)) return undefined;
     const role = roleOf(sources, path);
@@ -159,38 +158,3 @@ function stagingEnvLayers(root: string, model: DeploymentModel, sources: ModelSo
   return layers;
 }
 
-/** Dotted module names against the project root first, then the repository root (as build.ts resolves them). */
-class Resolver implements ModuleResolver {
-  constructor(private readonly sources: ModelSources, private readonly roots: string[]) {}
-
-  fileOf(module: string): string | undefined {
-    const rel = module.split('.').join('/');
-    for (const root of this.roots) {
-      for (const candidate of [`${rel}.py`, `${rel}/__init__.py`]) {
-        const path = root ? posix.join(root, candidate) : candidate;
-        if (this.sources.byPath.has(path)) return path;
-      }
-    }
-    return undefined;
-  }
-
-  modules(): string[] {
-    const names = new Set<string>();
-    for (const path of this.sources.byPath.keys()) {
-      if (!path.endsWith('.py')) continue;
-      for (const root of this.roots) {
-        if (root !== '' && !path.startsWith(`${root}/`)) continue;
-        const name = moduleNameOf(path, root);
-        if (name) names.add(name);
-      }
-    }
-    return [...names].sort();
-  }
-
-  resolve(module: string): ModuleSource | undefined {
-    const file = this.fileOf(module);
-    if (!file) return undefined;
-    const parsed = this.sources.python(file);
-    return parsed ? { module, file, parsed } : undefined;
-  }
-}
