@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../src/model/build.js';
 import { djangoAnswer } from '../src/model/deployment/probe-django.js';
 import type { HealthProbe } from '../src/model/deployment/probes.js';
-import { hostAllowed } from '../rules/deployment/XF002-proxied-host-not-allowed.js';
+import { hostAllowed } from '../src/model/django-helpers.js';
 import { djangoInterpreters } from './differential/django.js';
 import { Rng } from './differential/rng.js';
 

@@ -1,20 +1,9 @@
 import { formatSpan, type Span } from '../../src/core/position.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { settingAnchor, settingValue } from '../../src/model/django-helpers.js';
+import { hostAllowed, settingAnchor, settingValue } from '../../src/model/django-helpers.js';
 import { proxiedApps, type ProxiedApp } from '../../src/model/deployment/topology.js';
 import { argValue, findHeader, hasCatchAllNames, passTarget, serverNames } from '../../src/model/nginx/effective.js';
 import { asStringList, truthy } from '../../src/model/python-value.js';
-
-/** Django's own host validation (django.http.request.validate_host / is_same_domain). */
-export function hostAllowed(host: string, allowed: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return allowed.some((pattern) => {
-    const p = pattern.toLowerCase();
-    if (p === '*') return true;
-    if (p.startsWith('.')) return h.endsWith(p) || h === p.slice(1);
-    return h === p;
-  });
-}
 
 /** Strip a port as django.http.request.split_domain_port does (IPv6 literals kept). */
 function domainOf(host: string): string {

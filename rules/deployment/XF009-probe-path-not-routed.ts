@@ -1,9 +1,9 @@
 import type { RelatedLocation } from '../../src/core/finding.js';
 import { defineRule } from '../../src/engine/rule.js';
+import { hostAllowed } from '../../src/model/django-helpers.js';
 import { djangoAnswer, settingsForProbe } from '../../src/model/deployment/probe-django.js';
 import { accepted, healthProbes } from '../../src/model/deployment/probes.js';
 import { urlConfFiles } from '../../src/model/urlconf.js';
-import { hostAllowed } from './XF002-proxied-host-not-allowed.js';
 
 export default defineRule({
   meta: {

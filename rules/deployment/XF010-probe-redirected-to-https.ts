@@ -1,8 +1,8 @@
 import type { RelatedLocation } from '../../src/core/finding.js';
 import { defineRule } from '../../src/engine/rule.js';
+import { hostAllowed } from '../../src/model/django-helpers.js';
 import { djangoAnswer, settingsForProbe } from '../../src/model/deployment/probe-django.js';
 import { accepted, healthProbes, type HealthProbe } from '../../src/model/deployment/probes.js';
-import { hostAllowed } from './XF002-proxied-host-not-allowed.js';
 
 /** Why following the redirect fails, or undefined when it does not (or cannot be known to). */
 function followFailure(probe: HealthProbe, sslHost: string | undefined): string | undefined {

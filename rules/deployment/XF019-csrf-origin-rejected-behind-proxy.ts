@@ -1,12 +1,11 @@
 import type { RelatedLocation } from '../../src/core/finding.js';
 import { formatSpan, type Span } from '../../src/core/position.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { moduleAnchor, settingValue, versionAtLeast } from '../../src/model/django-helpers.js';
+import { moduleAnchor, settingValue, versionAtLeast, hostAllowed } from '../../src/model/django-helpers.js';
 import { djangoScheme } from '../../src/model/deployment/scheme.js';
 import { proxiedApps, type ProxiedApp } from '../../src/model/deployment/topology.js';
 import { argValue, findHeader, hasCatchAllNames, listensOf, passTarget, serverNames } from '../../src/model/nginx/effective.js';
 import { asStringList, truthy } from '../../src/model/python-value.js';
-import { hostAllowed } from './XF002-proxied-host-not-allowed.js';
 
 const CSRF = 'django.middleware.csrf.CsrfViewMiddleware';
 const SECURITY = 'django.middleware.security.SecurityMiddleware';

@@ -98,3 +98,14 @@ export function moduleAnchor(project: DjangoProject): Span {
 export function isSilenced(project: DjangoProject, checkId: string): boolean {
   return project.silencedChecks.has(checkId);
 }
+
+/** Django's own host validation (django.http.request.validate_host / is_same_domain). */
+export function hostAllowed(host: string, allowed: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return allowed.some((pattern) => {
+    const p = pattern.toLowerCase();
+    if (p === '*') return true;
+    if (p.startsWith('.')) return h.endsWith(p) || h === p.slice(1);
+    return h === p;
+  });
+}
