@@ -203,7 +203,8 @@ function notificationOf(n: Notice, clean: (s: string) => string): Json {
   };
 }
 
-function readinessOf(r: Readiness): Json {
+/** The readiness figures every report of it shares (headline and sections). */
+function readinessNumbers(r: Readiness): Json {
   return {
     score: r.score,
     status: r.status,
@@ -212,8 +213,11 @@ function readinessOf(r: Readiness): Json {
     counts: { ...r.counts },
     passedWeight: r.passedWeight,
     applicableWeight: r.applicableWeight,
-    items: r.items.map((i) => ({ ...i })),
   };
+}
+
+function readinessOf(r: Readiness): Json {
+  return { ...readinessNumbers(r), items: r.items.map((i) => ({ ...i })) };
 }
 
 /**
@@ -238,13 +242,7 @@ function sectionsOf(result: AuditResult): Json {
  */
 function summaryOf(r: Readiness): Json {
   return {
-    score: r.score,
-    status: r.status,
-    threshold: r.threshold,
-    scoringVersion: r.scoringVersion,
-    counts: { ...r.counts },
-    passedWeight: r.passedWeight,
-    applicableWeight: r.applicableWeight,
+    ...readinessNumbers(r),
     notPassed: r.items.filter((i) => i.pointsLost > 0).map((i) => ({ id: i.id, status: i.status, severity: i.severity, pointsLost: i.pointsLost })),
   };
 }
