@@ -111,6 +111,9 @@ describe('the time budget', () => {
     expect(rest.length).toBeGreaterThan(50);
     expect(rest.every((o) => o.status === 'unknown' && o.reason === 'not checked: the time limit (1.01 s) was reached')).toBe(true);
     expect(skippedNotice.message).toContain(rest[0]!.meta.id);
+    // The project's section says the same as the headline: not checked is unknown, not n/a.
+    const section = result.sections!.find((x) => x.kind === 'project')!;
+    expect(section.readiness.items.filter((i) => rest.some((o) => o.meta.id === i.id)).every((i) => i.status === 'unknown')).toBe(true);
     reportsAreValid(result);
   });
 });

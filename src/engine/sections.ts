@@ -163,6 +163,9 @@ function sectionOutcome(o: RuleOutcome, g: Grouped, section: string, coveredByWh
     const reasons = [...new Set(hidden.map((s) => s.suppression.reason))].join('; ');
     return { ...base, status: 'silenced', findings, reason: `suppressed inline: ${reasons}` };
   }
+  // Undecided for the whole run rather than by a finding (not checked before the time limit, the
+  // rule failed, files left unread): undecided in every section too, never n/a or a pass.
+  if (o.status === 'unknown' && o.findings.length === 0) return { ...base, status: 'unknown', findings, ...(o.reason !== undefined ? { reason: o.reason } : {}) };
   const relevant = [...(g.records.get(section) ?? []), ...(coveredByWholeRepo ? g.whole : [])];
   const status = foldSubjects(relevant);
   const reason = status === 'na' ? (relevant.find((r) => r.naReason !== undefined)?.naReason ?? 'nothing of this section to check') : status === 'silenced' ? o.reason : undefined;
