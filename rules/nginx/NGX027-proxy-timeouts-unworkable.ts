@@ -62,18 +62,18 @@ export default defineRule({
   meta: {
     id: 'NGX027',
     name: 'ProxyTimeoutsUnworkable',
-    title: "Proxy timeouts that cannot work: shorter than gunicorn's worker timeout, connect over 75s, read under 2s",
+    title: "Proxy timeouts that cannot work: read shorter or far longer than gunicorn's timeout, connect over 75s, read under 2s",
     severity: 'low',
     section: 'web-server',
     docs: {
       whatItDoes:
-        "For locations proxying to the application, checks the proxy timeouts in effect: `proxy_read_timeout` (60s by default) shorter than the worker timeout of the gunicorn instance the repository binds at that address (sync workers only, whose timeout bounds a request; reported once per server), `proxy_connect_timeout` above 75 seconds (nginx documents it usually cannot exceed 75s: the kernel gives up first) and `proxy_read_timeout` or `proxy_send_timeout` under 2 seconds (ordinary requests then end in 504). Locations that upgrade connections (websockets) and development configurations are not judged.",
+        "For locations proxying to the application, checks the proxy timeouts in effect: `proxy_read_timeout` (60s by default) shorter than the worker timeout of the gunicorn instance the repository binds at that address (sync workers only, whose timeout bounds a request; reported once per server) or, when written out, at least twice that timeout and a minute longer (gunicorn kills the worker first, so the long wait it promises never happens), `proxy_connect_timeout` above 75 seconds (nginx documents it usually cannot exceed 75s: the kernel gives up first) and `proxy_read_timeout` or `proxy_send_timeout` under 2 seconds (ordinary requests then end in 504). Locations that upgrade connections (websockets) and development configurations are not judged.",
       whyIsThisBad:
         'When nginx stops waiting before gunicorn would kill the worker (and always with a read timeout of a second or two), a slow page, export or report becomes a 504 Gateway Timeout while the worker keeps computing the answer nobody receives, holding one of the few sync workers. A huge connect timeout does not buy anything: the operating system abandons the connection attempt first, and the setting only hides that the backend is down.',
       example: 'location / {\n    proxy_pass http://django;\n    proxy_connect_timeout 300s;\n    proxy_read_timeout 1s;\n}',
       useInstead: 'location / {\n    proxy_pass http://django;\n    proxy_connect_timeout 5s;\n    proxy_read_timeout 60s;  # a little above gunicorn --timeout\n}',
     },
-    fix: "Keep proxy_connect_timeout short (a few seconds, 75s at most) and set proxy_read_timeout a little above the application server's worker timeout (gunicorn's --timeout, 30s by default).",
+    fix: "Keep proxy_connect_timeout short (a few seconds, 75s at most) and set proxy_read_timeout a little above the application server's worker timeout (gunicorn's --timeout, 30s by default); to allow slow requests, raise both together.",
     references: [`${HTTP_PROXY}#proxy_connect_timeout`, `${HTTP_PROXY}#proxy_read_timeout`, GUNICORN_DEPLOY],
     tags: ['nginx', 'proxy', 'timeouts'],
   },
@@ -104,6 +104,16 @@ export default defineRule({
         if (limit && read.state !== 'unknown' && !(read.state === 'set' && query.directiveHasPlaceholder(read.directive))) {
           const seconds = read.state === 'set' ? nginxSeconds(argValue(read.directive, 0)) : 60;
           if (seconds !== undefined && seconds >= 2 && seconds < limit.seconds) shortReads.push({ location, pass, seconds, limit, set: read.state === 'set' });
+          // Much longer (at least twice and a minute more, written out): gunicorn's arbiter kills the sync
+          // worker at its timeout, so the slow request this wait is for ends in 502 long before it.
+          if (read.state === 'set' && seconds !== undefined && seconds >= 2 * limit.seconds && seconds - limit.seconds >= 60) {
+            report({
+              message: `proxy_read_timeout ${argValue(read.directive, 0)} waits for requests that gunicorn ends after ${limit.seconds}s (a sync worker past its timeout is killed): a request slower than ${limit.seconds}s gets a 502, not the ${seconds}s this allows`,
+              span: argSpan(read.directive, 0),
+              related: [{ span: limit.span, message: `gunicorn's worker timeout (${limit.written}): ${limit.seconds}s` }],
+              target: `proxy_read_timeout-long:${locationLabel(location)}`,
+            });
+          }
         }
         for (const name of ['proxy_read_timeout', 'proxy_send_timeout']) {
           const e = query.effective(location, name);
