@@ -4,7 +4,8 @@ import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { materialize, type PyNode } from '../src/parse/py-tree.js';
+import { materialize, wrapNative, type PyNode } from '../src/parse/py-tree.js';
+import { COPY_TREE_MAX_CHARS, parsePython } from '../src/parse/python.js';
 
 const parser = new Parser();
 parser.setLanguage(Python as unknown as Parser.Language);
@@ -67,6 +68,8 @@ describe('py-tree: the materialized tree is tree-sitter\'s tree', () => {
       expect(compare(tree.rootNode, ours, s.name)).toBeUndefined();
       expect(ours.descendantsOfType('call').map((n) => n.startIndex)).toEqual(tree.rootNode.descendantsOfType('call').map((n) => n.startIndex));
       expect(ours.toString()).toBe(tree.rootNode.toString());
+      // The lean path for big files: tree-sitter's own nodes behind the same interface.
+      expect(compare(tree.rootNode, wrapNative(tree.rootNode), s.name)).toBeUndefined();
     }
   });
   it('descendantForIndex picks the node tree-sitter picks', () => {
@@ -91,6 +94,14 @@ describe('py-tree: the materialized tree is tree-sitter\'s tree', () => {
       }),
       { numRuns: 400, seed: 20261201 },
     );
+  });
+  it('a file above the copy limit keeps tree-sitter\'s tree behind the same interface, and reads the same', () => {
+    const big = 'import os\nX = os.environ.get("X", "1")\n' + '# filler\n'.repeat(COPY_TREE_MAX_CHARS / 9 + 1);
+    const lean = parsePython('big.py', big);
+    const copied = parsePython('small.py', big.slice(0, 40));
+    expect(lean.root.constructor.name).toBe('NativeNode');
+    expect(copied.root.constructor.name).toBe('CopiedNode');
+    expect(lean.root.namedChildren.slice(0, 2).map((n) => n.text)).toEqual(copied.root.namedChildren.slice(0, 2).map((n) => n.text));
   });
   it('copes with nesting deeper than the JavaScript stack would allow for a recursive copy', () => {
     const text = 'x = ' + '-'.repeat(20000) + '1\n';

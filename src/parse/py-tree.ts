@@ -1,5 +1,31 @@
 import type Parser from 'tree-sitter';
 
+/** The part of tree-sitter's SyntaxNode API the Python readers use (offsets in UTF-16 code units). */
+export interface PyNode {
+  readonly type: string;
+  readonly text: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
+  readonly isError: boolean;
+  readonly hasError: boolean;
+  readonly parent: PyNode | null;
+  readonly children: PyNode[];
+  readonly namedChildren: PyNode[];
+  readonly childCount: number;
+  readonly namedChildCount: number;
+  readonly firstNamedChild: PyNode | null;
+  readonly lastNamedChild: PyNode | null;
+  child(index: number): PyNode | null;
+  namedChild(index: number): PyNode | null;
+  childForFieldName(name: string): PyNode | null;
+  childrenForFieldName(name: string): PyNode[];
+  descendantsOfType(type: string): PyNode[];
+  descendantForIndex(start: number, end?: number): PyNode;
+  toString(): string;
+}
+
 /**
  * A Python syntax tree copied out of tree-sitter into plain objects, once per file.
  *
@@ -14,12 +40,12 @@ import type Parser from 'tree-sitter';
  * meaning (offsets in UTF-16 code units, as node-tree-sitter reports them), so readers did not have
  * to change. test/py-tree.test.ts checks it node for node against tree-sitter's own.
  */
-export class PyNode {
-  parent: PyNode | null = null;
-  readonly children: PyNode[] = [];
+export class CopiedNode implements PyNode {
+  parent: CopiedNode | null = null;
+  readonly children: CopiedNode[] = [];
   /** The field name of each child (null when the child is in no field), parallel to `children`. */
   readonly childFields: (string | null)[] = [];
-  private namedCache: PyNode[] | undefined;
+  private namedCache: CopiedNode[] | undefined;
   /** Whether this node or anything below it holds a syntax error (tree-sitter's hasError; set by the builder). */
   hasError = false;
 
@@ -36,7 +62,7 @@ export class PyNode {
     return this.source.slice(this.startIndex, this.endIndex);
   }
 
-  get namedChildren(): PyNode[] {
+  get namedChildren(): CopiedNode[] {
     return (this.namedCache ??= this.children.filter((c) => c.isNamed));
   }
 
@@ -68,7 +94,7 @@ export class PyNode {
     return this.namedChildren[index] ?? null;
   }
 
-  childForFieldName(name: string): PyNode | null {
+  childForFieldName(name: string): CopiedNode | null {
     // tree-sitter answers no field of an ERROR node here (childrenForFieldName still does).
     if (this.type === 'ERROR') return null;
     const i = this.childFields.indexOf(name);
@@ -82,9 +108,9 @@ export class PyNode {
   }
 
   /** Descendants (this node included) of the given type, in document order. */
-  descendantsOfType(type: string): PyNode[] {
-    const out: PyNode[] = [];
-    const stack: PyNode[] = [this];
+  descendantsOfType(type: string): CopiedNode[] {
+    const out: CopiedNode[] = [];
+    const stack: CopiedNode[] = [this];
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (node.type === type) out.push(node);
@@ -94,8 +120,8 @@ export class PyNode {
   }
 
   /** The smallest node (named or not) that spans [start, end], as tree-sitter's descendantForIndex. */
-  descendantForIndex(start: number, end: number = start): PyNode {
-    let node: PyNode = this;
+  descendantForIndex(start: number, end: number = start): CopiedNode {
+    let node: CopiedNode = this;
     for (;;) {
       // tree-sitter's rule: the child must reach the end of the range, pass its start, and begin at or before it.
       const inner = node.children.find((c) => c.startIndex <= start && c.endIndex >= end && c.endIndex > start);
@@ -116,16 +142,16 @@ export class PyNode {
  * hasError is tree-sitter's own (an error cost anywhere below, hidden nodes included): asked of each
  * node only in the rare broken file, false everywhere when the root has none.
  */
-export function materialize(tree: Parser.Tree, source: string): PyNode {
+export function materialize(tree: Parser.Tree, source: string): CopiedNode {
   const cursor = tree.walk();
   const broken = tree.rootNode.hasError;
-  const make = (): PyNode => {
-    const node = new PyNode(cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeIsNamed, cursor.nodeIsMissing, source);
+  const make = (): CopiedNode => {
+    const node = new CopiedNode(cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeIsNamed, cursor.nodeIsMissing, source);
     if (broken) node.hasError = cursor.currentNode.hasError;
     return node;
   };
   const root = make();
-  const path: PyNode[] = [root];
+  const path: CopiedNode[] = [root];
   let node = root;
   // Depth-first: down to the first child when there is one, else to the next sibling, else up.
   for (;;) {
@@ -154,8 +180,107 @@ export function materialize(tree: Parser.Tree, source: string): PyNode {
   }
 }
 
-function attach(parent: PyNode, child: PyNode, field: string | undefined | null): void {
+function attach(parent: CopiedNode, child: CopiedNode, field: string | undefined | null): void {
   child.parent = parent;
   parent.children.push(child);
   parent.childFields.push(field ? field : null);
+}
+
+/**
+ * tree-sitter's own nodes behind the same interface, wrapped as they are reached: for files too big
+ * to copy (a copy costs a few hundred bytes of heap per node, hundreds of megabytes for a generated
+ * multi-megabyte module), where tree-sitter's compact native tree is the better trade.
+ */
+export function wrapNative(node: Parser.SyntaxNode): PyNode {
+  return NativeNode.of(node);
+}
+
+class NativeNode implements PyNode {
+  // One wrapper per node of a tree (by tree-sitter's node id: the binding may hand out several JS
+  // objects for one node), so that identity holds as in the copied tree (child.parent === node).
+  private static readonly wrappers = new WeakMap<Parser.Tree, Map<number, NativeNode>>();
+  static of(node: Parser.SyntaxNode): NativeNode {
+    let byId = NativeNode.wrappers.get(node.tree);
+    if (!byId) {
+      byId = new Map();
+      NativeNode.wrappers.set(node.tree, byId);
+    }
+    let w = byId.get(node.id);
+    if (!w) {
+      w = new NativeNode(node);
+      byId.set(node.id, w);
+    }
+    return w;
+  }
+  static maybe(node: Parser.SyntaxNode | null): NativeNode | null {
+    return node ? NativeNode.of(node) : null;
+  }
+
+  private constructor(private readonly n: Parser.SyntaxNode) {}
+  get type(): string {
+    return this.n.type;
+  }
+  get text(): string {
+    return this.n.text;
+  }
+  get startIndex(): number {
+    return this.n.startIndex;
+  }
+  get endIndex(): number {
+    return this.n.endIndex;
+  }
+  get isNamed(): boolean {
+    return this.n.isNamed;
+  }
+  get isMissing(): boolean {
+    return this.n.isMissing;
+  }
+  get isError(): boolean {
+    return this.n.type === 'ERROR';
+  }
+  get hasError(): boolean {
+    return this.n.hasError;
+  }
+  get parent(): PyNode | null {
+    return NativeNode.maybe(this.n.parent);
+  }
+  get children(): PyNode[] {
+    return this.n.children.map(NativeNode.of);
+  }
+  get namedChildren(): PyNode[] {
+    return this.n.namedChildren.map(NativeNode.of);
+  }
+  get childCount(): number {
+    return this.n.childCount;
+  }
+  get namedChildCount(): number {
+    return this.n.namedChildCount;
+  }
+  get firstNamedChild(): PyNode | null {
+    return NativeNode.maybe(this.n.firstNamedChild);
+  }
+  get lastNamedChild(): PyNode | null {
+    return NativeNode.maybe(this.n.lastNamedChild);
+  }
+  child(index: number): PyNode | null {
+    return NativeNode.maybe(this.n.child(index));
+  }
+  namedChild(index: number): PyNode | null {
+    return NativeNode.maybe(this.n.namedChild(index));
+  }
+  childForFieldName(name: string): PyNode | null {
+    return NativeNode.maybe(this.n.childForFieldName(name));
+  }
+  childrenForFieldName(name: string): PyNode[] {
+    return this.n.childrenForFieldName(name).map(NativeNode.of);
+  }
+  descendantsOfType(type: string): PyNode[] {
+    return this.n.descendantsOfType(type).map(NativeNode.of);
+  }
+  descendantForIndex(start: number, end: number = start): PyNode {
+    return NativeNode.of(this.n.descendantForIndex(start, end));
+  }
+  toString(): string {
+    return this.n.toString();
+  }
 }

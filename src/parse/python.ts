@@ -2,9 +2,16 @@ import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import { LineIndex, type Span } from '../core/position.js';
 import type { ParseProblem } from '../model/settings-types.js';
-import { materialize, PyNode } from './py-tree.js';
+import { CopiedNode, materialize, wrapNative, type PyNode } from './py-tree.js';
 
-export { PyNode };
+export type { PyNode };
+
+/**
+ * Files up to this many characters are copied out of tree-sitter (fast to read again and again);
+ * bigger ones, generated or hostile rather than settings anyone writes, keep tree-sitter's compact
+ * native tree behind the same interface (a copy of a 3 MB module took about 800 MB of heap).
+ */
+export const COPY_TREE_MAX_CHARS = 256 * 1024;
 
 /** A parsed Python file: its text, line index, syntax tree and syntax problems. */
 export interface ParsedPython {
@@ -46,7 +53,8 @@ export function parsePython(path: string, text: string): ParsedPython {
     // The callback form avoids the binding's limits on one huge string argument.
     const chunk = 64 * 1024;
     const tree = sharedParser().parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : ''));
-    const parsed: ParsedPython = { path, text, lines, root: materialize(tree, text), problems: [] };
+    const root = text.length <= COPY_TREE_MAX_CHARS ? materialize(tree, text) : wrapNative(tree.rootNode);
+    const parsed: ParsedPython = { path, text, lines, root, problems: [] };
     parsed.problems = syntaxProblems(parsed);
     return parsed;
   } catch (err) {
@@ -164,5 +172,5 @@ function describeError(node: PyNode): string {
 
 /** An empty module for files the parser could not handle. */
 function emptyRoot(): PyNode {
-  return new PyNode('module', 0, 0, true, false, '');
+  return new CopiedNode('module', 0, 0, true, false, '');
 }
