@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/cli/audit.js';
-import { buildModel } from '../src/model/build.js';
+import { buildModel, buildModelWithSources } from '../src/model/build.js';
+import { environmentVariants } from '../src/model/environments.js';
 import { LayeredEnv } from '../src/model/env/types.js';
 import type { DjangoProject } from '../src/model/types.js';
 
@@ -46,7 +47,7 @@ const SHOP = {
 };
 
 function variants(projects: DjangoProject[] | undefined): Map<string, DjangoProject> {
-  return new Map((projects ?? []).map((p) => [p.service!.name, p]));
+  return new Map((projects ?? []).map((p) => [p.service?.name ?? '(project)', p]));
 }
 
 describe('Kubernetes container environments', () => {
@@ -242,15 +243,16 @@ describe('Kubernetes container environments', () => {
     expect(debug[0]!.message).toMatch(/^DEBUG is True \(from DEBUG=true in ConfigMap shop-config via envFrom\)/);
   });
 
-  it('fixture: kustomize overlays each give their own variant, patches of ConfigMaps included; development overlays none', async () => {
-    const model = await buildModel(join(FIXTURES, 'xf-k8s-env-kustomize'));
+  it('fixture: kustomize overlays each give their own variant (staging in the staging environment), patches of ConfigMaps included; development overlays none', async () => {
+    const { model, sources } = await buildModelWithSources(join(FIXTURES, 'xf-k8s-env-kustomize'));
     const byName = variants(model.djangoServiceVariants);
-    expect([...byName.keys()].sort()).toEqual([
-      'Kubernetes Deployment shop, container web (k8s/overlays/production)',
-      'Kubernetes Deployment shop, container web (k8s/overlays/staging)',
-    ]);
+    // The staging overlay is staging's business, not the production gate's (src/model/environments.ts).
+    expect([...byName.keys()].sort()).toEqual(['Kubernetes Deployment shop, container web (k8s/overlays/production)']);
+    const staged = variants(environmentVariants(model, sources));
+    expect([...staged.keys()].filter((k) => k.startsWith('Kubernetes'))).toEqual(['Kubernetes Deployment shop, container web (k8s/overlays/staging)']);
     const prod = byName.get('Kubernetes Deployment shop, container web (k8s/overlays/production)')!;
-    const staging = byName.get('Kubernetes Deployment shop, container web (k8s/overlays/staging)')!;
+    const staging = staged.get('Kubernetes Deployment shop, container web (k8s/overlays/staging)')!;
+    expect(staging.settings.environment).toBe('staging');
     const prodEnv = new LayeredEnv(prod.envLayers);
     expect([prodEnv.lookup('DEBUG')?.value, at(prodEnv.lookup('DEBUG')!.span)]).toEqual(['true', 'k8s/overlays/production/patches/config.yaml:7']);
     expect(new LayeredEnv(staging.envLayers).lookup('DEBUG')?.value).toBe('false');
