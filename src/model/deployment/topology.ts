@@ -1,3 +1,4 @@
+import { filesByPath } from '../files.js';
 import type { AppServerInstance } from '../appserver/types.js';
 import { nginxTargets, reaches, type NginxTarget } from '../appserver/proxy.js';
 import { listenAddresses } from '../appserver/query.js';
@@ -42,6 +43,21 @@ export function proxiedApps(model: DeploymentModel): ProxiedApp[] {
 
 /** The project whose files hold an app server's WSGI/ASGI module (`shop.wsgi:application`). */
 export function projectOfInstance(model: DeploymentModel, inst: AppServerInstance): DjangoProject | undefined {
+  // Asked for every probe and every instance by several rules: answered once per project list and instance.
+  let memo = projectMemo.get(model.djangoProjects);
+  if (!memo) {
+    memo = new WeakMap();
+    projectMemo.set(model.djangoProjects, memo);
+  }
+  if (memo.has(inst)) return memo.get(inst);
+  const project = findProjectOfInstance(model, inst);
+  memo.set(inst, project);
+  return project;
+}
+
+const projectMemo = new WeakMap<readonly DjangoProject[], WeakMap<AppServerInstance, DjangoProject | undefined>>();
+
+function findProjectOfInstance(model: DeploymentModel, inst: AppServerInstance): DjangoProject | undefined {
   const module = inst.app?.value.split(':')[0];
   if (!module || !/^[A-Za-z_][\w.]*$/.test(module)) return undefined;
   const rel = module.split('.').join('/');
@@ -54,16 +70,12 @@ export function projectOfInstance(model: DeploymentModel, inst: AppServerInstanc
   return hits.sort((a, b) => b.root.length - a.root.length)[0];
 }
 
-/** The repository's paths, as a set built once per model (rules ask for every instance). */
-const pathSets = new WeakMap<DeploymentModel, ReadonlySet<string>>();
-
-function filePaths(model: DeploymentModel): ReadonlySet<string> {
-  let set = pathSets.get(model);
-  if (!set) {
-    set = new Set(model.files.map((f) => f.path));
-    pathSets.set(model, set);
-  }
-  return set;
+/**
+ * The repository's paths, indexed once per file list (rules ask for every instance, and views of the
+ * model made by spreading it, such as the staging environment's, share the list).
+ */
+function filePaths(model: DeploymentModel): ReadonlyMap<string, unknown> {
+  return filesByPath(model.files);
 }
 
 function computeProxiedApps(model: DeploymentModel): ProxiedApp[] {
