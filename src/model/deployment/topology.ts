@@ -61,21 +61,14 @@ function findProjectOfInstance(model: DeploymentModel, inst: AppServerInstance):
   const module = inst.app?.value.split(':')[0];
   if (!module || !/^[A-Za-z_][\w.]*$/.test(module)) return undefined;
   const rel = module.split('.').join('/');
-  const files = filePaths(model);
+  // Indexed once per file list: views of the model made by spreading it (staging) share the list.
+  const files = filesByPath(model.files);
   const hits = model.djangoProjects.filter((p) => {
     const base = p.root ? `${p.root}/` : '';
     return files.has(`${base}${rel}.py`) || files.has(`${base}${rel}/__init__.py`);
   });
   // The deepest project root wins (a monorepo's service, not the repository root).
   return hits.sort((a, b) => b.root.length - a.root.length)[0];
-}
-
-/**
- * The repository's paths, indexed once per file list (rules ask for every instance, and views of the
- * model made by spreading it, such as the staging environment's, share the list).
- */
-function filePaths(model: DeploymentModel): ReadonlyMap<string, unknown> {
-  return filesByPath(model.files);
 }
 
 function computeProxiedApps(model: DeploymentModel): ProxiedApp[] {
