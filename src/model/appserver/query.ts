@@ -39,6 +39,18 @@ const UWSGI_LISTENERS: Array<[string, ListenAddress['protocol'], boolean]> = [
 
 /** Where the instance listens (gunicorn `bind`, uWSGI sockets, uvicorn/daphne/runserver host and port). */
 export function listenAddresses(inst: AppServerInstance): ListenAddress[] {
+  // Asked for every nginx target an instance is matched against: parsed once per instance.
+  let out = listenAddressesOf.get(inst);
+  if (!out) {
+    out = parseListenAddresses(inst);
+    listenAddressesOf.set(inst, out);
+  }
+  return out;
+}
+
+const listenAddressesOf = new WeakMap<AppServerInstance, ListenAddress[]>();
+
+function parseListenAddresses(inst: AppServerInstance): ListenAddress[] {
   const out: ListenAddress[] = [];
   const add = (o: AppServerOption | undefined, protocol: ListenAddress['protocol'], router: boolean, uwsgi: boolean) => {
     if (!o || o.value.kind !== 'list') return;

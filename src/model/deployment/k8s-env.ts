@@ -195,7 +195,29 @@ function containerServer(obj: K8sObject, c: MergedContainer, inputs: KubernetesI
 /** The production web servers a Dockerfile's image starts (its CMD/ENTRYPOINT, or the start script they run). */
 function dockerfileServers(df: DockerfileModel, appServers: readonly AppServerInstance[]): AppServerInstance[] {
   const names = new Set([df.file, ...df.targets.map((t) => df.stages[t]?.name ?? df.file)]);
-  return appServers.filter((i) => i.origin === 'dockerfile' && i.role === 'production' && i.web && i.server !== 'runserver' && i.server !== 'other' && (i.file === df.file || (i.processName !== undefined && names.has(i.processName))));
+  return imageServers(appServers).filter((i) => i.file === df.file || (i.processName !== undefined && names.has(i.processName)));
+}
+
+/** The production web servers any Dockerfile starts, found once per app-server list (not once per container and Dockerfile). */
+const imageServersOf = new WeakMap<readonly AppServerInstance[], AppServerInstance[]>();
+function imageServers(appServers: readonly AppServerInstance[]): AppServerInstance[] {
+  let list = imageServersOf.get(appServers);
+  if (!list) {
+    list = appServers.filter((i) => i.origin === 'dockerfile' && i.role === 'production' && i.web && i.server !== 'runserver' && i.server !== 'other');
+    imageServersOf.set(appServers, list);
+  }
+  return list;
+}
+
+/** The production Dockerfiles whose image starts an app server, found once per input set. */
+const servingDockerfilesOf = new WeakMap<KubernetesInputs, DockerfileModel[]>();
+function servingDockerfiles(inputs: KubernetesInputs): DockerfileModel[] {
+  let list = servingDockerfilesOf.get(inputs);
+  if (!list) {
+    list = inputs.dockerfiles.filter((df) => df.role === 'production' && dockerfileServers(df, inputs.appServers).length > 0);
+    servingDockerfilesOf.set(inputs, list);
+  }
+  return list;
 }
 
 /**
@@ -204,7 +226,7 @@ function dockerfileServers(df: DockerfileModel, appServers: readonly AppServerIn
  */
 function linkedDockerfile(c: MergedContainer, inputs: KubernetesInputs): DockerfileModel | undefined {
   if (!c.image || FOREIGN_IMAGE.test(c.image.value) || c.image.value.includes('$')) return undefined;
-  const serving = inputs.dockerfiles.filter((df) => df.role === 'production' && dockerfileServers(df, inputs.appServers).length > 0);
+  const serving = servingDockerfiles(inputs);
   return serving.length === 1 ? serving[0] : undefined;
 }
 
