@@ -74,15 +74,16 @@ export function discover(rootAbs: string, opts: DiscoverOptions = {}): Discovery
   return { files: state.files, notices: state.notices };
 }
 
-function walkDir(state: WalkState, absDir: string, relDir: string, ancestors: string[], levels: IgnoreLevel[]): void {
+function walkDir(state: WalkState, absDir: string, relDir: string, ancestors: string[], levels: IgnoreLevel[], listed?: Dirent[]): void {
   let entries: Dirent[];
   try {
-    entries = readdirSync(absDir, { withFileTypes: true });
+    entries = listed ?? readdirSync(absDir, { withFileTypes: true });
   } catch (err) {
     state.notices.push(unreadable(relDir || '.', `directory cannot be listed (${errorCode(err)})`));
     return;
   }
-  const own = loadGitignore(join(absDir, '.gitignore'), relDir);
+  // Read .gitignore only where the listing shows one (a failed open per directory costs more than the listing).
+  const own = entries.some((e) => e.name === '.gitignore' && !e.isDirectory()) ? loadGitignore(join(absDir, '.gitignore'), relDir) : undefined;
   const active = own ? [...levels, own] : levels;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -108,8 +109,15 @@ function visitEntry(state: WalkState, entry: Dirent, absDir: string, relDir: str
 }
 
 function visitDirectory(state: WalkState, abs: string, rel: string, real: string, ancestors: string[], levels: IgnoreLevel[]): void {
-  if (looksLikeVirtualenv(abs) || looksLikeBuildOutput(abs, rel)) return;
-  walkDir(state, abs, rel, [...ancestors, real], levels);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(abs, { withFileTypes: true });
+  } catch (err) {
+    state.notices.push(unreadable(rel, `directory cannot be listed (${errorCode(err)})`));
+    return;
+  }
+  if (looksLikeVirtualenv(abs, entries) || looksLikeBuildOutput(abs, rel)) return;
+  walkDir(state, abs, rel, [...ancestors, real], levels, entries);
 }
 
 /** Links are followed like git would deploy them: only to targets inside the tree, never in circles. */
@@ -218,8 +226,10 @@ function isGitignored(levels: IgnoreLevel[], rel: string, isDir: boolean): boole
 // Directories that are not sources
 
 /** A virtualenv of any name: `pyvenv.cfg` (venv, virtualenv ≥20) or `bin/activate` (older virtualenv). */
-function looksLikeVirtualenv(abs: string): boolean {
-  return existsSync(join(abs, 'pyvenv.cfg')) || existsSync(join(abs, 'bin', 'activate'));
+function looksLikeVirtualenv(abs: string, entries: Dirent[]): boolean {
+  // The directory's own listing answers for pyvenv.cfg and bin/ without a system call per directory.
+  const has = (name: string) => entries.some((e) => e.name === name);
+  return has('pyvenv.cfg') || (has('bin') && existsSync(join(abs, 'bin', 'activate')));
 }
 
 /**
