@@ -1,5 +1,6 @@
 import { formatSpan } from '../../src/core/position.js';
 import { defineRule } from '../../src/engine/rule.js';
+import { filesOfKind } from '../../src/model/files.js';
 import { nginxTargets, reaches } from '../../src/model/appserver/proxy.js';
 import { instanceLabel, listenAddresses } from '../../src/model/appserver/query.js';
 import type { AppServerInstance } from '../../src/model/appserver/types.js';
@@ -28,7 +29,7 @@ export default defineRule({
   check(model, ctx) {
     const servers = model.appServers.filter((i) => i.role === 'production' && i.web && i.server !== 'runserver' && projectOfInstance(model, i));
     // Another kind of backend in the repository (a Node app under pm2 or npm start) may be what a target is for.
-    if (model.files.some((f) => f.kind === 'pm2') || model.appServers.some((i) => i.role === 'production' && i.server === 'other')) {
+    if (filesOfKind(model.files, 'pm2').length > 0 || model.appServers.some((i) => i.role === 'production' && i.server === 'other')) {
       ctx.notApplicable('the repository also runs non-Python backends nginx may proxy to');
       return;
     }

@@ -41,7 +41,7 @@ interface UnitRun {
 function projectOfModule(model: DeploymentModel, module: string): DjangoProject | undefined {
   const rel = module.split(':')[0]!.split('.').join('/');
   if (!/^[A-Za-z_][\w/]*$/.test(rel)) return undefined;
-  const files = new Set(model.files.map((f) => f.path));
+  const files = filesByPath(model.files);
   return model.djangoProjects
     .filter((p) => {
       const base = p.root ? `${p.root}/` : '';

@@ -1,5 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { moduleAnchor } from '../../src/model/django-helpers.js';
+import { filesOfKind } from '../../src/model/files.js';
 import type { DeploymentModel, DjangoProject } from '../../src/model/types.js';
 import { DEPLOY_CHECKLIST } from './DJ1.production.js';
 
@@ -9,11 +10,11 @@ const APP_SERVERS = new Set([
   'mod-wsgi-standalone', 'bjoern', 'meinheld', 'cheroot', 'twisted', 'gevent', 'nginx-unit', 'socketify', 'django-gunicorn',
 ]);
 
-const DEPENDENCY_KINDS = new Set(['requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg']);
+const DEPENDENCY_KINDS = ['requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg'] as const;
 
 function dependencyFiles(project: DjangoProject, model: DeploymentModel): string[] {
   const inProject = (p: string) => project.root === '' || p.startsWith(`${project.root}/`) || !p.includes('/');
-  return model.files.filter((f) => DEPENDENCY_KINDS.has(f.kind) && inProject(f.path)).map((f) => f.path);
+  return DEPENDENCY_KINDS.flatMap((kind) => filesOfKind(model.files, kind).filter((f) => inProject(f.path)).map((f) => f.path)).sort();
 }
 
 export default defineRule({

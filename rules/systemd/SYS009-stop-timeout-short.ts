@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { filesOfKind } from '../../src/model/files.js';
 import { entriesOf, lastEntry, parseTimespan } from '../../src/model/systemd/query.js';
 import { GUNICORN_SETTINGS, invocations, isProductionService, optionValues, SYSTEMD_SERVICE, type Word } from './SYS0.common.js';
 
@@ -43,7 +44,7 @@ export default defineRule({
       const configured =
         optionValues(gunicorn.args, ['--config'], ['-c']).length > 0 ||
         entriesOf(unit, 'Service', 'Environment').some((e) => e.value.includes('GUNICORN_CMD_ARGS')) ||
-        model.files.some((f) => f.kind === 'gunicorn-config');
+        filesOfKind(model.files, 'gunicorn-config').length > 0;
       if (!configured) graceful = GUNICORN_GRACEFUL_DEFAULT;
     }
     if (graceful === undefined || stopSec >= graceful) return;

@@ -32,12 +32,14 @@ export default defineRule({
       ...unitNames(unit, 'Service', 'Sockets').map((n) => ({ ...n, key: 'Sockets' })),
     ];
     const have = new Set(model.systemdUnits.map((u) => u.name));
-    const files = model.files.map((f) => f.path.slice(f.path.lastIndexOf('/') + 1));
+    // File names, listed only when a socket is not among the units (rare).
+    let files: string[] | undefined;
+    const fileNames = () => (files ??= model.files.map((f) => f.path.slice(f.path.lastIndexOf('/') + 1)));
     const seen = new Set<string>();
     for (const n of names) {
       if (!n.name.endsWith('.socket') || seen.has(n.name) || SYSTEM_SOCKET.test(n.name) || /[%$]/.test(n.name) || isTemplatePlaceholder(n.name)) continue;
       seen.add(n.name);
-      if (have.has(n.name) || files.some((f) => f.startsWith(`${n.name}.`))) continue;
+      if (have.has(n.name) || fileNames().some((f) => f.startsWith(`${n.name}.`))) continue;
       ctx.report({
         message:
           n.key === 'Sockets'

@@ -15,3 +15,24 @@ export function filesByPath(files: readonly DiscoveredFile[]): ReadonlyMap<strin
   }
   return map;
 }
+
+const byKindCache = new WeakMap<readonly DiscoveredFile[], ReadonlyMap<DiscoveredFile['kind'], readonly DiscoveredFile[]>>();
+
+/**
+ * The model's files of one kind, in the list's order; the list is grouped once, so a rule that asks
+ * for every project or unit does not scan the whole repository each time.
+ */
+export function filesOfKind(files: readonly DiscoveredFile[], kind: DiscoveredFile['kind']): readonly DiscoveredFile[] {
+  let map = byKindCache.get(files);
+  if (!map) {
+    const groups = new Map<DiscoveredFile['kind'], DiscoveredFile[]>();
+    for (const f of files) {
+      const list = groups.get(f.kind);
+      if (list) list.push(f);
+      else groups.set(f.kind, [f]);
+    }
+    map = groups;
+    byKindCache.set(files, map);
+  }
+  return map.get(kind) ?? [];
+}

@@ -34,7 +34,19 @@ const PROTOCOL: Record<string, NginxTarget['protocol']> = {
 
 const DEFAULT_PORT: Record<string, number> = { http: 80, https: 443 };
 
-export function nginxTargets(model: DeploymentModel): NginxTarget[] {
+export function nginxTargets(model: DeploymentModel): readonly NginxTarget[] {
+  // Asked by several rules for each app-server instance: found once per model view.
+  let targets = TARGETS.get(model);
+  if (!targets) {
+    targets = findTargets(model);
+    TARGETS.set(model, targets);
+  }
+  return targets;
+}
+
+const TARGETS = new WeakMap<DeploymentModel, readonly NginxTarget[]>();
+
+function findTargets(model: DeploymentModel): NginxTarget[] {
   const out: NginxTarget[] = [];
   for (const config of model.nginx) {
     if (config.role !== 'production') continue;

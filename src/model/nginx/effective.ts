@@ -1,4 +1,5 @@
 import type { Span } from '../../core/position.js';
+import type { DiscoveredFile } from '../../discover/types.js';
 import type { DeploymentModel } from '../types.js';
 import type { NginxArg, NginxConfig, NginxDirective, NginxVersion } from './types.js';
 import { hasPlaceholder as templatePlaceholder } from '../../parse/nginx/template.js';
@@ -179,15 +180,23 @@ export function directiveText(d: NginxDirective): string {
 // ---------------------------------------------------------------------------------------------
 // The query object
 
-const CACHE = new WeakMap<NginxConfig, NginxQuery>();
-const REPO_VERSION = new WeakMap<DeploymentModel, NginxVersion | null>();
+/** One query per configuration and model view (a section's or environment's view of the model shares its configurations). */
+const CACHE = new WeakMap<NginxConfig, WeakMap<object, NginxQuery>>();
+const NO_MODEL = {};
+/** The repository's nginx release, read once per file list (model views made by spreading share it). */
+const REPO_VERSION = new WeakMap<readonly DiscoveredFile[], NginxVersion | null>();
 
 /** The (cached) query object of a configuration, seen within the whole model. */
 export function nginxQuery(config: NginxConfig, model?: DeploymentModel): NginxQuery {
-  let q = CACHE.get(config);
-  if (!q || q.model !== model) {
+  let perModel = CACHE.get(config);
+  if (!perModel) {
+    perModel = new WeakMap();
+    CACHE.set(config, perModel);
+  }
+  let q = perModel.get(model ?? NO_MODEL);
+  if (!q) {
     q = new NginxQuery(config, model);
-    CACHE.set(config, q);
+    perModel.set(model ?? NO_MODEL, q);
   }
   return q;
 }
@@ -526,8 +535,9 @@ export class NginxQuery {
   get version(): NginxVersion | undefined {
     if (this.config.version) return this.config.version;
     if (!this.model) return undefined;
-    if (!REPO_VERSION.has(this.model)) REPO_VERSION.set(this.model, detectNginxVersion(this.model.files) ?? null);
-    return REPO_VERSION.get(this.model) ?? undefined;
+    const files = this.model.files;
+    if (!REPO_VERSION.has(files)) REPO_VERSION.set(files, detectNginxVersion(files) ?? null);
+    return REPO_VERSION.get(files) ?? undefined;
   }
 
   // ----- templates
