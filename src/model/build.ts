@@ -21,6 +21,7 @@ import { readUrlConf } from './urlconf.js';
 import { buildAppServers } from './appserver/build.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { envCandidates, scanEnvUsage } from './deployment/env-usage.js';
+import { filesOfKind, filesUnder } from './files.js';
 import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { buildBackingServices } from './deployment/backing.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
@@ -263,6 +264,8 @@ function within(root: string, path: string): boolean {
   return root === '' || path.startsWith(root + '/');
 }
 
+const DEPENDENCY_KINDS = ['requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg'] as const;
+
 /** Evaluates a project's settings under other environment layers (a service's own environment). */
 interface ProjectEvaluator {
   evaluate(layers: EnvLayer[], environmentName: string, module: string): EvaluatedSettings;
@@ -273,7 +276,7 @@ interface ProjectEvaluator {
 }
 
 function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache, opts: BuildOptions, notices: Notice[]): { project: DjangoProject; evaluator: ProjectEvaluator } | undefined {
-  const mine = files.filter((f) => within(root, f.path));
+  const mine = filesUnder(files, root);
   const resolver = new ProjectResolver(cache, root === '' ? [''] : [root, '']);
 
   const settingsModules = new Map<string, string>();
@@ -338,9 +341,10 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
   }
   const unsetEnvSettings = evaluate(new LayeredEnv([]), 'unset', false);
 
-  const depFiles = files
-    .filter((f) => ['requirements', 'pyproject', 'pipfile', 'pipfile-lock', 'poetry-lock', 'uv-lock', 'setup-py', 'setup-cfg'].includes(f.kind))
+  const depFiles = DEPENDENCY_KINDS.flatMap((kind) => filesOfKind(files, kind))
     .filter((f) => within(root, f.path) || !f.path.includes('/'))
+    // The discovery order (by path), whatever the kind.
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((f) => ({ path: f.path, kind: f.kind, text: cache.text(f.path)?.text }))
     .filter((f): f is { path: string; kind: DiscoveredFile['kind']; text: string } => f.text !== undefined);
   const requirements = parseDependencies(depFiles);
@@ -496,8 +500,8 @@ function isSettingsFragment(module: string, resolver: ProjectResolver, cache: So
 /** Production .env-style files of the project (its own folder first, then the repository root). */
 function productionEnvLayers(root: string, files: DiscoveredFile[], cache: SourceCache): EnvLayer[] {
   const layers: EnvLayer[] = [];
-  const candidates = files
-    .filter((f) => f.kind === 'dotenv' && (within(root, f.path) || !f.path.includes('/') || f.path.startsWith('.envs/')))
+  const candidates = filesOfKind(files, 'dotenv')
+    .filter((f) => within(root, f.path) || !f.path.includes('/') || f.path.startsWith('.envs/'))
     .filter((f) => cache.envRole(f.path) === 'production')
     // Repository-level files first so the project's own files win.
     .sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));

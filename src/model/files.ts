@@ -36,3 +36,36 @@ export function filesOfKind(files: readonly DiscoveredFile[], kind: DiscoveredFi
   }
   return map.get(kind) ?? [];
 }
+
+const sortedCache = new WeakMap<readonly DiscoveredFile[], { order: number[]; paths: string[] }>();
+
+/**
+ * The files under a directory (every file when root is ''), in the list's own order. Paths sharing a
+ * prefix are neighbours once sorted, so each question is two binary searches over an order made once
+ * per list, not a pass over the whole repository per project.
+ */
+export function filesUnder(files: readonly DiscoveredFile[], root: string): DiscoveredFile[] {
+  if (root === '') return [...files];
+  let sorted = sortedCache.get(files);
+  if (!sorted) {
+    const order = files.map((_, i) => i).sort((a, b) => (files[a]!.path < files[b]!.path ? -1 : files[a]!.path > files[b]!.path ? 1 : a - b));
+    sorted = { order, paths: order.map((i) => files[i]!.path) };
+    sortedCache.set(files, sorted);
+  }
+  const prefix = `${root}/`;
+  const from = lowerBound(sorted.paths, prefix);
+  // Every string that starts with "root/" sorts before "root0" ('0' follows '/').
+  const to = lowerBound(sorted.paths, `${root}0`);
+  return sorted.order.slice(from, to).filter((i) => files[i]!.path.startsWith(prefix)).sort((a, b) => a - b).map((i) => files[i]!);
+}
+
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

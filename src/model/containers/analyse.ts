@@ -279,6 +279,21 @@ function globRegex(glob: string): RegExp {
 const ENV_FILE = /(?:^|\/)\.env(?:\.[^/]+)?$|(?:^|\/)\.envs\//;
 const TEMPLATE = /\.(?:example|sample|template|dist|tpl|defaults)$|(?:^|\/)\.env\.(?:example|sample|template|dist)/i;
 
+/**
+ * The repository paths that look like env files anywhere in them, in the set's order: a superset of
+ * what sensitiveIn keeps for any context directory (a match in the path below the context is one in
+ * the whole path), listed once per repository rather than once per Dockerfile.
+ */
+const envLikePathsOf = new WeakMap<ReadonlySet<string>, string[]>();
+function envLikePaths(paths: ReadonlySet<string>): string[] {
+  let list = envLikePathsOf.get(paths);
+  if (!list) {
+    list = [...paths].filter((p) => ENV_FILE.test(p));
+    envLikePathsOf.set(paths, list);
+  }
+  return list;
+}
+
 export function sensitiveIn(dir: string, dockerignore: Dockerignore | undefined, repo: RepoView): DockerBuildContext['sensitive'] {
   const base = dir ? `${dir}/` : '';
   const found = new Set<string>();
@@ -290,7 +305,7 @@ export function sensitiveIn(dir: string, dockerignore: Dockerignore | undefined,
     }
   }
   let evidenceOfLocalEnv = false;
-  for (const p of repo.paths) {
+  for (const p of envLikePaths(repo.paths)) {
     if (!p.startsWith(base)) continue;
     const rel = p.slice(base.length);
     if (!ENV_FILE.test(rel)) continue;
