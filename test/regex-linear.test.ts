@@ -2,6 +2,15 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
+import { COPY_COMMAND, MIGRATION_CHECK, SSH_COMMAND, dottedPaths, expressions } from '../rules/actions/GHA0.common.js';
+import { SHELL_CHECKOUT } from '../rules/actions/GHA005-untrusted-checkout-privileged.js';
+import { XTRACE } from '../rules/actions/GHA006-secret-printed-to-log.js';
+import { redisConfigTarget } from '../rules/compose/CMP011-redis-without-password.js';
+import { bracketed } from '../rules/django/DJ116-default-sender-address.js';
+import { hasHealthSegment } from '../rules/django/DJ128-no-health-check-url.js';
+import { cacheTarget } from '../rules/docker/DKR006-pip-cache-kept.js';
+import { firstVariable } from '../rules/docker/DKR016-exec-form-variable.js';
+import { VARIABLE as K8S_IMAGE_VARIABLE } from '../rules/k8s/K8S004-image-tag-mutable.js';
 import { urlHasPassword } from '../src/cli/audit.js';
 import { isPyFloatLiteral, isPyZeroLiteral } from '../src/model/settings/builtins.js';
 import { replacePercentDirectives } from '../src/model/settings/format.js';
@@ -289,5 +298,114 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
     }), { numRuns: 3000 });
       expect(timed(() => linear.test('\n'.repeat(BIG) + '{\n' + ' \t'.repeat(BIG)))).toBeLessThan(BOUND_MS);
     }
+  });
+
+  // Words a random text is built from, so that the random tests reach the regexes' branches.
+  const textFrom = (words: string[], maxLength = 16) => fc.array(fc.constantFrom(...words), { maxLength }).map((a) => a.join(''));
+  const found = (m: { index: number; 0: string } | null) => (m === null ? null : [m.index, m[0]]);
+
+  it('GitHub Actions expressions and the references in them', () => {
+    const original = /\$\{\{([\s\S]*?)\}\}/g;
+    fc.assert(fc.property(textFrom(['${{', '$', '{', '}', '}}', ' a ', '\n']), (t) => {
+      expect(expressions(t)).toEqual([...t.matchAll(original)].map((m) => ({ inner: m[1]!.trim(), from: m.index, to: m.index + m[0].length })));
+    }), { numRuns: 5000 });
+    const paths = /[A-Za-z_][\w-]*(?:\.[\w*-]+|\[[^\]]*\])+/g;
+    fc.assert(fc.property(textOf('aZ_1-.*[] \'x', 30), (t) => {
+      expect(dottedPaths(t)).toEqual([...t.matchAll(paths)].map((m) => m[0]));
+    }), { numRuns: 20000 });
+    expect(timed(() => expressions('${{'.repeat(BIG)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => dottedPaths('a-'.repeat(BIG)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => dottedPaths('a['.repeat(BIG)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => dottedPaths('a.'.repeat(BIG)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('deploy commands: ssh, scp/rsync (GHA0.common)', () => {
+    const ssh = /(?:^|[\s;&|(`])ssh\s+(?![^\n]*\bgit@github\.com)[^\s\n][^\n]*/m;
+    const copy = /(?:^|[\s;&|(`])(?:scp|rsync)\s[^\n]*\s[\w.${}-]+@[\w.${}-]+:/m;
+    fc.assert(fc.property(textFrom(['ssh', ' ', '\t', '\n', '\r', ';', '(', 'git@github.com', 'x', 'agit@github.com']), (t) => {
+      expect(found(SSH_COMMAND.exec(t))).toEqual(found(ssh.exec(t)));
+    }), { numRuns: 10000 });
+    fc.assert(fc.property(textFrom(['scp', 'rsync', ' ', '\n', '\r', ';', 'u@h:', 'u', '@', ':', '${x}', 'x']), (t) => {
+      expect(found(COPY_COMMAND.exec(t))).toEqual(found(copy.exec(t)));
+    }), { numRuns: 10000 });
+    expect(timed(() => SSH_COMMAND.exec('ssh\n' + '\t\r'.repeat(BIG)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => SSH_COMMAND.exec(' ssh x'.repeat(BIG / 6) + ' git@github.com'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => SSH_COMMAND.exec('x\n ssh x'.repeat(BIG / 8) + ' git@github.com'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => COPY_COMMAND.exec('@y:\rscp\r'.repeat(BIG / 8) + '@y:&scp\n\ty@$:'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => COPY_COMMAND.exec(' scp x'.repeat(BIG / 6)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => COPY_COMMAND.exec(' scp x\n'.repeat(BIG / 7)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('migration checks (GHA0.common)', () => {
+    const original = /manage\.py\s+makemigrations\b[^\n]*--check|manage\.py\s+migrate\b[^\n]*--(?:check|plan)\b|\bmakemigrations\b[^\n]*--check/;
+    fc.assert(fc.property(textFrom(['manage.py', ' ', '\n', 'makemigrations', 'migrate', '--check', '--plan', '--planx', 'x', '-']), (t) => {
+      expect(MIGRATION_CHECK.test(t)).toBe(original.test(t));
+    }), { numRuns: 10000 });
+    expect(timed(() => MIGRATION_CHECK.test('makemigrations '.repeat(BIG / 15)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => MIGRATION_CHECK.test('manage.py migrate '.repeat(BIG / 18)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => MIGRATION_CHECK.test('manage.py' + ' '.repeat(BIG) + 'x'))).toBeLessThan(BOUND_MS);
+  });
+
+  it("fetching the pull request's code in a shell step (GHA005)", () => {
+    const original = /\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|switch|pull)\b[^\n]*(?:refs\/pull\/|\$\{\{[^}]*(?:head\.sha|head\.ref|head_ref|head_sha|head_branch|merge_commit_sha)[^}]*\}\})/;
+    fc.assert(fc.property(textFrom(['git', ' ', 'fetch', 'pull', 'gh pr checkout', 'refs/pull/', '${{', '}}', '}', 'head.sha', 'head_ref', 'x', '\n']), (t) => {
+      expect(found(SHELL_CHECKOUT.exec(t))).toEqual(found(original.exec(t)));
+    }), { numRuns: 20000 });
+    expect(timed(() => SHELL_CHECKOUT.exec('git fetch ${{ '.repeat(BIG / 14)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => SHELL_CHECKOUT.exec('git fetch ${{ head.sha\n'.repeat(BIG / 23)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => SHELL_CHECKOUT.exec('git fetch x\n'.repeat(BIG / 12) + '}'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('shell tracing (GHA006)', () => {
+    const original = /(?:^|[\s;&|])set\s+-[a-wyz]*x[a-z]*\b|(?:^|[\s;&|])set\s+-o\s+xtrace\b|\bbash\s+-[a-z]*x[a-z]*\b/m;
+    fc.assert(fc.property(textFrom(['set', 'bash', ' ', '\n', '-', 'x', 'e', '0', '-o', 'xtrace', ';']), (t) => {
+      expect(found(XTRACE.exec(t))).toEqual(found(original.exec(t)));
+    }), { numRuns: 10000 });
+    expect(timed(() => XTRACE.exec('bash\n-c' + 'x'.repeat(BIG) + '0'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('deploy-time placeholders in an image (K8S004)', () => {
+    const original = /\$\{|\$\(|\{\{|<[^>]*>|%\w+%|__\w+__|^\$\w+/;
+    fc.assert(fc.property(textOf('<>${}(%_a0 :'), (t) => {
+      expect(K8S_IMAGE_VARIABLE.test(t)).toBe(original.test(t));
+    }), { numRuns: 10000 });
+    expect(timed(() => K8S_IMAGE_VARIABLE.test('{' + '_0__%<'.repeat(BIG / 6) + '__0__%'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('Dockerfile: variables in exec form (DKR016), cache mounts (DKR006)', () => {
+    const variable = /\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+=-][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/;
+    fc.assert(fc.property(textOf('${}Az_0:-+= x'), (w) => {
+      expect(firstVariable(w)).toBe(variable.exec(w)?.[0]);
+    }), { numRuns: 20000 });
+    const cache = /target=[^,]*(?:pip|\.cache)/;
+    fc.assert(fc.property(textFrom(['target=', ',', 'pip', '.cache', 'cache', '/', 'x', '=']), (m) => {
+      expect(cacheTarget(m)).toBe(cache.test(m));
+    }), { numRuns: 5000 });
+    expect(timed(() => firstVariable('${A+'.repeat(BIG / 4)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => firstVariable('${A' + 'A'.repeat(BIG) + ' '))).toBeLessThan(BOUND_MS);
+    expect(timed(() => cacheTarget('target='.repeat(BIG / 7)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('Redis configuration mounts (CMP011)', () => {
+    const original = /(?:redis|valkey|keydb)[^/]*\.conf$|users\.acl$|\/usr\/local\/etc\/redis\/?$/;
+    fc.assert(fc.property(textFrom(['redis', 'valkey', 'keydb', '/', '.conf', 'users.acl', '/usr/local/etc/redis', '.', 'x', '\n']), (t) => {
+      expect(redisConfigTarget(t)).toBe(original.test(t));
+    }), { numRuns: 10000 });
+    expect(timed(() => redisConfigTarget('redis'.repeat(BIG / 5) + 'x'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('Django: sender address (DJ116), health-check routes (DJ128)', () => {
+    const address = /<([^>]*)>\s*$/;
+    fc.assert(fc.property(textOf('<>a@ \n\t\u2028'), (v) => {
+      expect(bracketed(v)).toBe(address.exec(v)?.[1]);
+    }), { numRuns: 10000 });
+    const health = /(?:^|[/^])(?:[\w-]*[-_])?(?:health|healthz|healthcheck|health-check|health_check|ping|ready|readyz|readiness|live|livez|liveness|status|heartbeat|alive)(?:[-_][\w-]*)?(?:\/|\$|$)/i;
+    fc.assert(fc.property(textFrom(['health', 'Health', 'z', 'check', 'ping', '-', '_', '/', '^', '$', 'x', '.', '<', '>', '\n']), (r) => {
+      expect(hasHealthSegment(r)).toBe(health.test(r));
+    }), { numRuns: 20000 });
+    expect(timed(() => bracketed('<'.repeat(BIG) + 'x>'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => bracketed('<'.repeat(BIG) + '> x'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => hasHealthSegment('/' + 'a-'.repeat(BIG / 2) + '!'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => hasHealthSegment('/' + 'health-'.repeat(BIG / 7) + '!'))).toBeLessThan(BOUND_MS);
   });
 });

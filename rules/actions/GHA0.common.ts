@@ -15,10 +15,15 @@ export interface Expression {
   to: number;
 }
 
+/** Every `${{ ... }}` up to the first `}}` (as /\$\{\{([\s\S]*?)\}\}/g), by indexOf: linear (issue 7). */
 export function expressions(text: string): Expression[] {
   const out: Expression[] = [];
-  const re = /\$\{\{([\s\S]*?)\}\}/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ inner: m[1]!.trim(), from: m.index, to: m.index + m[0].length });
+  for (let from = text.indexOf('${{'); from >= 0; ) {
+    const close = text.indexOf('}}', from + 3);
+    if (close < 0) break;
+    out.push({ inner: text.slice(from + 3, close).trim(), from, to: close + 2 });
+    from = text.indexOf('${{', close + 2);
+  }
   return out;
 }
 
@@ -50,7 +55,40 @@ const UNTRUSTED: Array<{ re: RegExp; events: string[] }> = [
 export function references(inner: string): string[] {
   // Strings inside the expression are not references.
   const code = inner.replace(/'(?:[^']|'')*'/g, "''");
-  return [...code.matchAll(/[A-Za-z_][\w-]*(?:\.[\w*-]+|\[[^\]]*\])+/g)].map((m) => m[0]);
+  return dottedPaths(code);
+}
+
+const isWord = (c: string | undefined) => c !== undefined && /\w/.test(c);
+
+/**
+ * The matches of /[A-Za-z_][\w-]*(?:\.[\w*-]+|\[[^\]]*\])+/g, by one scan (issue 7: the regex
+ * rescans a run of word characters from each of its letters, and the rest of the text from every
+ * unclosed `[`). All starts in one run of [\w-] reach the same end of the run, so one try per run.
+ */
+export function dottedPaths(code: string): string[] {
+  const out: string[] = [];
+  const lastClose = code.lastIndexOf(']');
+  let i = 0;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (!(/[A-Za-z_]/.test(c))) { i++; continue; }
+    let run = i + 1;
+    while (run < code.length && (isWord(code[run]) || code[run] === '-')) run++;
+    let end = run;
+    for (;;) {
+      if (code[end] === '.' && (isWord(code[end + 1]) || code[end + 1] === '*' || code[end + 1] === '-')) {
+        end += 2;
+        while (isWord(code[end]) || code[end] === '*' || code[end] === '-') end++;
+      } else if (code[end] === '[' && end < lastClose) {
+        end = code.indexOf(']', end + 1) + 1;
+      } else break;
+    }
+    if (end > run) {
+      out.push(code.slice(i, end));
+      i = end;
+    } else i = run;
+  }
+  return out;
 }
 
 /** Whether a context is attacker-controlled, and for which of the workflow's events. */
@@ -99,11 +137,11 @@ const DEPLOY_ACTIONS = new Set([
 ]);
 
 /** What a deploy-command pattern gives: where the command starts and its text (as RegExp.exec does). */
-interface CommandMatch {
+export interface CommandMatch {
   index: number;
   0: string;
 }
-interface CommandMatcher {
+export interface CommandMatcher {
   exec(text: string): CommandMatch | null;
 }
 
@@ -140,7 +178,7 @@ export function headThenTail(head: RegExp, tail: RegExp, separators: string): Co
 }
 
 /** The leftmost match of several matchers (as one regex alternation gives). */
-function leftmost(...matchers: CommandMatcher[]): CommandMatcher {
+export function leftmost(...matchers: CommandMatcher[]): CommandMatcher {
   return {
     exec(text) {
       let best: CommandMatch | null = null;
@@ -155,10 +193,69 @@ function leftmost(...matchers: CommandMatcher[]): CommandMatcher {
 
 const COMMAND_SEPARATORS = '\n|;&';
 
+/** The index of the line break that ends the line holding `at` (or the text's length). */
+export function lineEnd(text: string, at: number): number {
+  const end = text.indexOf('\n', at);
+  return end < 0 ? text.length : end;
+}
+
+const SSH_HEAD = /(?:^|[\s;&|(`])ssh\s+(?=\S)/gm;
+
+/**
+ * /(?:^|[\s;&|(`])ssh\s+(?![^\n]*\bgit@github\.com)[^\s\n][^\n]*\/m (ssh to a host, not to GitHub)
+ * in linear time (issue 7: the regex rescans the line for git@github.com from every ssh on it, and
+ * from every blank after it): a git@github.com is looked up among the ones found in one pass.
+ */
+export const SSH_COMMAND: CommandMatcher = {
+  exec(text) {
+    const github = [...text.matchAll(/\bgit@github\.com/g)].map((m) => m.index);
+    let g = 0;
+    let end = -1;
+    SSH_HEAD.lastIndex = 0;
+    for (let h = SSH_HEAD.exec(text); h; h = SSH_HEAD.exec(text)) {
+      SSH_HEAD.lastIndex = h.index + 1;
+      const from = h.index + h[0].length;
+      if (from > end) end = lineEnd(text, from);
+      while (g < github.length && github[g]! < from) g++;
+      if (g < github.length && github[g]! < end) continue;
+      return { index: h.index, 0: text.slice(h.index, end) };
+    }
+    return null;
+  },
+};
+
+const COPY_HEAD = /(?:^|[\s;&|(`])(?:scp|rsync)\s/gm;
+
+/**
+ * /(?:^|[\s;&|(`])(?:scp|rsync)\s[^\n]*\s[\w.${}-]+@[\w.${}-]+:/m (a copy to user@host:) in linear
+ * time (issue 7: the regex rescans the line from every scp on it). The greedy `[^\n]*` takes the last
+ * user@host: that starts on the line (its blank may be the line break); once a line has none, later
+ * scp/rsync on it have none either.
+ */
+export const COPY_COMMAND: CommandMatcher = {
+  exec(text) {
+    let failedTo = -1;
+    COPY_HEAD.lastIndex = 0;
+    for (let h = COPY_HEAD.exec(text); h; h = COPY_HEAD.exec(text)) {
+      COPY_HEAD.lastIndex = h.index + 1;
+      const from = h.index + h[0].length;
+      if (from <= failedTo) continue;
+      const end = lineEnd(text, from);
+      // A user@host: that starts on this line ends before the next blank, at the latest on the next line.
+      const window = text.slice(from, end < text.length ? lineEnd(text, end + 1) : end);
+      let last: RegExpMatchArray | undefined;
+      for (const t of window.matchAll(/\s[\w.${}-]+@[\w.${}-]+:/g)) if (from + t.index <= end) last = t;
+      if (last) return { index: h.index, 0: text.slice(h.index, from + last.index! + last[0].length) };
+      failedTo = end;
+    }
+    return null;
+  },
+};
+
 /** Commands that deploy (to a host, a cluster or a platform). */
 const DEPLOY_COMMANDS: Array<[RegExp | CommandMatcher, string]> = [
-  [/(?:^|[\s;&|(`])ssh\s+(?![^\n]*\bgit@github\.com)[^\s\n][^\n]*/m, 'ssh to a host'],
-  [/(?:^|[\s;&|(`])(?:scp|rsync)\s[^\n]*\s[\w.${}-]+@[\w.${}-]+:/m, 'copies files to a host'],
+  [SSH_COMMAND, 'ssh to a host'],
+  [COPY_COMMAND, 'copies files to a host'],
   [headThenTail(/\bkubectl\s/, /\s(?:apply|set\s+image|rollout\s+restart|replace|create|patch)\b/g, COMMAND_SEPARATORS), 'kubectl'],
   [headThenTail(/\bhelm\s/, /\s(?:upgrade|install)\b/g, COMMAND_SEPARATORS), 'helm upgrade'],
   [headThenTail(/\b(?:fly|flyctl)\s/, /\sdeploy\b/g, COMMAND_SEPARATORS), 'fly deploy'],
@@ -222,7 +319,34 @@ export function stripComments(script: string): string {
 /** Commands that run the test suite. */
 export const TEST_COMMAND = /\b(?:pytest|py\.test|tox|nox)\b|manage\.py\s+test\b|-m\s+(?:pytest|unittest|django\s+test)\b|\bmake\s+(?:test|check|ci)\b|\bcoverage\s+run\b|\bruntests(?:\.py)?\b|\b(?:npm|yarn|pnpm)\s+(?:run\s+)?test\b|\bjust\s+test\b|\binvoke\s+test\b/;
 /** Commands that check migrations before applying them. */
-export const MIGRATION_CHECK = /manage\.py\s+makemigrations\b[^\n]*--check|manage\.py\s+migrate\b[^\n]*--(?:check|plan)\b|\bmakemigrations\b[^\n]*--check/;
+export const MIGRATION_CHECK = {
+  /**
+   * /manage\.py\s+makemigrations\b[^\n]*--check|manage\.py\s+migrate\b[^\n]*--(?:check|plan)\b|\bmakemigrations\b[^\n]*--check/
+   * .test in linear time (issue 7); the first alternative is a case of the third.
+   */
+  test(s: string): boolean {
+    return followedOnLine(s, /manage\.py\s+migrate\b/g, /--(?:check|plan)\b/) || followedOnLine(s, /\bmakemigrations\b/g, /--check/);
+  },
+};
+
+/**
+ * /HEAD[^\n]*TAIL/.test(s) in linear time (issue 7: the regex rescans the line from every HEAD on it):
+ * a TAIL on the rest of the line after some HEAD (`head` with the g flag; `tail` must not look behind
+ * its start). Once a line's rest has no TAIL, later HEADs ending on that line are skipped.
+ */
+export function followedOnLine(s: string, head: RegExp, tail: RegExp): boolean {
+  let failedTo = -1;
+  head.lastIndex = 0;
+  for (let h = head.exec(s); h; h = head.exec(s)) {
+    head.lastIndex = h.index + 1;
+    const from = h.index + h[0].length;
+    if (from <= failedTo) continue;
+    const end = lineEnd(s, from);
+    if (tail.test(s.slice(from, end))) return true;
+    failedTo = end;
+  }
+  return false;
+}
 /** Applying Django migrations. */
 export const MIGRATE = /(?:manage\.py|django-admin)\s+migrate\b(?![^\n]*--(?:check|plan)\b)/;
 

@@ -1,12 +1,54 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { SECURE_USE, actionName, expressions, judgedWorkflow, spanIn, stepLabel, stripComments } from './GHA0.common.js';
+import { SECURE_USE, actionName, expressions, judgedWorkflow, leftmost, lineEnd, spanIn, stepLabel, stripComments } from './GHA0.common.js';
 
 /** Expressions naming the pull request's (or triggering run's) own code. */
 const HEAD_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.event\.pull_request\.merge_commit_sha|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_repository\.full_name|github\.event\.pull_request\.head\.repo\.full_name|github\.event\.number|github\.event\.pull_request\.number|github\.event\.issue\.number/;
 /** A job condition that excludes forks. */
 const SAME_REPO_ONLY = /head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|!\s*github\.event\.pull_request\.head\.repo\.fork\b|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false/;
-/** Shell commands that fetch the pull request's code. */
-const SHELL_CHECKOUT = /\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|switch|pull)\b[^\n]*(?:refs\/pull\/|\$\{\{[^}]*(?:head\.sha|head\.ref|head_ref|head_sha|head_branch|merge_commit_sha)[^}]*\}\})/;
+const GIT_FETCH = /\bgit\s+(?:fetch|checkout|switch|pull)\b/g;
+const HEAD_WORD = /head\.sha|head\.ref|head_ref|head_sha|head_branch|merge_commit_sha/g;
+
+/**
+ * Shell commands that fetch the pull request's code: the leftmost match of
+ * /\bgh\s+pr\s+checkout\b|\bgit\s+(?:fetch|checkout|switch|pull)\b[^\n]*(?:refs\/pull\/|\$\{\{[^}]*(?:head\.sha|head\.ref|head_ref|head_sha|head_branch|merge_commit_sha)[^}]*\}\})/
+ * in linear time (issue 7: the regex rescans the line from every git command on it, and the text from
+ * every `${{` to its `}`). The greedy `[^\n]*` ends the match at the last refs/pull/ or `${{ ...head... }}`
+ * that starts on the line; an expression's end is its first `}`, and whether a head word comes before
+ * it is known from one pass over the text between the `}`s.
+ */
+export const SHELL_CHECKOUT = leftmost({ exec: (t) => /\bgh\s+pr\s+checkout\b/.exec(t) }, {
+  exec(text) {
+    let failedTo = -1;
+    let close = -1; // the first `}` after the expressions looked at so far (text.length: none)
+    let lastWord = -1; // the start of the last head word between them and that `}`
+    GIT_FETCH.lastIndex = 0;
+    for (let h = GIT_FETCH.exec(text); h; h = GIT_FETCH.exec(text)) {
+      GIT_FETCH.lastIndex = h.index + 1;
+      const from = h.index + h[0].length;
+      if (from <= failedTo) continue;
+      const end = lineEnd(text, from);
+      const line = text.slice(from, end);
+      let best = line.lastIndexOf('refs/pull/');
+      let bestEnd = best < 0 ? -1 : from + best + 'refs/pull/'.length;
+      for (let q = line.indexOf('${{'); q >= 0; q = line.indexOf('${{', q + 1)) {
+        const inner = from + q + 3;
+        if (close < inner) {
+          const next = text.indexOf('}', inner);
+          close = next < 0 ? text.length : next;
+          lastWord = -1;
+          for (const w of text.slice(inner, close).matchAll(HEAD_WORD)) lastWord = inner + w.index;
+        }
+        if (text[close + 1] === '}' && lastWord >= inner && q > best) {
+          best = q;
+          bestEnd = close + 2;
+        }
+      }
+      if (best >= 0) return { index: h.index, 0: text.slice(h.index, bestEnd) };
+      failedTo = end;
+    }
+    return null;
+  },
+});
 
 export default defineRule({
   meta: {

@@ -3,7 +3,8 @@ import type { WorkflowEnvEntry } from '../../src/model/workflows/types.js';
 import { SECURE_USE, judgedWorkflow, spanIn, stepLabel, stripComments } from './GHA0.common.js';
 
 const SECRET_EXPR = /\$\{\{\s*secrets\.([\w-]+)\s*\}\}/;
-const XTRACE = /(?:^|[\s;&|])set\s+-[a-wyz]*x[a-z]*\b|(?:^|[\s;&|])set\s+-o\s+xtrace\b|\bbash\s+-[a-z]*x[a-z]*\b/m;
+// `bash -(?=[a-z]*x)[a-z]+\b` is `bash -[a-z]*x[a-z]*\b` without trying every x of the option cluster (issue 7).
+export const XTRACE = /(?:^|[\s;&|])set\s+-[a-wyz]*x[a-z]*\b|(?:^|[\s;&|])set\s+-o\s+xtrace\b|\bbash\s+-(?=[a-z]*x)[a-z]+\b/m;
 
 /** Environment variables holding a secret, per scope. */
 function secretEnv(env: Map<string, WorkflowEnvEntry>): Set<string> {

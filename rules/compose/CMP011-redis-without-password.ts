@@ -2,6 +2,17 @@ import { defineRule } from '../../src/engine/rule.js';
 import { effectiveEnv, serviceKind } from '../../src/model/containers/query.js';
 import { COMPOSE_SERVICES, production } from './CMP0.common.js';
 
+/**
+ * Whether a volume's container path is a Redis configuration or ACL file or Redis's configuration
+ * directory (as /(?:redis|valkey|keydb)[^/]*\.conf$|users\.acl$|\/usr\/local\/etc\/redis\/?$/
+ * tests), from the last path segment instead of from every keyword (issue 7).
+ */
+export function redisConfigTarget(target: string): boolean {
+  const last = target.slice(target.lastIndexOf('/') + 1);
+  if (last.endsWith('.conf') && /redis|valkey|keydb/.test(last.slice(0, -5))) return true;
+  return target.endsWith('users.acl') || target.endsWith('/usr/local/etc/redis') || target.endsWith('/usr/local/etc/redis/');
+}
+
 const LOOPBACK = /^(?:127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
 
 export default defineRule({
@@ -33,7 +44,7 @@ export default defineRule({
       if (!exposed && !hostNet) continue;
       const argv = [...(s.entrypoint?.argv ?? []), ...(s.command?.argv ?? [])];
       if (argv.some((a) => /requirepass|aclfile/.test(a)) || argv.some((a) => /\.conf$/.test(a))) continue;
-      if (s.volumes.some((v) => v.target && /(?:redis|valkey|keydb)[^/]*\.conf$|users\.acl$|\/usr\/local\/etc\/redis\/?$/.test(v.target))) continue;
+      if (s.volumes.some((v) => v.target && redisConfigTarget(v.target))) continue;
       const env = effectiveEnv(s);
       // REDIS_PASSWORD (Bitnami and others) set, or required from the host (`${REDIS_PASSWORD:?}`); REDIS_ARGS with --requirepass (redis-stack).
       const pw = env.get('REDIS_PASSWORD');

@@ -1,4 +1,5 @@
 import { formatSpan } from '../../src/core/position.js';
+import { trimEndChars } from '../../src/core/trim.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { DEPLOY_ROOT } from '../../src/model/build.js';
 import { settingValue } from '../../src/model/django-helpers.js';
@@ -24,7 +25,7 @@ function deployedRoot(pa: ProxiedApp, model: DeploymentModel): string | undefine
 }
 
 function normalise(dir: string): string {
-  return dir.replace(/\/+$/, '').replace(/\/{2,}/g, '/');
+  return trimEndChars(dir, '/').replace(/\/{2,}/g, '/');
 }
 
 /** The directory nginx serves for URL prefix `url` in this server: an `alias`, or `root` + the URI. */

@@ -23,9 +23,20 @@ function emailConfigured(project: DjangoProject): boolean | undefined {
 }
 
 /** The address part of "Name <addr>" or "addr". */
-function addressOf(value: string): string {
-  const m = /<([^>]*)>\s*$/.exec(value);
-  return (m ? m[1]! : value).trim().toLowerCase();
+export function addressOf(value: string): string {
+  return (bracketed(value) ?? value).trim().toLowerCase();
+}
+
+/**
+ * The text between the `<` and the `>` that ends the value (trailing whitespace aside), as
+ * /<([^>]*)>\s*$/ captures it, found from the end (issue 7: the regex rescans from every `<`).
+ */
+export function bracketed(value: string): string | undefined {
+  const t = value.trimEnd();
+  if (!t.endsWith('>')) return undefined;
+  const close = t.length - 1;
+  const open = t.indexOf('<', t.lastIndexOf('>', close - 1) + 1);
+  return open >= 0 && open < close ? t.slice(open + 1, close) : undefined;
 }
 
 function isLocalhostAddress(value: string): boolean {

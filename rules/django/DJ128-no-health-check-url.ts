@@ -4,12 +4,26 @@ import type { DjangoProject } from '../../src/model/types.js';
 import { settingFact } from './DJ0.deploy-semantics.js';
 
 /** Route words load balancers and orchestrators probe; matched as a whole path segment. */
-const HEALTH_SEGMENT = /(?:^|[/^])(?:[\w-]*[-_])?(?:health|healthz|healthcheck|health-check|health_check|ping|ready|readyz|readiness|live|livez|liveness|status|heartbeat|alive)(?:[-_][\w-]*)?(?:\/|\$|$)/i;
+const HEALTH_WORD = /^(?:[\w-]*[-_])?(?:health|healthz|healthcheck|health-check|health_check|ping|ready|readyz|readiness|live|livez|liveness|status|heartbeat|alive)(?=[-_]|$)/i;
+
+/**
+ * Whether a route has a whole segment (a run of word characters and dashes after the start, `/` or
+ * `^`, ending at `/`, `$` or the end) made of a health word and words joined by `-`/`_`: the regex
+ * /(?:^|[/^])(?:[\w-]*[-_])?(?:health|...)(?:[-_][\w-]*)?(?:\/|\$|$)/i, one segment at a time
+ * (issue 7: that regex rescans a segment from every separator in it).
+ */
+export function hasHealthSegment(route: string): boolean {
+  for (const m of route.matchAll(/(?<=^|[/^])[\w-]*/g)) {
+    const end = route[m.index + m[0].length];
+    if ((end === undefined || end === '/' || end === '$') && HEALTH_WORD.test(m[0])) return true;
+  }
+  return false;
+}
 /** Packages whose URL include provides health endpoints. */
 const HEALTH_INCLUDES = /^include:(health_check|watchman|django_alive|alive|django_healthchecks|healthchecks|django_probes)\b/;
 
 function hasHealthRoute(project: DjangoProject): boolean {
-  return (project.urlRoutes ?? []).some((r) => HEALTH_INCLUDES.test(r.route) || (!r.route.startsWith('include:') && HEALTH_SEGMENT.test(r.route)));
+  return (project.urlRoutes ?? []).some((r) => HEALTH_INCLUDES.test(r.route) || (!r.route.startsWith('include:') && hasHealthSegment(r.route)));
 }
 
 /** A health middleware answers probes before URL routing (django-alive, custom HealthCheckMiddleware). */

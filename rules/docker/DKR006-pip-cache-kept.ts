@@ -1,6 +1,17 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { BEST_PRACTICES, pipInstall, production, shipped, instructionOrdinal } from './DKR0.common.js';
 
+/**
+ * Whether a mount's `target=` names a pip cache (as /target=[^,]*(?:pip|\.cache)/ tests), per
+ * comma-separated option so that no `target=` rescans the rest (issue 7).
+ */
+export function cacheTarget(mount: string): boolean {
+  return mount.split(',').some((o) => {
+    const at = o.indexOf('target=');
+    return at >= 0 && /pip|\.cache/.test(o.slice(at + 7));
+  });
+}
+
 export default defineRule({
   meta: {
     id: 'DKR006',
@@ -26,7 +37,7 @@ export default defineRule({
     for (const stage of shipped(df)) {
       if (stage.env.some((e) => e.name === 'PIP_NO_CACHE_DIR' && e.keyword === 'ENV')) continue;
       for (const run of stage.runs) {
-        if (run.mounts.some((m) => /type=cache/.test(m) && /target=[^,]*(?:pip|\.cache)/.test(m))) continue;
+        if (run.mounts.some((m) => /type=cache/.test(m) && cacheTarget(m))) continue;
         for (const cmd of run.commands) {
           const w = pipInstall(cmd);
           if (!w) continue;

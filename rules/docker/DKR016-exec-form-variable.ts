@@ -2,7 +2,33 @@ import { defineRule } from '../../src/engine/rule.js';
 import type { DockerCommand } from '../../src/model/containers/types.js';
 import { baseName, DOCKERFILE_REF, targets } from './DKR0.common.js';
 
-const VARIABLE = /\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+=-][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/;
+/**
+ * The first `$NAME` or `${NAME}` / `${NAME<op>...}` (op one of `:?+=-`) in a word, as the regex
+ * /\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+=-][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/ finds it, by one scan
+ * (issue 7: the regex rescans to the end from every `${NAME:` that no `}` follows).
+ */
+export function firstVariable(word: string): string | undefined {
+  const nameStart = (c: string | undefined) => c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c === '_');
+  const nameChar = (c: string | undefined) => nameStart(c) || (c !== undefined && c >= '0' && c <= '9');
+  let closed = true;
+  for (let i = word.indexOf('$'); i >= 0; i = word.indexOf('$', i + 1)) {
+    let k = i + 1;
+    if (nameStart(word[k])) {
+      while (nameChar(word[k])) k++;
+      return word.slice(i, k);
+    }
+    if (word[k] !== '{' || !nameStart(word[k + 1])) continue;
+    k += 2;
+    while (nameChar(word[k])) k++;
+    if (word[k] === '}') return word.slice(i, k + 1);
+    if (!closed || word[k] === undefined || !':?+=-'.includes(word[k]!)) continue;
+    const end = word.indexOf('}', k + 1);
+    if (end >= 0) return word.slice(i, end + 1);
+    closed = false;
+  }
+  return undefined;
+}
+
 const SHELL = /^(?:ba|da|z|k|a)?sh$/;
 /** Launchers that pass their arguments on untouched. */
 const PASS_THROUGH = new Set(['tini', 'dumb-init', 'tini-static', 'catatonit']);
@@ -49,10 +75,10 @@ export default defineRule({
       for (const c of candidates) {
         if (c.inheritedFrom !== undefined && c.inheritedFrom !== stage.index && df.targets.includes(c.inheritedFrom)) continue;
         for (const w of c.words ?? []) {
-          const m = VARIABLE.exec(w.value);
-          if (!m) continue;
+          const m = firstVariable(w.value);
+          if (m === undefined) continue;
           ctx.report({
-            message: `${c.keyword} in exec form runs without a shell: the program receives "${w.value}" as written, ${m[0]} is never replaced by its value`,
+            message: `${c.keyword} in exec form runs without a shell: the program receives "${w.value}" as written, ${m} is never replaced by its value`,
             span: w.span,
             target: `${c.keyword}:${stage.index}:${w.value}`,
           });

@@ -2,7 +2,8 @@ import { defineRule } from '../../src/engine/rule.js';
 import { containerLabel, judged, K8S_DOCS, objectLabel, runtimeContainers, splitImage } from './K8S0.common.js';
 
 /** Values filled in at deploy time: envsubst, kustomize/Skaffold/Argo placeholders, Jinja. */
-const VARIABLE = /\$\{|\$\(|\{\{|<[^>]*>|%\w+%|__\w+__|^\$\w+/;
+// `<[^<>]*>`: finds a <...> pair exactly when `<[^>]*>` does, without rescanning from every `<` (issue 7).
+export const VARIABLE = /\$\{|\$\(|\{\{|<[^<>]*>|%\w+%|__\w+__|^\$\w+/;
 
 export default defineRule({
   meta: {
