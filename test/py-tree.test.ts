@@ -96,8 +96,8 @@ describe('py-tree: the materialized tree is tree-sitter\'s tree', () => {
     );
   });
   it('a file above the copy limit keeps tree-sitter\'s tree behind the same interface, and reads the same', () => {
-    // Filler statements, not comments: tree-sitter-python takes quadratic time on long runs of comment-only
-    // lines (8,000 take ~5 s), a known gap of issue 7.
+    // Filler statements: what is compared here is tree-sitter's own tree (parsePython blanks long runs of
+    // comment-only lines before parsing, tree-sitter-python being quadratic on them; see python-parse.test.ts).
     const big = 'import os\nX = os.environ.get("X", "1")\n' + 'Y = 1\n'.repeat(COPY_TREE_MAX_CHARS / 6 + 1);
     const lean = parsePython('big.py', big);
     const copied = parsePython('small.py', big.slice(0, 40));

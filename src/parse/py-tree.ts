@@ -189,16 +189,23 @@ function attach(parent: CopiedNode, child: CopiedNode, field: string | undefined
 /**
  * tree-sitter's own nodes behind the same interface, wrapped as they are reached: for files too big
  * to copy (a copy costs a few hundred bytes of heap per node, hundreds of megabytes for a generated
- * multi-megabyte module), where tree-sitter's compact native tree is the better trade.
+ * multi-megabyte module), where tree-sitter's compact native tree is the better trade. Node text is
+ * sliced from `source` when given (as in the copied tree), else asked of tree-sitter.
  */
-export function wrapNative(node: Parser.SyntaxNode): PyNode {
-  return NativeNode.of(node);
+export function wrapNative(node: Parser.SyntaxNode, source?: string): PyNode {
+  return NativeNode.rooted(node, source);
 }
 
 class NativeNode implements PyNode {
   // One wrapper per node of a tree (by tree-sitter's node id: the binding may hand out several JS
   // objects for one node), so that identity holds as in the copied tree (child.parent === node).
   private static readonly wrappers = new WeakMap<Parser.Tree, Map<number, NativeNode>>();
+  // The text each tree was parsed from, when given (the parser may have seen a blanked copy).
+  private static readonly sources = new WeakMap<Parser.Tree, string>();
+  static rooted(node: Parser.SyntaxNode, source: string | undefined): NativeNode {
+    if (source !== undefined && !NativeNode.wrappers.has(node.tree)) NativeNode.sources.set(node.tree, source);
+    return NativeNode.of(node);
+  }
   static of(node: Parser.SyntaxNode): NativeNode {
     let byId = NativeNode.wrappers.get(node.tree);
     if (!byId) {
@@ -207,7 +214,7 @@ class NativeNode implements PyNode {
     }
     let w = byId.get(node.id);
     if (!w) {
-      w = new NativeNode(node);
+      w = new NativeNode(node, NativeNode.sources.get(node.tree));
       byId.set(node.id, w);
     }
     return w;
@@ -216,12 +223,15 @@ class NativeNode implements PyNode {
     return node ? NativeNode.of(node) : null;
   }
 
-  private constructor(private readonly n: Parser.SyntaxNode) {}
+  private constructor(
+    private readonly n: Parser.SyntaxNode,
+    private readonly source: string | undefined,
+  ) {}
   get type(): string {
     return this.n.type;
   }
   get text(): string {
-    return this.n.text;
+    return this.source === undefined ? this.n.text : this.source.slice(this.n.startIndex, this.n.endIndex);
   }
   get startIndex(): number {
     return this.n.startIndex;

@@ -3,6 +3,7 @@ import Python from 'tree-sitter-python';
 import { LineIndex, type Span } from '../core/position.js';
 import type { ParseProblem } from '../model/settings-types.js';
 import { CopiedNode, materialize, wrapNative, type PyNode } from './py-tree.js';
+import { blankRuns, longCommentRuns } from './python-runs.js';
 
 export type { PyNode };
 
@@ -39,8 +40,10 @@ function sharedParser(): Parser {
  * node-tree-sitter hands the text over as UTF-16 and reports `startIndex`/`endIndex` in UTF-16
  * code units (checked against strings with `é` and astral emoji), so node offsets index `text`
  * directly and spans are computed through our own LineIndex rather than tree-sitter's rows.
+ * `quietRunMinTokens` (tests only) changes how long a comment run must be before the parser gets
+ * it blanked (python-runs.ts).
  */
-export function parsePython(path: string, text: string): ParsedPython {
+export function parsePython(path: string, text: string, options: { quietRunMinTokens?: number } = {}): ParsedPython {
   const lines = new LineIndex(text);
   const tooDeep = nestingBeyondPython(text);
   if (tooDeep) {
@@ -50,10 +53,9 @@ export function parsePython(path: string, text: string): ParsedPython {
     return { path, text, lines, root: emptyRoot(), problems: [problem] };
   }
   try {
-    // The callback form avoids the binding's limits on one huge string argument.
-    const chunk = 64 * 1024;
-    const tree = sharedParser().parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : ''));
-    const root = text.length <= COPY_TREE_MAX_CHARS ? materialize(tree, text) : wrapNative(tree.rootNode);
+    const tree = parseQuietly(text, options.quietRunMinTokens);
+    // Node text is always sliced from the original text (the parser may have seen blanked comments).
+    const root = text.length <= COPY_TREE_MAX_CHARS ? materialize(tree, text) : wrapNative(tree.rootNode, text);
     const parsed: ParsedPython = { path, text, lines, root, problems: [] };
     parsed.problems = syntaxProblems(parsed);
     return parsed;
@@ -66,6 +68,37 @@ export function parsePython(path: string, text: string): ParsedPython {
     };
     return { path, text, lines, root: emptyRoot(), problems: [problem] };
   }
+}
+
+function parseText(text: string): Parser.Tree {
+  // The callback form avoids the binding's limits on one huge string argument.
+  const chunk = 64 * 1024;
+  return sharedParser().parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : ''));
+}
+
+/**
+ * Parses with the comments of long comment-only runs blanked (see python-runs.ts: tree-sitter-python
+ * is quadratic on them), same offsets and lines. The parser has the last word on what is a string:
+ * a run it sees inside a string (our scan misread the text) is put back and the text parsed again;
+ * when no run is left or after three rounds, the original text is parsed as it is.
+ */
+function parseQuietly(text: string, minTokens?: number): Parser.Tree {
+  let runs = longCommentRuns(text, minTokens);
+  for (let round = 0; runs.length > 0 && round < 3; round++) {
+    const tree = parseText(blankRuns(text, runs));
+    const misread = runs.filter((r) => insideString(tree.rootNode, r.start));
+    if (misread.length === 0) return tree;
+    runs = runs.filter((r) => !misread.includes(r));
+  }
+  return parseText(text);
+}
+
+/** Whether the offset lies inside a string literal of the tree (replacement fields of f-strings included). */
+function insideString(root: Parser.SyntaxNode, offset: number): boolean {
+  for (let node: Parser.SyntaxNode | null = root.descendantForIndex(offset, offset + 1); node; node = node.parent) {
+    if (node.type === 'string' || node.type === 'string_content') return true;
+  }
+  return false;
 }
 
 /** CPython's tokenizer limits: MAXLEVEL (nested brackets) and MAXINDENT (its indentation stack, level 0 included). */
