@@ -69,8 +69,9 @@ export function evaluateSettings(opts: EvaluateOptions): EvaluatedSettings {
       ns = interp.runMain(src);
     } catch (e) {
       const message = e instanceof LimitReached ? `${e.message}; settings not evaluated by then are unknown` : `evaluation stopped: ${e instanceof Error ? e.message : String(e)}`;
-      const span = src.parsed.lines.span(src.file, 0, 0);
-      problems.push({ file: src.file, span, message, kind: 'evaluation' });
+      // At the statement or expression being evaluated when a limit stopped it (maybe in an imported file).
+      const span = (e instanceof LimitReached && e.span) || src.parsed.lines.span(src.file, 0, 0);
+      problems.push({ file: span.file, span, message, kind: 'evaluation' });
       ns = interp.mainNamespace(src.module);
       if (ns) markRemainingUnknown(ns, src, message);
     }

@@ -143,8 +143,9 @@ export class Interp {
     return unknownFrom(inputs, message);
   }
 
-  step(): void {
-    if (++this.steps > this.opts.maxSteps) throw new LimitReached(`evaluation step limit (${this.opts.maxSteps}) reached`);
+  /** Counts one evaluation step; past the budget, stops the evaluation at the node being evaluated. */
+  step(node: PyNode): void {
+    if (++this.steps > this.opts.maxSteps) throw new LimitReached(`evaluation step limit (${this.opts.maxSteps}) reached`, this.span(node));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -327,7 +328,20 @@ export class Interp {
   }
 
   private execStmt(node: PyNode): void {
-    this.step();
+    this.step(node);
+    try {
+      this.execStmtOfType(node);
+    } catch (e) {
+      // The JavaScript stack ran out (expressions or calls nested too deeply): a limit, located at
+      // the innermost statement it could be caught in rather than at the top of the file.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        throw new LimitReached('evaluation depth limit (the JavaScript stack) reached: expressions or calls nest too deeply here', this.span(node));
+      }
+      throw e;
+    }
+  }
+
+  private execStmtOfType(node: PyNode): void {
     switch (node.type) {
       case 'expression_statement':
         return this.execExpressionStatement(node);
@@ -1072,7 +1086,7 @@ export class Interp {
   // Expressions
 
   eval(node: PyNode): Val {
-    this.step();
+    this.step(node);
     switch (node.type) {
       case 'identifier':
         return this.lookupName(node.text, node);

@@ -1,3 +1,4 @@
+import type { Span } from '../../core/position.js';
 import type { PyNode } from '../../parse/python.js';
 import type { Condition, Val } from './values.js';
 
@@ -13,7 +14,15 @@ export class ControlSignal {
 }
 
 /** The step or depth budget ran out: evaluation stops, what is left stays unknown. */
-export class LimitReached extends Error {}
+export class LimitReached extends Error {
+  constructor(
+    message: string,
+    /** The statement or expression being evaluated when the limit was reached. */
+    readonly span?: Span,
+  ) {
+    super(message);
+  }
+}
 
 /** A return taken under a condition that could not be decided, kept to merge at the end of the call. */
 export interface PendingReturn {

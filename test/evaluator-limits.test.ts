@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAudit } from '../src/cli/audit.js';
+import { evaluate, run, val } from './evaluator-helpers.js';
+
+/** file:line:column-line:column message, for exact comparisons. */
+const located = (p: { file: string; span: { start: { line: number; column: number }; end: { line: number; column: number } }; message: string }) =>
+  `${p.file}:${p.span.start.line}:${p.span.start.column}-${p.span.end.line}:${p.span.end.column} ${p.message}`;
+
+describe('evaluator limits point at what was being evaluated (issue 7)', () => {
+  it('the step limit: at the expression of the endless loop, not at line 1', () => {
+    const s = run('A = 1\nN = 0\nwhile True:\n    N += 1\nB = 2\n', undefined, { limits: { maxSteps: 500 } });
+    expect(s.problems.map(located)).toEqual(['settings.py:4:5-4:6 evaluation step limit (500) reached; settings not evaluated by then are unknown']);
+    expect(val(s, 'A')).toBe(1);
+    expect(val(s, 'B')).toEqual({ unknown: [] });
+  });
+
+  it('the step limit inside an imported module: in that file, on that line', () => {
+    const s = evaluate({
+      files: {
+        'settings.py': 'from base import *\nB = 2\n',
+        'base.py': 'A = 1\n\ndef spin():\n    n = 0\n    while n >= 0:\n        n = n + 1\n\nspin()\n',
+      },
+      limits: { maxSteps: 800 },
+    });
+    expect(s.problems).toHaveLength(1);
+    expect(s.problems[0]).toMatchObject({ file: 'base.py', kind: 'evaluation', span: { file: 'base.py', start: { line: 6 }, end: { line: 6 } } });
+    expect(s.problems[0]!.message).toBe('evaluation step limit (800) reached; settings not evaluated by then are unknown');
+  });
+
+  it('running out of JavaScript stack on a deeply nested expression: a depth limit on its statement', () => {
+    for (const [expr, width] of [['-'.repeat(20_000) + '1', 20_001], ['1 + '.repeat(100_000) + '1', 400_001], ['not '.repeat(50_000) + 'x', 200_001]] as const) {
+      const s = run(`A = 1\nX = ${expr}\nB = 2\n`);
+      expect(s.problems.map(located)).toEqual([
+        `settings.py:2:1-2:${5 + width} evaluation depth limit (the JavaScript stack) reached: expressions or calls nest too deeply here; settings not evaluated by then are unknown`,
+      ]);
+      expect(val(s, 'A')).toBe(1);
+      expect(val(s, 'B')).toEqual({ unknown: [] });
+    }
+  });
+
+  it('the call depth limit stays on the recursive call', () => {
+    const s = run('def f(n):\n    return f(n + 1)\nX = f(0)\nY = 1\n', undefined, { limits: { maxDepth: 10 } });
+    expect(s.problems.map(located)).toEqual(['settings.py:2:12-2:20 call depth limit (10) reached in f()']);
+  });
+
+  describe('as audit notices', () => {
+    const dirs: string[] = [];
+    afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+    const repo = (settings: string) => {
+      const d = mkdtempSync(join(tmpdir(), 'audit-deploy-evallimits-'));
+      dirs.push(d);
+      const files: Record<string, string> = {
+        'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+        'mysite/__init__.py': '',
+        'mysite/settings.py': settings,
+        'requirements.txt': 'Django==5.2\n',
+      };
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(d, path)), { recursive: true });
+        writeFileSync(join(d, path), text);
+      }
+      return d;
+    };
+
+    it('a deeply nested expression: a limit notice on its line', async () => {
+      const result = await runAudit({ root: repo(`DEBUG = False\n\nTIMEOUT = ${'-'.repeat(20_000)}1\nSECRET_KEY = "x"\n`) });
+      const notice = result.notices.find((n) => n.kind === 'limit');
+      expect(notice).toMatchObject({ file: 'mysite/settings.py', message: expect.stringMatching(/^mysite\/settings\.py:3: evaluation depth limit \(the JavaScript stack\) reached/) });
+      expect(notice!.span?.start.line).toBe(3);
+    });
+  });
+});
