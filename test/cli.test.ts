@@ -205,6 +205,18 @@ describe('the installed command', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('bin/audit-deploy.js writes a large report whole through a pipe, and stops quietly when the reader goes away', () => {
+    // The launcher writes to the file descriptors directly (src/cli/stdio.ts), not through process.stdout.
+    const bin = join(REPO, 'bin', 'audit-deploy.js');
+    const whole = spawnSync(process.execPath, [bin, 'fixtures/sample-shop', '--format', 'sarif'], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(whole.stdout.length).toBeGreaterThan(100_000);
+    expect(() => JSON.parse(whole.stdout)).not.toThrow();
+    const head = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" fixtures/sample-shop --format sarif | head -c 100 >/dev/null; echo "status=$?"`], { cwd: REPO, encoding: 'utf8' });
+    expect(head.stdout.trim()).toBe('status=0');
+    expect(head.stderr).not.toContain('internal error');
+    expect(head.stderr).not.toContain('EPIPE');
+  });
+
   it('exit 2 and usage on stderr for a bad flag', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), '--format=yaml'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);

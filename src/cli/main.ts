@@ -16,10 +16,10 @@ import { formatMarkdown } from '../report/markdown.js';
 import { rulePage } from '../report/rule-docs.js';
 import { ruleHelpText } from '../report/rule-help.js';
 import { formatSarif } from '../report/sarif.js';
-import { formatText } from '../report/text.js';
 import { parseCliArgs, USAGE, UsageError, useColor, type CliOptions } from './args.js';
 import { runAudit } from './audit.js';
 import { checkoutBase, DiffBaseError } from './diff-base.js';
+import { stdWriter } from './stdio.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Where the CLI writes and what environment it sees (tests pass their own). */
@@ -33,7 +33,7 @@ export interface CliIO {
 class CliError extends Error {}
 
 /** Runs the CLI and returns the exit code: 0 gate passes, 1 gate fails, 2 usage/config/internal error. */
-export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[], io: CliIO = { stdout: stdWriter(1), stderr: stdWriter(2), env: process.env }): Promise<number> {
   let opts: CliOptions;
   try {
     opts = parseCliArgs(argv);
@@ -133,7 +133,7 @@ async function audit(opts: CliOptions, io: CliIO): Promise<number> {
 
   const color = !opts.output && useColor(opts.color, Boolean(io.stdout.isTTY), io.env);
   const pathPrefix = relative(process.cwd(), resolve(opts.path)).split('\\').join('/');
-  const report = render(result, opts.format, { color, secrets: result.secrets, pathPrefix: pathPrefix.startsWith('..') ? '' : pathPrefix, linkBase: githubLinkBase(io.env) });
+  const report = await render(result, opts.format, { color, secrets: result.secrets, pathPrefix: pathPrefix.startsWith('..') ? '' : pathPrefix, linkBase: githubLinkBase(io.env) });
   emit(opts, io, report, result);
   if (opts.command === 'files') {
     const worst = failOn ? SEVERITY_ORDER.indexOf(failOn) : SEVERITY_ORDER.length - 1;
@@ -182,7 +182,7 @@ function githubLinkBase(env: NodeJS.ProcessEnv): string | undefined {
   return server && repo && sha ? `${server}/${repo}/blob/${sha}/` : undefined;
 }
 
-function render(result: AuditResult, format: CliOptions['format'], opts: { color: boolean; secrets: string[]; pathPrefix: string; linkBase?: string }): string {
+async function render(result: AuditResult, format: CliOptions['format'], opts: { color: boolean; secrets: string[]; pathPrefix: string; linkBase?: string }): Promise<string> {
   switch (format) {
     case 'json':
       return formatJson(result, opts);
@@ -194,8 +194,12 @@ function render(result: AuditResult, format: CliOptions['format'], opts: { color
       return formatGithub(result, opts);
     case 'junit':
       return formatJunit(result, opts);
-    default:
+    default: {
+      // Loaded only for the text report: chalk's terminal detection pulls in node:tty and the stream
+      // modules, start-up time a machine-readable report does not need.
+      const { formatText } = await import('../report/text.js');
       return formatText(result, opts);
+    }
   }
 }
 
@@ -251,7 +255,7 @@ async function explainRule(opts: CliOptions, io: CliIO): Promise<number> {
  * once the run has taken a noticeable time, so quick runs print nothing extra.
  */
 function makeProgress(io: CliIO): { stage: (what: string) => void; done: () => void } {
-  const enabled = Boolean(io.stderr.isTTY) && !io.env.CI && io.env.TERM !== 'dumb';
+  const enabled = !io.env.CI && io.env.TERM !== 'dumb' && Boolean(io.stderr.isTTY);
   const started = Date.now();
   let shown = false;
   return {

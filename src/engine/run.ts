@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { SEVERITY_ORDER, type Finding, type Notice } from '../core/finding.js';
 import { compareSpans, type Span } from '../core/position.js';
 import { SCOPES } from '../model/scopes.js';
@@ -176,6 +177,10 @@ function makeFinding(
  * Line-independent identity for baselines and code scanning: rule, file and the logical target
  * (a setting name). Without a target, a hash of the rule and file stands in.
  */
+// Loaded on first use: node:crypto costs several ms of start-up and most findings name a target.
+let crypto: typeof Crypto | undefined;
+const createHash = (algorithm: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto).createHash(algorithm);
+
 function fingerprint(ruleId: string, span: Span, target: string | undefined, check: string | undefined): string {
   const key = target ?? createHash('sha256').update(`${ruleId}\0${span.file}`).digest('hex').slice(0, 16);
   return [ruleId, span.file, key, check ?? ''].filter(Boolean).join(':');
