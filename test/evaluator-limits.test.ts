@@ -41,6 +41,15 @@ describe('evaluator limits point at what was being evaluated (issue 7)', () => {
     }
   });
 
+  it('the import depth limit: at the import that went one level too deep, in the importing file', () => {
+    const files: Record<string, string> = { 'settings.py': 'A = 1\nfrom m1 import *\nB = 2\n' };
+    for (let i = 1; i < 12; i++) files[`m${i}.py`] = `X${i} = ${i}\nfrom m${i + 1} import *\n`;
+    files['m12.py'] = 'Z = 1\n';
+    const s = evaluate({ files, limits: { maxDepth: 5 } });
+    expect(s.problems.map(located)).toEqual(['m4.py:2:6-2:8 import depth limit (5) reached; m5 not evaluated']);
+    expect(s.names()).toEqual(['A', 'B', 'X1', 'X2', 'X3', 'X4']);
+  });
+
   it('the call depth limit stays on the recursive call', () => {
     const s = run('def f(n):\n    return f(n + 1)\nX = f(0)\nY = 1\n', undefined, { limits: { maxDepth: 10 } });
     expect(s.problems.map(located)).toEqual(['settings.py:2:12-2:20 call depth limit (10) reached in f()']);

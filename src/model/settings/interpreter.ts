@@ -201,7 +201,7 @@ export class Interp {
     return /(^|\/)__init__\.py$/.test(file);
   }
 
-  private loadModule(name: string, src: ModuleSourceLike): ObjVal {
+  private loadModule(name: string, src: ModuleSourceLike, importedAt?: PyNode): ObjVal {
     const cached = this.modules.get(name);
     if (cached) return cached;
     const ns = new Scope();
@@ -214,15 +214,18 @@ export class Interp {
     ns.vars.set('__file__', { value: str(fileAbs) });
     ns.vars.set('__package__', { value: str(pkg) });
     ns.vars.set('__doc__', { value: NONE });
-    this.execFile(code, ns);
+    this.execFile(code, ns, importedAt);
     return mod;
   }
 
   /** Executes a file's statements into a namespace (a module's own, or include()'s target). */
-  execFile(code: CodeLoc, ns: Scope): void {
+  execFile(code: CodeLoc, ns: Scope, importedAt?: PyNode): void {
     if (!this.files.includes(code.file)) this.files.push(code.file);
     if (this.depth >= this.opts.maxDepth) {
-      this.problemAtFile(code, `import depth limit (${this.opts.maxDepth}) reached; ${code.module} not evaluated`);
+      // At the import statement that went one level too deep (still in the importer's frame).
+      const message = `import depth limit (${this.opts.maxDepth}) reached; ${code.module} not evaluated`;
+      if (importedAt) this.problem(importedAt, message);
+      else this.problemAtFile(code, message);
       return;
     }
     const saved = this.frame;
@@ -265,7 +268,7 @@ export class Interp {
     const src = this.opts.resolve(name);
     if (src) {
       const parent = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : undefined;
-      const m = this.loadModule(name, src);
+      const m = this.loadModule(name, src, node);
       if (parent) {
         const p = this.modules.get(parent);
         const pref = p && (refOf(p) as Extract<Ref, { tag: 'module' }>);
