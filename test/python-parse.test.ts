@@ -160,6 +160,18 @@ describe('long runs of comment lines (tree-sitter-python is quadratic on them, i
     }, 20_000);
   }
 
+  it('parses 30,000 comment lines after a triple-quoted string never closed within a few seconds, as tree-sitter reads it', () => {
+    // tree-sitter takes the unclosed quotes for an ERROR and reads on as code: 16,000 lines took 12.7 s.
+    const text = 'X = 1\nY = """\n' + '# c\n'.repeat(N);
+    const t0 = performance.now();
+    const parsed = parsePython('unclosed.py', text);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(parsed.problems.map((p) => `${p.span.start.line}:${p.span.start.column} ${p.message}`)).toEqual(['2:1 invalid syntax: unexpected "Y"']);
+    const small = 'X = 1\nY = """\n' + '# c\n'.repeat(QUIET_RUN_MIN_TOKENS) + "Z = '''\n" + '# c\n'.repeat(QUIET_RUN_MIN_TOKENS);
+    expect(longCommentRuns(small)).toHaveLength(2);
+    expect(nodes(parsePython('small.py', small).root, false)).toEqual(nodes(treeSitter.parse(small).rootNode, false));
+  }, 20_000);
+
   it('leaves ordinary files alone: on every fixture Python file the tree is tree-sitter\'s own, comments included', () => {
     const files = fixturePython();
     expect(files.length).toBeGreaterThan(50);

@@ -66,124 +66,149 @@ export function longCommentRuns(text: string, minTokens: number = QUIET_RUN_MIN_
   let lineStart = true;
   let seenCode = false;
   let continuedIntoNext = false;
-  while (i < n) {
-    if (lineStart) {
-      lineStart = false;
-      if (stack.length === 1) {
-        // A whole line outside any string: blank, comment-only, continuation-only or code.
-        let j = i;
-        while (text[j] === ' ' || text[j] === '\t' || text[j] === '\f') j++;
-        if (j >= n) break;
-        const c = text[j]!;
-        if (c === '#') {
-          let k = j;
-          while (k < n && !isBreak(text[k])) k++;
-          // Comments before the first line of code cost nothing (and the module node starts at them).
-          if (seenCode) tokens.push([j, k]);
+  // The last string opened outside any other: if the text ends inside it, it was never closed, and
+  // tree-sitter reads on past its opening quotes as code (an ERROR there); so does the scan.
+  let lastOpen: { after: number; runs: number } | undefined;
+  let reopened = 0;
+  for (;;) {
+    while (i < n) {
+      if (lineStart) {
+        lineStart = false;
+        if (stack.length === 1) {
+          // A whole line outside any string: blank, comment-only, continuation-only or code.
+          let j = i;
+          while (text[j] === ' ' || text[j] === '\t' || text[j] === '\f') j++;
+          if (j >= n) break;
+          const c = text[j]!;
+          if (c === '#') {
+            let k = j;
+            while (k < n && !isBreak(text[k])) k++;
+            // Comments before the first line of code cost nothing (and the module node starts at them).
+            if (seenCode) tokens.push([j, k]);
+            continuedIntoNext = false;
+            i = k;
+            continue;
+          }
+          if (c === '\\' && (j + 1 >= n || isBreak(text[j + 1]))) {
+            tokens.push([j, j + 1]);
+            continuedIntoNext = true;
+            i = j + 1;
+            continue;
+          }
+          if (!isBreak(c)) {
+            // A continuation right above this line joins it: it stays, with its indentation (tree-sitter
+            // adds the indentation of joined lines up).
+            if (continuedIntoNext) tokens.pop();
+            endRun();
+            seenCode = true;
+          }
           continuedIntoNext = false;
-          i = k;
+          i = j;
           continue;
         }
-        if (c === '\\' && (j + 1 >= n || isBreak(text[j + 1]))) {
-          tokens.push([j, j + 1]);
-          continuedIntoNext = true;
-          i = j + 1;
+      }
+      const c = text[i]!;
+      const top = stack[stack.length - 1]!;
+      if (c === '\r' || c === '\n') {
+        i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+        lineStart = true;
+        // A one-quote string ends at the end of its line (a syntax error; tree-sitter gives up on it there too).
+        while (stack.length > 1) {
+          const f = stack[stack.length - 1]!;
+          if (f.kind === 'string' && f.quote.length === 1) stack.pop();
+          else if (f.kind === 'spec' || (f.kind === 'code' && stack.length > 1 && oneQuoteBelow(stack))) stack.pop();
+          else break;
+        }
+        continue;
+      }
+      if (top.kind === 'code') {
+        if (c === '#') {
+          while (i < n && !isBreak(text[i])) i++;
           continue;
         }
-        if (!isBreak(c)) {
-          // A continuation right above this line joins it: it stays, with its indentation (tree-sitter
-          // adds the indentation of joined lines up).
-          if (continuedIntoNext) tokens.pop();
-          endRun();
-          seenCode = true;
+        if (c === '\\') {
+          // A line continuation: the next physical line is looked at as a line (a run may follow).
+          if (isBreak(text[i + 1])) {
+            i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+            lineStart = true;
+          } else i += 2;
+          continue;
         }
-        continuedIntoNext = false;
-        i = j;
-        continue;
-      }
-    }
-    const c = text[i]!;
-    const top = stack[stack.length - 1]!;
-    if (c === '\r' || c === '\n') {
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      lineStart = true;
-      // A one-quote string ends at the end of its line (a syntax error; tree-sitter gives up on it there too).
-      while (stack.length > 1) {
-        const f = stack[stack.length - 1]!;
-        if (f.kind === 'string' && f.quote.length === 1) stack.pop();
-        else if (f.kind === 'spec' || (f.kind === 'code' && stack.length > 1 && oneQuoteBelow(stack))) stack.pop();
-        else break;
-      }
-      continue;
-    }
-    if (top.kind === 'code') {
-      if (c === '#') {
-        while (i < n && !isBreak(text[i])) i++;
-        continue;
-      }
-      if (c === '\\') {
-        // A line continuation: the next physical line is looked at as a line (a run may follow).
-        if (isBreak(text[i + 1])) {
-          i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
-          lineStart = true;
-        } else i += 2;
-        continue;
-      }
-      if (c === '"' || c === "'") {
-        i = openString(text, i, '', stack);
-        continue;
-      }
-      if (isIdent(c)) {
-        let k = i + 1;
-        while (k < n && isIdent(text[k]!)) k++;
-        const word = text.slice(i, k);
-        if ((text[k] === '"' || text[k] === "'") && PREFIX.test(word)) i = openString(text, k, word, stack);
-        else i = k;
-        continue;
-      }
-      if (stack.length > 1) {
-        // Inside a replacement field of an f-string.
-        if (c === '(' || c === '[' || c === '{') top.depth++;
-        else if ((c === ')' || c === ']') && top.depth > 0) top.depth--;
-        else if (c === '}') {
-          if (top.depth > 0) top.depth--;
-          else stack.pop();
-        } else if (c === ':' && top.depth === 0) stack.push({ kind: 'spec' });
-        else if (c === '!' && top.depth === 0 && text[i + 1] !== '=') stack.push({ kind: 'spec' });
-      }
-      i++;
-      continue;
-    }
-    if (top.kind === 'spec') {
-      // A format spec (or conversion): literal text with nested fields, up to the field's `}`.
-      if (c === '{') stack.push({ kind: 'code', depth: 0 });
-      else if (c === '}') {
-        stack.pop(); // the spec
-        stack.pop(); // the field
-      }
-      i++;
-      continue;
-    }
-    // Inside a string.
-    if (c === '\\') {
-      if (text[i + 1] === '\r' && text[i + 2] === '\n') i += 3;
-      else i += top.fmt && (text[i + 1] === '{' || text[i + 1] === '}') ? 1 : 2;
-      continue;
-    }
-    if (text.startsWith(top.quote, i)) {
-      stack.pop();
-      i += top.quote.length;
-      continue;
-    }
-    if (top.fmt && (c === '{' || c === '}')) {
-      if (text[i + 1] === c) i += 2;
-      else {
-        if (c === '{') stack.push({ kind: 'code', depth: 0 });
+        if (c === '"' || c === "'") {
+          const bottom = stack.length === 1;
+          i = openString(text, i, '', stack);
+          if (bottom) lastOpen = { after: i, runs: runs.length };
+          continue;
+        }
+        if (isIdent(c)) {
+          let k = i + 1;
+          while (k < n && isIdent(text[k]!)) k++;
+          const word = text.slice(i, k);
+          if ((text[k] === '"' || text[k] === "'") && PREFIX.test(word)) {
+            const bottom = stack.length === 1;
+            i = openString(text, k, word, stack);
+            if (bottom) lastOpen = { after: i, runs: runs.length };
+          } else i = k;
+          continue;
+        }
+        if (stack.length > 1) {
+          // Inside a replacement field of an f-string.
+          if (c === '(' || c === '[' || c === '{') top.depth++;
+          else if ((c === ')' || c === ']') && top.depth > 0) top.depth--;
+          else if (c === '}') {
+            if (top.depth > 0) top.depth--;
+            else stack.pop();
+          } else if (c === ':' && top.depth === 0) stack.push({ kind: 'spec' });
+          else if (c === '!' && top.depth === 0 && text[i + 1] !== '=') stack.push({ kind: 'spec' });
+        }
         i++;
+        continue;
       }
+      if (top.kind === 'spec') {
+        // A format spec (or conversion): literal text with nested fields, up to the field's `}`.
+        if (c === '{') stack.push({ kind: 'code', depth: 0 });
+        else if (c === '}') {
+          stack.pop(); // the spec
+          stack.pop(); // the field
+        }
+        i++;
+        continue;
+      }
+      // Inside a string.
+      if (c === '\\') {
+        if (text[i + 1] === '\r' && text[i + 2] === '\n') i += 3;
+        else i += top.fmt && (text[i + 1] === '{' || text[i + 1] === '}') ? 1 : 2;
+        continue;
+      }
+      if (text.startsWith(top.quote, i)) {
+        stack.pop();
+        i += top.quote.length;
+        continue;
+      }
+      if (top.fmt && (c === '{' || c === '}')) {
+        if (text[i + 1] === c) i += 2;
+        else {
+          if (c === '{') stack.push({ kind: 'code', depth: 0 });
+          i++;
+        }
+        continue;
+      }
+      i++;
+    }
+    // Bounded: each round reads to the end again.
+    if (stack.length > 1 && lastOpen && reopened < 8) {
+      reopened++;
+      runs.length = lastOpen.runs;
+      tokens = [];
+      stack.length = 1;
+      i = lastOpen.after;
+      lastOpen = undefined;
+      lineStart = false;
+      seenCode = true;
+      continuedIntoNext = false;
       continue;
     }
-    i++;
+    break;
   }
   endRun();
   return runs;
