@@ -83,7 +83,7 @@ export function readComposeFiles(paths: string[], sources: ComposeSources): Map<
     }
     const e = env;
     const read: ComposeFileRead = readComposeFile(src, (name) => e.get(name));
-    const file: ComposeFile = { file: path, dir, problems: read.problems, ok: !!read.root && read.problems.length === 0, template: read.template };
+    const file: ComposeFile = { file: path, dir, problems: read.problems, ok: !!read.root && read.problems.length === 0, template: read.template, sharedNetwork: read.sharedNetwork };
     if (read.root) {
       file.root = read.root;
       const version = get(read.root, 'version');
@@ -316,6 +316,8 @@ export function buildProject(plan: ProjectPlan, files: Map<string, ComposeFile>,
     services: [],
     versions: [],
     problems: [],
+    // A file that could not be read may declare one.
+    sharedNetwork: plan.files.some((p) => files.get(p)?.sharedNetwork ?? true),
   };
   const envPath = dir ? `${dir}/.env` : '.env';
   if (sources.has(envPath)) project.projectEnv = envPath;

@@ -362,6 +362,8 @@ export interface ComposeFile {
   /** Templated (Jinja/Helm `{{ }}`, `{% %}`): not read as compose. */
   template?: boolean;
   root?: YNode;
+  /** Its top-level networks include an external one or one with a fixed `name:`. */
+  sharedNetwork?: boolean;
 }
 
 export interface ComposeProject {
@@ -378,5 +380,7 @@ export interface ComposeProject {
   /** Top-level `version:` of each file that has one. */
   versions: ComposeValue[];
   problems: Array<YamlProblem | DfProblem>;
+  /** A file of it joins a network other projects can join too (external, or with a fixed `name:`); true when a file could not be read. */
+  sharedNetwork?: boolean;
 }
 

@@ -1,8 +1,9 @@
 import type { Notice, RelatedLocation } from '../../core/finding.js';
 import type { Span } from '../../core/position.js';
+import { trimEndChars } from '../../core/trim.js';
 import type { DiscoveredFile } from '../../discover/types.js';
 import { lastDirective, looksLikeRedisConf, parseRedisConf, type RedisConf } from '../../parse/redis-conf.js';
-import { get, readYaml, scalarString, type YNode } from '../../parse/compose/yaml.js';
+import { get, scalarString, type YNode } from '../../parse/compose/yaml.js';
 import { pathRole } from '../appserver/command.js';
 import type { ModelSources } from '../build.js';
 import { joinRepo, shellwords } from '../containers/compose.js';
@@ -120,7 +121,7 @@ export function buildBackingServices(
   const openNetworkProjects = new Set<ComposeProject>();
   for (const project of composeProjects) {
     if (project.role !== 'production') continue;
-    if (project.files.some((f) => declaresSharedNetwork(f, sources))) openNetworkProjects.add(project);
+    if (project.sharedNetwork ?? true) openNetworkProjects.add(project);
     for (const service of project.services) {
       const kind = serviceKind(service);
       if (kind === 'redis') redis.push(composeRedis(project, service, confs, mounted));
@@ -164,10 +165,10 @@ export function buildBackingServices(
   }
   const celeryConfigs: BackingServices['celeryConfigs'] = [];
   for (const f of files) {
-    if ((f.kind !== 'python' && f.kind !== 'django-settings') || !/celery[\w]*\.py$/i.test(f.path)) continue;
+    if ((f.kind !== 'python' && f.kind !== 'django-settings') || !celeryModule(f.path)) continue;
     const src = sources.text(f.path);
     if (!src) continue;
-    for (const m of src.text.matchAll(/\.config_from_object\(([^)]*)\)/g)) {
+    for (const m of configFromObjectCalls(src.text)) {
       if (!/django\.conf|settings/.test(m[1]!)) continue;
       const ns = /namespace\s*=\s*(?:'(\w*)'|"(\w*)"|(None))/.exec(m[1]!);
       if (/namespace/.test(m[1]!) && !ns) continue;
@@ -187,6 +188,60 @@ export function restsOnDefault(runtime: DjangoRuntime, ...values: Array<PyValue 
   return values.some((v) => v && envReadsIn(v).some((r) => r.decidedBy === 'default' || r.decidedBy === 'unknown'));
 }
 
+/** Whether a path names a Celery module: /celery[\w]*\.py$/i.test, from the end (issue 7). */
+export function celeryModule(path: string): boolean {
+  if (!/\.py$/i.test(path)) return false;
+  let start = path.length - 3;
+  while (start > 0 && /\w/.test(path[start - 1]!)) start--;
+  return /celery/i.test(path.slice(start, path.length - 3));
+}
+
+/** The `.config_from_object(...)` calls of a text, as matchAll(/\.config_from_object\(([^)]*)\)/g) gives them, by indexOf (issue 7). */
+export function configFromObjectCalls(text: string): Array<{ index: number; 0: string; 1: string }> {
+  const out: Array<{ index: number; 0: string; 1: string }> = [];
+  const call = '.config_from_object(';
+  for (let at = text.indexOf(call); at >= 0; ) {
+    const close = text.indexOf(')', at + call.length);
+    if (close < 0) break;
+    out.push({ index: at, 0: text.slice(at, close + 1), 1: text.slice(at + call.length, close) });
+    at = text.indexOf(call, close + 1);
+  }
+  return out;
+}
+
+/** `text.replace(/\$\{[^}]*\}/g, by)` by indexOf (issue 7: the regex rescans from every `${` that no `}` follows). */
+export function replaceBraced(text: string, by: string): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf('${'); at >= 0; at = text.indexOf('${', from)) {
+    const close = text.indexOf('}', at + 2);
+    if (close < 0) break;
+    out += text.slice(from, at) + by;
+    from = close + 1;
+  }
+  return out + text.slice(from);
+}
+
+const URL_AFTER_SCHEME = /^(?:([^@/?#\s]*)@)?([^/?#\s]*)[^?#\s]*(\?[^#\s]*)?/;
+
+/**
+ * The userinfo, host and query of the first URL in a text: groups 1-3 of
+ * /[a-z][a-z0-9+.-]*:\/\/(?:([^@/?#\s]*)@)?([^/?#\s]*)[^?#\s]*(\?[^#\s]*)?/i.exec, in linear time (issue 7:
+ * the regex rescans a run of scheme characters from each of its letters). The URL starts at the first
+ * letter of the scheme characters before the first `://` that has one.
+ */
+export function urlParts(text: string): [string, string | undefined, string, string | undefined] | null {
+  for (let c = text.indexOf('://'); c >= 0; c = text.indexOf('://', c + 1)) {
+    let start = c;
+    while (start > 0 && /[a-z0-9+.-]/i.test(text[start - 1]!)) start--;
+    while (start < c && !/[a-z]/i.test(text[start]!)) start++;
+    if (start === c) continue;
+    const rest = URL_AFTER_SCHEME.exec(text.slice(c + 3))!;
+    return [text.slice(start, c + 3) + rest[0], rest[1], rest[2]!, rest[3]];
+  }
+  return null;
+}
+
 /**
  * Whether a value was read from an environment line whose value comes from the host (see
  * hostDependentLines). With `part`, only when that part of the URL written there holds a
@@ -200,7 +255,7 @@ export function dependsOnHost(backing: BackingServices, value: PyValue | null | 
     if (text === undefined) continue;
     if (!part) return true;
     // `${VAR:?message}` may hold any character: reduce each expansion to `$V` before splitting the URL.
-    const url = /[a-z][a-z0-9+.-]*:\/\/(?:([^@/?#\s]*)@)?([^/?#\s]*)[^?#\s]*(\?[^#\s]*)?/i.exec(text.replace(/\$\{[^}]*\}/g, '$V'));
+    const url = urlParts(replaceBraced(text, '$V'));
     if (!url) return true;
     const piece = part === 'userinfo' ? url[1] ?? '' : part === 'host' ? url[2] ?? '' : url[3] ?? '';
     if (/\$/.test(piece)) return true;
@@ -268,20 +323,6 @@ function k8sRedisAuth(c: K8sContainer, repo: string): RedisAuth {
   const official = words.length === 0 || words.some((w) => SERVER_PROGRAM.test(w)) || words[0]!.startsWith('-');
   if (!official) return { kind: 'unknown', how: `container ${c.name} starts ${words[0]}`, variables: [] };
   return { kind: 'none', how: `container ${c.name} runs ${repo} without --requirepass (no password by default)` };
-}
-
-/** A compose file whose top-level networks include an external one or one with a fixed `name:`. */
-function declaresSharedNetwork(file: string, sources: ModelSources): boolean {
-  const src = sources.text(file);
-  if (!src) return true;
-  const { root } = readYaml(src);
-  const nets = get(root, 'networks');
-  if (!nets) return false;
-  if (nets.kind !== 'map') return true;
-  return nets.pairs.some((p) => {
-    const ext = get(p.value, 'external');
-    return (ext !== undefined && !(ext.kind === 'scalar' && (ext.value === false || ext.value === 'false'))) || get(p.value, 'name') !== undefined;
-  });
 }
 
 /** What a redis.conf demands: requirepass (the last wins), or the ACL default user. */
@@ -424,7 +465,7 @@ function bitnamiAuth(service: ComposeService, env: ReturnType<typeof effectiveEn
 function mountedFile(project: ComposeProject, service: ComposeService, containerPath: string): string | undefined {
   for (const v of service.volumes) {
     if (v.type !== 'bind' || !v.source || !v.target) continue;
-    const target = v.target.replace(/\/+$/, '');
+    const target = trimEndChars(v.target, '/');
     let rest: string | undefined;
     if (containerPath === target) rest = '';
     else if (containerPath.startsWith(`${target}/`)) rest = containerPath.slice(target.length + 1);

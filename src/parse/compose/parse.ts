@@ -16,6 +16,8 @@ export interface ComposeFileRead {
   problems: YamlProblem[];
   /** The file holds `{{ }}` / `{% %}` template syntax: it is not YAML until rendered. */
   template: boolean;
+  /** Its top-level networks include an external one or one with a fixed `name:` (as written, before interpolation). */
+  sharedNetwork: boolean;
 }
 
 /**
@@ -39,11 +41,12 @@ export function readComposeFile(src: SourceText, lookup: InterpolationLookup): C
   const read = readYaml(src);
   const template = hasTemplateSyntax(src.text);
   if (!read.root) {
-    return { file: src.path, problems: read.problems.length ? read.problems : [{ message: 'empty compose file', span: src.lines.lineSpan(src.path, 1) }], template };
+    return { file: src.path, problems: read.problems.length ? read.problems : [{ message: 'empty compose file', span: src.lines.lineSpan(src.path, 1) }], template, sharedNetwork: false };
   }
   if (read.root.kind !== 'map') {
-    return { file: src.path, problems: [...read.problems, { message: 'a compose file must be a mapping at the top level', span: read.root.span }], template };
+    return { file: src.path, problems: [...read.problems, { message: 'a compose file must be a mapping at the top level', span: read.root.span }], template, sharedNetwork: declaresSharedNetwork(read.root) };
   }
+  const sharedNetwork = declaresSharedNetwork(read.root);
   const seen = new Set<YNode>();
   const services = get(read.root, 'services');
   if (services?.kind === 'map') {
@@ -54,7 +57,18 @@ export function readComposeFile(src: SourceText, lookup: InterpolationLookup): C
     }
   }
   interpolateTree(read.root, lookup, new Set(), read.problems, src.path);
-  return { file: src.path, root: read.root, problems: read.problems, template };
+  return { file: src.path, root: read.root, problems: read.problems, template, sharedNetwork };
+}
+
+/** Top-level networks include an external one (`external:` not false) or one with a fixed `name:`. */
+function declaresSharedNetwork(root: YNode): boolean {
+  const nets = get(root, 'networks');
+  if (!nets) return false;
+  if (nets.kind !== 'map') return true;
+  return nets.pairs.some((p) => {
+    const ext = get(p.value, 'external');
+    return (ext !== undefined && !(ext.kind === 'scalar' && (ext.value === false || ext.value === 'false'))) || get(p.value, 'name') !== undefined;
+  });
 }
 
 /** Whether a YAML text looks like a compose file: `services:` at the top, each a mapping of compose keys. */
