@@ -87,15 +87,19 @@ class SourceCache implements ModelSources {
 
   private readonly productionPaths = ignore();
   private readonly developmentPaths = ignore();
+  private readonly hasConfiguredRoles: boolean;
   private readonly unread = new Set<string>();
 
   constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number, roles: { production?: string[]; development?: string[] } = {}, private readonly budget?: TimeBudget) {
     this.byPath = new Map(files.map((f) => [f.path, f]));
     this.productionPaths.add(roles.production ?? []);
     this.developmentPaths.add(roles.development ?? []);
+    this.hasConfiguredRoles = (roles.production?.length ?? 0) + (roles.development?.length ?? 0) > 0;
   }
 
   configuredRole(path: string): 'production' | 'development' | undefined {
+    // Asked for every file: without configured patterns there is nothing to match.
+    if (!this.hasConfiguredRoles) return undefined;
     // Development wins: saying a file is only for development is the safer statement.
     if (this.developmentPaths.ignores(path)) return 'development';
     if (this.productionPaths.ignores(path)) return 'production';
