@@ -12,6 +12,18 @@ import { cacheTarget } from '../rules/docker/DKR006-pip-cache-kept.js';
 import { firstVariable } from '../rules/docker/DKR016-exec-form-variable.js';
 import { VARIABLE as K8S_IMAGE_VARIABLE } from '../rules/k8s/K8S004-image-tag-mutable.js';
 import { urlHasPassword } from '../src/cli/audit.js';
+import { DROPS_PRIVILEGES, WAITS } from '../src/model/containers/analyse.js';
+import { celeryModule, configFromObjectCalls, replaceBraced, urlParts } from '../src/model/deployment/backing.js';
+import { STAR_IMPORT } from '../src/model/deployment/env-usage.js';
+import { isServerCollection } from '../src/model/nginx/effective.js';
+import { BACKUP_COMMAND, EXEC_BACKUP } from '../src/model/scripts/backups.js';
+import { fieldPath } from '../src/model/settings/format.js';
+import { unquoteLines } from '../src/parse/dotenv.js';
+import { configurationMarkers } from '../src/parse/nginx/dump.js';
+import { CLAUSE, pyLiterals } from '../src/parse/requirements.js';
+import { variablesIn } from '../src/parse/systemd/exec.js';
+import { INCLUDE } from '../src/parse/systemd/unit.js';
+import { replaceUwsgiPlaceholders } from '../src/parse/uwsgi/ini.js';
 import { isPyFloatLiteral, isPyZeroLiteral } from '../src/model/settings/builtins.js';
 import { replacePercentDirectives } from '../src/model/settings/format.js';
 import { cutFromFirst, cutSpacedHashComment, trimChars, trimEndChars } from '../src/core/trim.js';
@@ -51,7 +63,6 @@ const DYNAMIC: Array<{ file: string; code: RegExp; why: string }> = [
   { file: 'rules/django/DJ123-cors-allow-all.ts', code: /new RegExp\(`\^\(\?:\$\{pattern\}\)`\)/, why: "CORS_ALLOWED_ORIGIN_REGEXES from the settings, tested against the tool's own short origins" },
   { file: 'rules/nginx/NGX1.common.ts', code: /new RegExp\(`\^\(\?:\$\{source/, why: 'a fragment of a location regex, tested against short fixed strings' },
   { file: 'src/model/nginx/version.ts', code: /new RegExp\(String\.raw/, why: 'built from constant patterns (NGINX_IMAGE, TAG)' },
-  { file: 'src/model/scripts/backups.ts', code: /new RegExp\(`\^\\\\s\*Exec/, why: 'built from the constant BACKUP_COMMAND' },
   { file: 'src/model/settings/builtins.ts', code: /new RegExp\(`/, why: "built from the constant set of Python's whitespace characters" },
   { file: 'src/parse/nginx/template.ts', code: /new RegExp\(PLACEHOLDER\.source/, why: 'a constant pattern with the g flag' },
   { file: 'src/parse/requirements.ts', code: /new RegExp\(`/, why: 'built from constant section and keyword names' },
@@ -407,5 +418,153 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
     expect(timed(() => bracketed('<'.repeat(BIG) + '> x'))).toBeLessThan(BOUND_MS);
     expect(timed(() => hasHealthSegment('/' + 'a-'.repeat(BIG / 2) + '!'))).toBeLessThan(BOUND_MS);
     expect(timed(() => hasHealthSegment('/' + 'health-'.repeat(BIG / 7) + '!'))).toBeLessThan(BOUND_MS);
+  });
+
+  const groups = (m: RegExpExecArray | RegExpMatchArray | null) => (m === null ? null : [m.index, ...m]);
+
+  it('launch scripts: dropping privileges, waiting for dependencies', () => {
+    const drops = /\b(?:gosu|su-exec|setpriv|runuser|chpst\s+-u|s6-setuidgid|setuidgid)\b|\bsu\b[^\n]*\s-c\b|\bexec\s+su\b/;
+    fc.assert(fc.property(textFrom(['su', ' ', '\n', '\t', '-c', '-', 'c', 'x', 'gosu', 'exec', 'su-exec']), (t) => {
+      expect(DROPS_PRIVILEGES.test(t)).toBe(drops.test(t));
+    }), { numRuns: 10000 });
+    const waits = /\buntil\b[^\n]*;\s*do\b|\bwhile\s+!\s|\bwaiting for (?:the )?(?:db|database|postgres(?:ql)?|mysql|mariadb|redis|rabbitmq|broker)\b|\bpg_isready\b|wait-for(?:-it)?\b|\bwait_for\w*|\bdockerize\b[^\n]*-wait\b|\bnc\s+-z\b|\bmysqladmin\b[^\n]*\bping\b|\bredis-cli\b[^\n]*\bping\b|psycopg2?\.connect|\bwait_for_db\b|\bwaitforit\b|\bsuccessfully\s+connected\b/i;
+    fc.assert(fc.property(textFrom(['until', 'UNTIL', ';', ' ', '\n', 'do', 'done', 'dockerize', '-wait', 'mysqladmin', 'redis-cli', 'ping', 'xping', 'x', 'while ! ']), (t) => {
+      expect(WAITS.test(t)).toBe(waits.test(t));
+    }), { numRuns: 10000 });
+    expect(timed(() => DROPS_PRIVILEGES.test('c\u0000su-'.repeat(BIG / 5)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => WAITS.test('N' + 'W\tDOCKERIZE._'.repeat(BIG / 13) + '\n'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => WAITS.test('until x '.repeat(BIG / 8)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => WAITS.test('until ;\n'.repeat(BIG / 8)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('backing services: Celery modules and calls, URLs with ${...}', () => {
+    const celery = /celery[\w]*\.py$/i;
+    fc.assert(fc.property(textFrom(['celery', 'CELERY', '.py', '.PY', '/', '_', 'x', '.', '-']), (p) => {
+      expect(celeryModule(p)).toBe(celery.test(p));
+    }), { numRuns: 10000 });
+    const call = /\.config_from_object\(([^)]*)\)/g;
+    fc.assert(fc.property(textFrom(['.config_from_object(', '(', ')', 'x', "'s'", '\n']), (t) => {
+      expect(configFromObjectCalls(t).map((m) => [m.index, m[0], m[1]])).toEqual([...t.matchAll(call)].map((m) => [m.index, m[0], m[1]]));
+    }), { numRuns: 5000 });
+    const braced = /\$\{[^}]*\}/g;
+    fc.assert(fc.property(textOf('${}a:?\n'), (t) => {
+      expect(replaceBraced(t, '$V')).toBe(t.replace(braced, '$V'));
+    }), { numRuns: 5000 });
+    const url = /[a-z][a-z0-9+.-]*:\/\/(?:([^@/?#\s]*)@)?([^/?#\s]*)[^?#\s]*(\?[^#\s]*)?/i;
+    fc.assert(fc.property(textFrom(['a', 'Z', '1', '+', '.', '-', ':', '://', '/', '@', '?', '#', ' ', 'u:p@h', '$V']), (t) => {
+      const m = url.exec(t);
+      expect(urlParts(t)).toEqual(m === null ? null : [m[0], m[1], m[2], m[3]]);
+    }), { numRuns: 20000 });
+    expect(timed(() => celeryModule('CELERY'.repeat(BIG / 6) + '.CELERY.PY'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => configFromObjectCalls('.config_from_object('.repeat(BIG / 20)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => replaceBraced('${'.repeat(BIG), '$V'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => urlParts('A'.repeat(BIG)))).toBeLessThan(BOUND_MS);
+    expect(timed(() => urlParts('1://'.repeat(BIG / 4)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('environment reads: star imports, call names', () => {
+    const original = /^[ \t]*from[ \t]+(\.*)([A-Za-z_][\w.]*)?[ \t]+import[ \t]+\*/gm;
+    fc.assert(fc.property(textFrom(['from', 'import', ' ', '\t', '\n', '.', 'x', 'a.b', '*', '_']), (t) => {
+      const seen = [...t.matchAll(STAR_IMPORT)].map((m) => [m.index, m[0], m[1] ?? '', m[2]]);
+      expect(seen).toEqual([...t.matchAll(original)].map((m) => [m.index, m[0], m[1], m[2]]));
+    }), { numRuns: 20000 });
+    fc.assert(fc.property(textOf('ab \t\n\u00a0\u3000'), (name) => {
+      const call = `${name}(`;
+      expect(call.slice(0, -1).trimEnd()).toBe(call.replace(/\s*\($/, ''));
+    }), { numRuns: 3000 });
+    expect(timed(() => [...('from\t' + '\t'.repeat(BIG) + 'from\tt\timport\t*\nfrom\t\timport\t*').matchAll(STAR_IMPORT)])).toBeLessThan(BOUND_MS);
+    expect(timed(() => [...('from' + ' '.repeat(BIG) + 'x').matchAll(STAR_IMPORT)])).toBeLessThan(BOUND_MS);
+  });
+
+  it('nginx: server-block include directories, `nginx -T` file markers', () => {
+    const collection = (p: string) => /(?:^|\/)(?:sites-enabled|sites-available|conf\.d|vhosts?\.d|vhosts|servers|http\.d)\/[^/]*[*?[][^/]*$/.test(p) || /(?:^|\/)(?:sites-enabled|vhosts)\/\*?$/.test(p);
+    fc.assert(fc.property(textFrom(['sites-enabled', 'conf.d', 'vhost.d', 'vhosts', '/', '*', '?', '[', 'x', '.conf', '\n']), (p) => {
+      expect(isServerCollection(p)).toBe(collection(p));
+    }), { numRuns: 10000 });
+    const marker = /^# configuration file (\/[^\r\n]*?):[ \t]*\r?$/gm;
+    fc.assert(fc.property(textFrom(['# configuration file /', 'a', ':', ' ', '\t', '\r', '\n', '\u2028', '/x:']), (t) => {
+      expect(configurationMarkers(t).map((m) => [m.index, m[0], m[1]])).toEqual([...t.matchAll(marker)].map((m) => [m.index, m[0], m[1]]));
+    }), { numRuns: 20000 });
+    expect(timed(() => isServerCollection('conf.d/' + '*'.repeat(BIG) + '/'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => isServerCollection('/conf.d'.repeat(BIG / 7) + '/x'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => configurationMarkers('# configuration file / '.repeat(BIG / 23) + 'f\n# configuration file /:'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => configurationMarkers('# configuration file /' + ': '.repeat(BIG / 2) + 'x'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => configurationMarkers('# configuration file /a\u2028'.repeat(BIG / 24)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('backup commands', () => {
+    const original = /\b(?:pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|mongodump|dbbackup|pgbackrest|barman|wal-g|restic\s+backup|borg\s+create|backup[\w.-]*\.sh|db[-_]?backup|backup[-_]?db|backup[-_]?database|postgres-backup)\b/i;
+    const words = textFrom(['backup', 'BACKUP', '.sh', '.SH', '.', '-', '_', 'x', ' ', 'db', 'Exec', 'ExecStart', '=', '\n', 'pg_dump']);
+    fc.assert(fc.property(words, (t) => {
+      expect(BACKUP_COMMAND.test(t)).toBe(original.test(t));
+    }), { numRuns: 20000 });
+    const exec = new RegExp(`^\\s*Exec\\w*\\s*=.*(?:${original.source})`, 'i');
+    fc.assert(fc.property(words, (t) => {
+      expect(EXEC_BACKUP.test(t)).toBe(exec.test(t));
+    }), { numRuns: 20000 });
+    expect(timed(() => BACKUP_COMMAND.test('P.BACKUP.'.repeat(BIG / 9) + '\u0000'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => EXEC_BACKUP.test('ExecStart=' + 'backup.'.repeat(BIG / 7)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('Python str.format field names', () => {
+    const head = /^([^.[]*)(.*)$/;
+    const parts = /\[([^\]]*)\]|\.(\w+)/g;
+    fc.assert(fc.property(textOf('a0.[]_\n '), (f) => {
+      const m = f.match(head);
+      expect(fieldPath(f)).toEqual(m === null ? undefined : [m[1], [...m[2]!.matchAll(parts)].map((p) => p[1])]);
+    }), { numRuns: 20000 });
+    expect(timed(() => fieldPath('\u0000'.repeat(BIG) + '.\n'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => fieldPath('x' + '['.repeat(BIG) + '.0'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('dotenv (npm) quoted values', () => {
+    const original = /^(['"`])([\s\S]*)\1$/gm;
+    fc.assert(fc.property(textOf('\'"`a\n\r\u2028'), (t) => {
+      expect(unquoteLines(t)).toBe(t.replace(original, '$2'));
+    }), { numRuns: 20000 });
+    expect(timed(() => unquoteLines('"\u0000\u0000\n'.repeat(BIG / 4)))).toBeLessThan(BOUND_MS);
+  });
+
+  it('requirements: string literals in setup.py, version clauses', () => {
+    const lit = /(['"])((?:\\.|(?!\1)[^\\\r\n])*)\1|#[^\r\n]*/g;
+    const viaRegex = (t: string, from: number, to: number) => {
+      const out: unknown[] = [];
+      lit.lastIndex = from;
+      for (let m = lit.exec(t); m && m.index < to; m = lit.exec(t)) out.push([m.index, m[0], m[1], m[2]]);
+      return out;
+    };
+    fc.assert(fc.property(textOf('\'"\\#a\n\r\u2028', 30), fc.nat(30), fc.nat(30), (t, a, b) => {
+      expect(pyLiterals(t, a, b).map((m) => [m.index, m[0], m[1], m[2]])).toEqual(viaRegex(t, a, b));
+    }), { numRuns: 30000 });
+    const clause = /^(===|==|~=|>=|<=|!=|>|<|\^|~)?\s*(.+)$/;
+    fc.assert(fc.property(textOf('=~><!^ \t\n1.*'), (c) => {
+      expect(groups(CLAUSE.exec(c.trim()))).toEqual(groups(clause.exec(c.trim())));
+    }), { numRuns: 20000 });
+    expect(timed(() => pyLiterals('"' + '\\"'.repeat(BIG) + '\\', 0, BIG))).toBeLessThan(BOUND_MS);
+    expect(timed(() => pyLiterals('"\''.repeat(BIG), 0, 2 * BIG))).toBeLessThan(BOUND_MS);
+    expect(timed(() => CLAUSE.exec('^' + '\t'.repeat(BIG) + '\nx\n1'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('systemd: ${NAME} in command lines, .include', () => {
+    const variables = /\$(?:\$|\{([^}]*)\})/g;
+    fc.assert(fc.property(textOf('${}a'), (t) => {
+      expect(variablesIn(t)).toEqual([...t.matchAll(variables)].filter((m) => m[1] !== undefined).map((m) => m[1]));
+    }), { numRuns: 10000 });
+    const include = /^\.include[ \t]+(.*)$/;
+    fc.assert(fc.property(textFrom(['.include', ' ', '\t', 'x', '\n', '/a']), (t) => {
+      expect(groups(INCLUDE.exec(t))).toEqual(groups(include.exec(t)));
+    }), { numRuns: 10000 });
+    expect(timed(() => variablesIn('${'.repeat(BIG) + '$$'))).toBeLessThan(BOUND_MS);
+    expect(timed(() => INCLUDE.exec('.include\t' + '\t'.repeat(BIG) + '\n'))).toBeLessThan(BOUND_MS);
+  });
+
+  it('uWSGI placeholders', () => {
+    const original = /%\([^)]*\)|\$\([^)]*\)|@\([^)]*\)|%[A-Za-z0-9]|%\[[^\]]*\]/g;
+    const by = (m: string) => `<${m}>`;
+    fc.assert(fc.property(textOf('%$@()[]a0 '), (t) => {
+      expect(replaceUwsgiPlaceholders(t, by)).toBe(t.replace(original, by));
+    }), { numRuns: 20000 });
+    expect(timed(() => replaceUwsgiPlaceholders('@('.repeat(BIG), by))).toBeLessThan(BOUND_MS);
+    expect(timed(() => replaceUwsgiPlaceholders('%['.repeat(BIG), by))).toBeLessThan(BOUND_MS);
   });
 });

@@ -1,6 +1,7 @@
 import type { Span } from '../../src/core/position.js';
 import type { RuleContext } from '../../src/engine/rule.js';
 import type { Workflow, WorkflowJob, WorkflowStep, WfString } from '../../src/model/workflows/types.js';
+import { followedOnLine, lineEnd } from '../../src/core/trim.js';
 import { valueRangeSpan } from '../../src/parse/yaml-positions.js';
 
 export const GH_DOCS = 'https://docs.github.com/en/actions';
@@ -193,12 +194,6 @@ export function leftmost(...matchers: CommandMatcher[]): CommandMatcher {
 
 const COMMAND_SEPARATORS = '\n|;&';
 
-/** The index of the line break that ends the line holding `at` (or the text's length). */
-export function lineEnd(text: string, at: number): number {
-  const end = text.indexOf('\n', at);
-  return end < 0 ? text.length : end;
-}
-
 const SSH_HEAD = /(?:^|[\s;&|(`])ssh\s+(?=\S)/gm;
 
 /**
@@ -325,28 +320,9 @@ export const MIGRATION_CHECK = {
    * .test in linear time (issue 7); the first alternative is a case of the third.
    */
   test(s: string): boolean {
-    return followedOnLine(s, /manage\.py\s+migrate\b/g, /--(?:check|plan)\b/) || followedOnLine(s, /\bmakemigrations\b/g, /--check/);
+    return followedOnLine(s, /manage\.py\s+migrate\b/g, /--(?:check|plan)\b/g) || followedOnLine(s, /\bmakemigrations\b/g, /--check/g);
   },
 };
-
-/**
- * /HEAD[^\n]*TAIL/.test(s) in linear time (issue 7: the regex rescans the line from every HEAD on it):
- * a TAIL on the rest of the line after some HEAD (`head` with the g flag; `tail` must not look behind
- * its start). Once a line's rest has no TAIL, later HEADs ending on that line are skipped.
- */
-export function followedOnLine(s: string, head: RegExp, tail: RegExp): boolean {
-  let failedTo = -1;
-  head.lastIndex = 0;
-  for (let h = head.exec(s); h; h = head.exec(s)) {
-    head.lastIndex = h.index + 1;
-    const from = h.index + h[0].length;
-    if (from <= failedTo) continue;
-    const end = lineEnd(s, from);
-    if (tail.test(s.slice(from, end))) return true;
-    failedTo = end;
-  }
-  return false;
-}
 /** Applying Django migrations. */
 export const MIGRATE = /(?:manage\.py|django-admin)\s+migrate\b(?![^\n]*--(?:check|plan)\b)/;
 

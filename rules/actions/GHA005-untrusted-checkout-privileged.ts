@@ -1,5 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { SECURE_USE, actionName, expressions, judgedWorkflow, leftmost, lineEnd, spanIn, stepLabel, stripComments } from './GHA0.common.js';
+import { lineEnd } from '../../src/core/trim.js';
+import { SECURE_USE, actionName, expressions, judgedWorkflow, leftmost, spanIn, stepLabel, stripComments } from './GHA0.common.js';
 
 /** Expressions naming the pull request's (or triggering run's) own code. */
 const HEAD_REF = /github\.event\.pull_request\.head\.(?:sha|ref)|github\.event\.pull_request\.merge_commit_sha|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|github\.event\.workflow_run\.head_repository\.full_name|github\.event\.pull_request\.head\.repo\.full_name|github\.event\.number|github\.event\.pull_request\.number|github\.event\.issue\.number/;

@@ -695,6 +695,31 @@ function pushSystemd(doc: Doc, st: SdStatement, end: number): void {
 
 const NPM_LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$/dgm;
 
+/**
+ * `t.replace(/^(['"`])([\s\S]*)\1$/gm, '$2')` in linear time (issue 7: the regex rescans the rest of the
+ * text from every line that starts with a quote): a line-initial quote pairs with the last same quote
+ * that ends a line, if that one comes after it.
+ */
+export function unquoteLines(t: string): string {
+  const breaks = '\n\r\u2028\u2029';
+  const lastClose = new Map<string, number>();
+  for (let e = t.length - 1; e >= 0 && lastClose.size < 3; e--) {
+    const q = t[e]!;
+    if ((q === "'" || q === '"' || q === '`') && !lastClose.has(q) && (e + 1 === t.length || breaks.includes(t[e + 1]!))) lastClose.set(q, e);
+  }
+  let out = '';
+  let from = 0;
+  for (let p = 0; p < t.length; p++) {
+    if (p > 0 && !breaks.includes(t[p - 1]!)) continue;
+    const close = lastClose.get(t[p]!);
+    if (close === undefined || close <= p) continue;
+    out += t.slice(from, p) + t.slice(p + 1, close);
+    from = close + 1;
+    p = close;
+  }
+  return out + t.slice(from);
+}
+
 function parseNpmDotenv(doc: Doc): void {
   const { text, origin } = normaliseNewlines(doc.text);
   NPM_LINE.lastIndex = 0;
@@ -705,7 +730,7 @@ function parseNpmDotenv(doc: Doc): void {
     const lead = raw.length - raw.trimStart().length;
     const trimmed = raw.trim();
     const quote = trimmed[0];
-    let value = trimmed.replace(/^(['"`])([\s\S]*)\1$/gm, '$2');
+    let value = unquoteLines(trimmed);
     if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
     const vFrom = origin(rawFrom + lead);
     const vTo = origin(rawFrom + lead + trimmed.length);

@@ -340,12 +340,53 @@ function readSetupPy(src: Source): Requirement[] {
 
 function stringLiterals(src: Source, from: number, to: number, scope: Requirement['scope']): Requirement[] {
   const out: Requirement[] = [];
-  const lit = /(['"])((?:\\.|(?!\1)[^\\\r\n])*)\1|#[^\r\n]*/g;
-  lit.lastIndex = from;
-  for (let m = lit.exec(src.text); m && m.index < to; m = lit.exec(src.text)) {
+  for (const m of pyLiterals(src.text, from, to)) {
     if (!m[1]) continue;
     const pep = parsePep508(m[2]!.trim());
     if (pep) out.push(requirement(pep.name, pep.specifier, pep.extras, src.span(m.index, m.index + m[0].length), scope));
+  }
+  return out;
+}
+
+/**
+ * The matches of /(['"])((?:\\.|(?!\1)[^\\\r\n])*)\1|#[^\r\n]*\/g from `from` that start before `to`
+ * (one-line Python strings and comments), in linear time (issue 7: the regex rescans the rest of the
+ * line from every quote that is not closed, and every escaped quote is one). A string ends at the
+ * first unescaped quote of its kind; a line break, or a backslash before one or at the end, stops it.
+ * A backslash run's pairing does not depend on where the string started, so the first stop after a
+ * quote is remembered, per kind, for the later (escaped) quotes before it.
+ */
+export function pyLiterals(text: string, from: number, to: number): Array<{ index: number; 0: string; 1?: string; 2?: string }> {
+  const out: Array<{ index: number; 0: string; 1?: string; 2?: string }> = [];
+  const stop = new Map<string, { after: number; at: number }>();
+  const firstStop = (open: number, q: string): number => {
+    const known = stop.get(q);
+    if (known && known.after < open && open < known.at) return known.at;
+    let i = open + 1;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '\\') {
+        if (i + 1 < text.length && !'\n\r\u2028\u2029'.includes(text[i + 1]!)) i += 2;
+        else break;
+      } else if (c === q || c === '\r' || c === '\n') break;
+      else i++;
+    }
+    stop.set(q, { after: open, at: i });
+    return i;
+  };
+  for (let p = from; p < to && p < text.length; p++) {
+    const c = text[p]!;
+    if (c === '#') {
+      let end = p + 1;
+      while (end < text.length && text[end] !== '\r' && text[end] !== '\n') end++;
+      out.push({ index: p, 0: text.slice(p, end) });
+      p = end - 1;
+    } else if (c === '"' || c === "'") {
+      const end = firstStop(p, c);
+      if (text[end] !== c) continue;
+      out.push({ index: p, 0: text.slice(p, end + 1), 1: c, 2: text.slice(p + 1, end) });
+      p = end;
+    }
   }
   return out;
 }
@@ -432,10 +473,16 @@ function seriesOf(version: string): Series | undefined {
   return m ? { major: Number(m[1]), minor: Number(m[2] ?? 0) } : undefined;
 }
 
+/**
+ * A version clause, trimmed: /^(===|==|~=|>=|<=|!=|>|<|\^|~)?\s*(.+)$/ with `(?!\s)` after the blanks, the
+ * same on a trimmed clause (its version cannot start with the blanks), linear (issue 7).
+ */
+export const CLAUSE = /^(===|==|~=|>=|<=|!=|>|<|\^|~)?\s*(?!\s)(.+)$/;
+
 function clauses(specifier: string): Array<{ op: string; version: string }> {
   return specifier
     .split(',')
-    .map((c) => /^(===|==|~=|>=|<=|!=|>|<|\^|~)?\s*(.+)$/.exec(c.trim()))
+    .map((c) => CLAUSE.exec(c.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ op: m[1] ?? '==', version: m[2]! }));
 }

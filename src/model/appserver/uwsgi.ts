@@ -1,6 +1,6 @@
 import type { Span } from '../../core/position.js';
 import { resolveWord, type ShellWord } from '../../parse/shell-words.js';
-import { parseUwsgiIni, uwsgiFlag, UWSGI_PLACEHOLDER, type UwsgiIniEntry } from '../../parse/uwsgi/ini.js';
+import { parseUwsgiIni, replaceUwsgiPlaceholders, uwsgiFlag, type UwsgiIniEntry } from '../../parse/uwsgi/ini.js';
 import { envLookup, option, rangeSpan, resolveRepoPath, wordSpan, type BuildContext, type Launch } from './context.js';
 import type { AppServerConfigRef, AppServerInstance, AppServerOption, OptionValue } from './types.js';
 
@@ -246,7 +246,7 @@ function iniOption(e: UwsgiIniEntry, file: string, lines: Launch['lines']): RawO
 function expandPlaceholders(r: RawOption, seen: Record<string, string>, lookup: (n: string) => string | null | undefined): { text: string; unresolved?: string[] } {
   const unresolved = new Set(r.unresolved ?? []);
   if (r.source !== 'config-file') return { text: r.value, unresolved: unresolved.size ? [...unresolved] : undefined };
-  const text = r.value.replace(UWSGI_PLACEHOLDER, (m) => {
+  const text = replaceUwsgiPlaceholders(r.value, (m) => {
     const opt = /^%\(([^)]*)\)$/.exec(m);
     if (opt && seen[opt[1]!] !== undefined && !/%\(|\$\(/.test(seen[opt[1]!]!)) return seen[opt[1]!]!;
     const env = /^\$\(([^)]*)\)$/.exec(m);

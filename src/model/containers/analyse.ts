@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceText } from '../../core/source.js';
+import { followedOnLine } from '../../core/trim.js';
 import { isIgnored, decidingPattern, cleanPath, type Dockerignore } from '../../parse/dockerfile/dockerignore.js';
 import type { DfInstruction } from '../../parse/dockerfile/parse.js';
 import { splitShell, type ShellWord, type SplitCommand } from '../../parse/shell-words.js';
@@ -73,8 +74,26 @@ function wordAt(w: ShellWord, src: SourceText) {
 // ---------------------------------------------------------------------------------------------
 // Launch scripts
 
-const DROPS_PRIVILEGES = /\b(?:gosu|su-exec|setpriv|runuser|chpst\s+-u|s6-setuidgid|setuidgid)\b|\bsu\b[^\n]*\s-c\b|\bexec\s+su\b/;
-const WAITS = /\buntil\b[^\n]*;\s*do\b|\bwhile\s+!\s|\bwaiting for (?:the )?(?:db|database|postgres(?:ql)?|mysql|mariadb|redis|rabbitmq|broker)\b|\bpg_isready\b|wait-for(?:-it)?\b|\bwait_for\w*|\bdockerize\b[^\n]*-wait\b|\bnc\s+-z\b|\bmysqladmin\b[^\n]*\bping\b|\bredis-cli\b[^\n]*\bping\b|psycopg2?\.connect|\bwait_for_db\b|\bwaitforit\b|\bsuccessfully\s+connected\b/i;
+/**
+ * /\b(?:gosu|su-exec|setpriv|runuser|chpst\s+-u|s6-setuidgid|setuidgid)\b|\bsu\b[^\n]*\s-c\b|\bexec\s+su\b/.test,
+ * with `su ... -c` on a line found in linear time (issue 7).
+ */
+export const DROPS_PRIVILEGES = {
+  test: (t: string): boolean => /\b(?:gosu|su-exec|setpriv|runuser|chpst\s+-u|s6-setuidgid|setuidgid)\b|\bexec\s+su\b/.test(t) || followedOnLine(t, /\bsu\b/g, /\s-c\b/g),
+};
+/**
+ * /\buntil\b[^\n]*;\s*do\b|\bwhile\s+!\s|\bwaiting for (?:the )?(?:db|...|broker)\b|\bpg_isready\b|wait-for(?:-it)?\b|\bwait_for\w*|
+ * \bdockerize\b[^\n]*-wait\b|\bnc\s+-z\b|\bmysqladmin\b[^\n]*\bping\b|\bredis-cli\b[^\n]*\bping\b|psycopg2?\.connect|\bwait_for_db\b|
+ * \bwaitforit\b|\bsuccessfully\s+connected\b/i.test, with the `X ... Y` on a line alternatives found in linear time (issue 7).
+ */
+export const WAITS = {
+  test: (t: string): boolean =>
+    /\bwhile\s+!\s|\bwaiting for (?:the )?(?:db|database|postgres(?:ql)?|mysql|mariadb|redis|rabbitmq|broker)\b|\bpg_isready\b|wait-for(?:-it)?\b|\bwait_for\w*|\bnc\s+-z\b|psycopg2?\.connect|\bwaitforit\b|\bsuccessfully\s+connected\b/i.test(t) ||
+    followedOnLine(t, /\buntil\b/gi, /;\s*do\b/gi) ||
+    followedOnLine(t, /\bdockerize\b/gi, /-wait\b/gi) ||
+    followedOnLine(t, /\bmysqladmin\b/gi, /\bping\b/gi) ||
+    followedOnLine(t, /\bredis-cli\b/gi, /\bping\b/gi),
+};
 
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 

@@ -1,4 +1,5 @@
 import type { Span } from '../../core/position.js';
+import { trimEndChars } from '../../core/trim.js';
 import { get, scalarString } from '../../parse/compose/yaml.js';
 import { get as getYaml, items, text as yamlText } from '../../parse/yaml-positions.js';
 import type { ComposeService, DockerfileModel, DockerStage } from '../containers/types.js';
@@ -61,7 +62,7 @@ export function imagePlacement(df: DockerfileModel, stageIndex: number, contextD
     }
   }
   const root = normalisePath(evaluatorRoot);
-  const ctx = contextDir === undefined ? undefined : contextDir.replace(/\/+$/, '');
+  const ctx = contextDir === undefined ? undefined : trimEndChars(contextDir, '/');
   const map = (p: string): string | undefined => {
     const n = normalisePath(p);
     if (!isWithin(n, root)) return n;

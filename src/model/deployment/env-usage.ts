@@ -131,13 +131,18 @@ export function dynamicReads(text: string): Array<{ at: number; length: number; 
     const rest = text.slice(m.index + m[0].length, m.index + m[0].length + 20);
     if (/^\s*\)/.test(rest)) continue;
     if (/^\s*[A-Za-z_]\w*\s*=/.test(rest)) continue; // keyword arguments: environ.Env(DEBUG=(bool, False))
-    if (!literalArgument(text, m.index + m[0].length)) out.push({ at: m.index, length: m[0].length - 1, why: `${m[0].replace(/\s*\($/, '')}() with a name not written out` });
+    if (!literalArgument(text, m.index + m[0].length)) out.push({ at: m.index, length: m[0].length - 1, why: `${m[0].slice(0, -1).trimEnd()}() with a name not written out` });
   }
   for (const m of text.matchAll(IMPLICIT)) out.push({ at: m.index, length: m[0].length, why: `${m[0].trim()} reads variables by names derived from code` });
   return out;
 }
 
-const STAR_IMPORT = /^[ \t]*from[ \t]+(\.*)([A-Za-z_][\w.]*)?[ \t]+import[ \t]+\*/gm;
+/**
+ * /^[ \t]*from[ \t]+(\.*)([A-Za-z_][\w.]*)?[ \t]+import[ \t]+\*\/gm without splitting a run of blanks two ways
+ * (issue 7: quadratic on a long one): the module part, when there is one, follows the whole run; without
+ * one, two blanks at least; group 1 is undefined (not '') when there is neither dots nor a name.
+ */
+export const STAR_IMPORT = /^[ \t]*from(?:[ \t]+(?=[.A-Za-z_])(\.*)([A-Za-z_][\w.]*)?|[ \t](?=[ \t]))[ \t]+import[ \t]+\*/gm;
 
 /**
  * `from module import *` of a module the repository does not hold (a local_settings.py kept on the
@@ -147,7 +152,8 @@ export function unseenStarImports(file: string, text: string, paths: ReadonlySet
   const out: Array<{ at: number; length: number; why: string }> = [];
   if (!text.includes('import')) return out;
   for (const m of text.matchAll(STAR_IMPORT)) {
-    const dots = m[1]!.length;
+    const dotsText = m[1] ?? '';
+    const dots = dotsText.length;
     const rel = (m[2] ?? '').split('.').filter(Boolean).join('/');
     let found: boolean;
     if (dots > 0) {
@@ -159,7 +165,7 @@ export function unseenStarImports(file: string, text: string, paths: ReadonlySet
     } else {
       found = [...paths].some((p) => p === `${rel}.py` || p === `${rel}/__init__.py` || p.endsWith(`/${rel}.py`) || p.endsWith(`/${rel}/__init__.py`));
     }
-    if (!found) out.push({ at: m.index, length: m[0].length, why: `star import of ${m[1]}${m[2] ?? ''}, which the repository does not hold` });
+    if (!found) out.push({ at: m.index, length: m[0].length, why: `star import of ${dotsText}${m[2] ?? ''}, which the repository does not hold` });
   }
   return out;
 }

@@ -117,10 +117,16 @@ function stockFileOf(path: string): StockFile | undefined {
 
 /**
  * Includes that by convention hold whole server blocks (sites-enabled/*, conf.d/*.conf): an
- * unresolved one does not make http-level values unknown.
+ * unresolved one does not make http-level values unknown. Split at the last `/` (issue 7: the regex
+ * /(?:^|\/)(?:sites-enabled|...|http\.d)\/[^/]*[*?[][^/]*$/ rescans the last part from every directory name).
  */
-function isServerCollection(path: string): boolean {
-  return /(?:^|\/)(?:sites-enabled|sites-available|conf\.d|vhosts?\.d|vhosts|servers|http\.d)\/[^/]*[*?[][^/]*$/.test(path) || /(?:^|\/)(?:sites-enabled|vhosts)\/\*?$/.test(path);
+export function isServerCollection(path: string): boolean {
+  const slash = path.lastIndexOf('/');
+  if (slash < 0) return false;
+  const dir = path.slice(0, slash);
+  const last = path.slice(slash + 1);
+  if (/[*?[]/.test(last) && /(?:^|\/)(?:sites-enabled|sites-available|conf\.d|vhosts?\.d|vhosts|servers|http\.d)$/.test(dir)) return true;
+  return (last === '' || last === '*') && /(?:^|\/)(?:sites-enabled|vhosts)$/.test(dir);
 }
 
 const VIRTUAL = new WeakMap<NginxDirective, { include: NginxDirective; stock: string; uncertain: boolean }>();

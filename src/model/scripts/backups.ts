@@ -17,8 +17,42 @@ export interface BackupSchedule {
   what: string;
 }
 
-export const BACKUP_COMMAND = /\b(?:pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|mongodump|dbbackup|pgbackrest|barman|wal-g|restic\s+backup|borg\s+create|backup[\w.-]*\.sh|db[-_]?backup|backup[-_]?db|backup[-_]?database|postgres-backup)\b/i;
+const BACKUP_TOOL = /\b(?:pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|mongodump|dbbackup|pgbackrest|barman|wal-g|restic\s+backup|borg\s+create|db[-_]?backup|backup[-_]?db|backup[-_]?database|postgres-backup)\b/i;
+
+/**
+ * A backup command in a line: /\b(?:pg_dump(?:all)?|...|backup[\w.-]*\.sh|...|postgres-backup)\b/i.test, with
+ * `backup[\w.-]*\.sh\b` looked for once per run of [\w.-] from its first `backup` (issue 7: the regex
+ * rescans the run from every `backup` in it).
+ */
+export const BACKUP_COMMAND = {
+  test(line: string): boolean {
+    if (BACKUP_TOOL.test(line)) return true;
+    const word = /\bbackup/gi;
+    let runEnd = -1;
+    for (let m = word.exec(line); m; m = word.exec(line)) {
+      if (m.index < runEnd) continue;
+      runEnd = m.index + 6;
+      while (runEnd < line.length && /[\w.-]/.test(line[runEnd]!)) runEnd++;
+      if (/\.sh\b/i.test(line.slice(m.index + 6, runEnd))) return true;
+    }
+    return false;
+  },
+};
 const BACKUP_IMAGE = /\b(?:prodrigestivill\/postgres-backup-local|kartoza\/pg-backup|tiredofit\/db-backup|offen\/docker-volume-backup|databack\/mysql-backup|eeshugerman\/postgres-backup-s3|schickling\/postgres-backup-s3|fradelg\/mysql-cron-backup|postgres-backup-local|mysql-backup|db-backup)\b/i;
+
+/** `s` up to its first line break (what `.*` reaches). */
+function cutAtLineBreak(s: string): string {
+  const at = s.search(/[\n\r\u2028\u2029]/);
+  return at < 0 ? s : s.slice(0, at);
+}
+
+/** A unit line `Exec...=` running a backup command: /^\s*Exec\w*\s*=.*(?:BACKUP_COMMAND)/i.test, linear. */
+export const EXEC_BACKUP = {
+  test(line: string): boolean {
+    const exec = /^\s*Exec\w*\s*=/i.exec(line);
+    return exec !== null && BACKUP_COMMAND.test(cutAtLineBreak(line.slice(exec[0].length)));
+  },
+};
 
 export function findBackupSchedules(files: readonly DiscoveredFile[], sources: ModelSources): BackupSchedule[] {
   const out: BackupSchedule[] = [];
@@ -29,7 +63,7 @@ export function findBackupSchedules(files: readonly DiscoveredFile[], sources: M
     const src = sources.text(f.path);
     if (!src) continue;
     const text = src.text;
-    const lineHit = (re: RegExp, skipComments = true): number | undefined => {
+    const lineHit = (re: { test(line: string): boolean }, skipComments = true): number | undefined => {
       for (let l = 1; l <= src.lines.lineCount; l++) {
         const t = src.lines.lineText(l);
         if (skipComments && /^\s*#/.test(t)) continue;
@@ -49,7 +83,7 @@ export function findBackupSchedules(files: readonly DiscoveredFile[], sources: M
         const timer = f.path.replace(/\.service$/, '.timer');
         const templated = f.path.replace(/@?\.service$/, '@.timer');
         if (!units.has(timer) && !units.has(templated)) break;
-        const l = lineHit(new RegExp(`^\\s*Exec\\w*\\s*=.*(?:${BACKUP_COMMAND.source})`, 'i'));
+        const l = lineHit(EXEC_BACKUP);
         if (l) add(l, `a systemd timer (${timer.split('/').pop()}) starting this service`);
         break;
       }

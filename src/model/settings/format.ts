@@ -348,6 +348,41 @@ export function percentFormat(fmt: string, args: Val): string | undefined {
   return out;
 }
 
+/**
+ * A format field's name split into its first part and what follows: the `[key]` items (their keys) and
+ * `.attribute` parts (undefined), as /^([^.[]*)(.*)$/ and then matchAll(/\[([^\]]*)\]|\.(\w+)/g) on
+ * group 2 give them, by one scan (issue 7: both regexes are quadratic on some names). Undefined when a
+ * line break follows the first `.` or `[` (where the first regex does not match).
+ */
+export function fieldPath(field: string): [string, Array<string | undefined>] | undefined {
+  const cut = field.search(/[.[]/);
+  if (cut < 0) return [field, []];
+  const rest = field.slice(cut);
+  if (/[\n\r\u2028\u2029]/.test(rest)) return undefined;
+  const keys: Array<string | undefined> = [];
+  let closed = true;
+  for (let i = 0; i < rest.length; ) {
+    if (rest[i] === '[' && closed) {
+      const end = rest.indexOf(']', i + 1);
+      if (end >= 0) {
+        keys.push(rest.slice(i + 1, end));
+        i = end + 1;
+        continue;
+      }
+      closed = false;
+    }
+    if (rest[i] === '.' && /\w/.test(rest[i + 1] ?? '')) {
+      let end = i + 2;
+      while (end < rest.length && /\w/.test(rest[end]!)) end++;
+      keys.push(undefined);
+      i = end;
+      continue;
+    }
+    i++;
+  }
+  return [field.slice(0, cut), keys];
+}
+
 /** Python `fmt.format(*args, **kwargs)` for plain fields; undefined when it cannot be computed. */
 export function strFormat(fmt: string, args: Val[], kwargs: Map<string, Val>): string | undefined {
   let auto = 0;
@@ -355,12 +390,15 @@ export function strFormat(fmt: string, args: Val[], kwargs: Map<string, Val>): s
   const out = fmt.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rsa]))?(?::([^{}]*))?\}/g, (m, field: string | undefined, conv, spec) => {
     if (m === '{{') return '{';
     if (m === '}}') return '}';
-    const path = (field ?? '').match(/^([^.[]*)(.*)$/)!;
-    const head = path[1]!;
+    const path = fieldPath(field ?? '');
+    if (!path) {
+      failed = true;
+      return '';
+    }
+    const [head, keys] = path;
     let v: Val | undefined = head === '' ? args[auto++] : /^\d+$/.test(head) ? args[Number(head)] : kwargs.get(head);
-    for (const part of path[2]!.matchAll(/\[([^\]]*)\]|\.(\w+)/g)) {
+    for (const key of keys) {
       if (!v) break;
-      const key = part[1];
       if (key === undefined) {
         v = undefined;
         break;

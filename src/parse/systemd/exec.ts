@@ -187,10 +187,21 @@ function readWord(value: string, start: number, warnings: ExecParseError[]): Rea
   return { word, next: i };
 }
 
-function variablesIn(text: string): string[] {
+/**
+ * The names in `${NAME}` (after `$$` escapes), as the regex /\$(?:\$|\{([^}]*)\})/g finds them, by
+ * indexOf (issue 7: the regex rescans the rest from every `${` that no `}` follows).
+ */
+export function variablesIn(text: string): string[] {
   const out: string[] = [];
-  const re = /\$(?:\$|\{([^}]*)\})/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) if (m[1] !== undefined) out.push(m[1]);
+  const lastClose = text.lastIndexOf('}');
+  for (let i = text.indexOf('$'); i >= 0; i = text.indexOf('$', i + 1)) {
+    if (text[i + 1] === '$') i++;
+    else if (text[i + 1] === '{' && i + 2 <= lastClose) {
+      const close = text.indexOf('}', i + 2);
+      out.push(text.slice(i + 2, close));
+      i = close;
+    }
+  }
   return out;
 }
 

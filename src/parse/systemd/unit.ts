@@ -67,6 +67,11 @@ export interface ParsedUnitFile {
 export const LONG_LINE_MAX = 1024 * 1024;
 
 const BLANKS = ' \t\n\r';
+/**
+ * `.include PATH`: /^\.include[ \t]+(.*)$/ with `(?![ \t])` after the blanks: the same match (when the
+ * path cannot reach the end, no shorter run of blanks helps), without trying every split of them (issue 7).
+ */
+export const INCLUDE = /^\.include[ \t]+(?![ \t])(.*)$/;
 
 interface Piece {
   /** Text of the physical line from its start (leading blanks kept); a continuing `\` already a space. */
@@ -185,7 +190,7 @@ function parseLine(out: ParsedUnitFile, lines: LineIndex, state: ParseState, pie
     return;
   }
 
-  const include = /^\.include[ \t]+(.*)$/.exec(joined.slice(start, end))?.[1];
+  const include = INCLUDE.exec(joined.slice(start, end))?.[1];
   const withInclude = (p: UnitProblem): UnitProblem => (include !== undefined ? { ...p, include } : p);
   if (state.section === undefined) {
     if (!state.sectionIgnored) out.problems.push(withInclude({ message: 'Assignment outside of section. Ignoring.', span: lineSpan, fatal: false }));

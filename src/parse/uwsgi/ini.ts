@@ -92,5 +92,27 @@ export function uwsgiFlag(value: string): boolean {
   return !/^(?:false|off|no|0)$/i.test(value);
 }
 
-/** Placeholders uWSGI expands at load time: `%(option)`, `$(ENV)`, `@(file)`, magic `%d` `%n` ... */
-export const UWSGI_PLACEHOLDER = /%\([^)]*\)|\$\([^)]*\)|@\([^)]*\)|%[A-Za-z0-9]|%\[[^\]]*\]/g;
+/**
+ * Placeholders uWSGI expands at load time: `%(option)`, `$(ENV)`, `@(file)`, magic `%d` `%n` ..., `%[...]`,
+ * each replaced by `by(placeholder)`: value.replace(/%\([^)]*\)|\$\([^)]*\)|@\([^)]*\)|%[A-Za-z0-9]|%\[[^\]]*\]/g, by)
+ * by indexOf (issue 7: the regex rescans the rest from every `(` or `[` that nothing closes).
+ */
+export function replaceUwsgiPlaceholders(value: string, by: (placeholder: string) => string): string {
+  const lastParen = value.lastIndexOf(')');
+  const lastBracket = value.lastIndexOf(']');
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    const next = value[i + 1];
+    let end = -1;
+    if ((c === '%' || c === '$' || c === '@') && next === '(' && i + 2 <= lastParen) end = value.indexOf(')', i + 2) + 1;
+    else if (c === '%' && next !== undefined && /[A-Za-z0-9]/.test(next)) end = i + 2;
+    else if (c === '%' && next === '[' && i + 2 <= lastBracket) end = value.indexOf(']', i + 2) + 1;
+    if (end < 0) continue;
+    out += value.slice(from, i) + by(value.slice(i, end));
+    from = end;
+    i = end - 1;
+  }
+  return out + value.slice(from);
+}
