@@ -16,6 +16,10 @@
  *
  * Expansions are never performed here: they are recorded on the word (`expansions`) with their
  * place in `value`, and `resolveWord` substitutes what an environment knows.
+ *
+ * `lexShell` is the one sh tokenizer: `splitShell` here and the whole-script reader of shell.ts
+ * (`parseShellScript`, which adds `;;`, `name()` definitions and here-documents through its
+ * `script` dialect) both build on it.
  */
 
 export interface Expansion {
@@ -114,14 +118,17 @@ function sourceOffsets(text: string, opts: SplitOptions): (i: number) => number 
 }
 
 /**
- * Reads `$NAME`, `${...}`, `$(...)` or a backquoted command at text[i] (text[i] is `$` or `` ` ``).
- * Appends the raw text to the word and records the expansion. Returns the index after it.
+ * Reads `$NAME`, `${...}`, `$(...)`, `$((...))` or a backquoted command at text[i] (text[i] is `$`
+ * or `` ` ``). Appends the raw text to the word and records the expansion. Returns the index after it.
+ * `nested` (the script dialect): quotes inside `$(...)` and braces nested in `${...}` are followed;
+ * otherwise `$(` ends at its matching `)` by count alone and `${` at the first `}` (so a GitHub
+ * Actions `${{ expr }}` in a command line keeps the expansion it always had).
  */
-function readDollar(text: string, i: number, w: WordBuilder, src: (i: number) => number, problems: SplitProblem[]): number {
+function readDollar(text: string, i: number, w: WordBuilder, src: (i: number) => number, problems: SplitProblem[], nested: boolean): number {
   const startInValue = w.value.length;
   const copy = (from: number, to: number) => {
     for (let k = from; k < to; k++) w.push(text[k]!, src(k));
-    w.touch(src(from), src(to - 1) + 1);
+    if (to > from) w.touch(src(from), src(to - 1) + 1);
   };
   if (text[i] === '`') {
     const close = text.indexOf('`', i + 1);
@@ -135,9 +142,23 @@ function readDollar(text: string, i: number, w: WordBuilder, src: (i: number) =>
   if (next === '(') {
     let depth = 0;
     let k = i + 1;
+    let quote: string | undefined;
     for (; k < text.length; k++) {
-      if (text[k] === '(') depth++;
-      else if (text[k] === ')') {
+      const ch = text[k]!;
+      if (!nested) {
+        if (ch === '(') depth++;
+        else if (ch === ')' && --depth === 0) break;
+        continue;
+      }
+      if (quote) {
+        if (ch === quote) quote = undefined;
+        else if (ch === '\\' && quote === '"') k++;
+        continue;
+      }
+      if (ch === "'" || ch === '"') quote = ch;
+      else if (ch === '\\') k++;
+      else if (ch === '(') depth++;
+      else if (ch === ')') {
         depth--;
         if (depth === 0) break;
       }
@@ -149,10 +170,22 @@ function readDollar(text: string, i: number, w: WordBuilder, src: (i: number) =>
     return end;
   }
   if (next === '{') {
-    const close = text.indexOf('}', i + 2);
-    const end = close < 0 ? text.length : close + 1;
-    if (close < 0) problems.push({ message: 'unterminated ${', start: src(i), end: src(text.length - 1) + 1 });
-    const inner = text.slice(i + 2, close < 0 ? text.length : close);
+    let depth = 0;
+    let k = i + 1;
+    for (; k < text.length; k++) {
+      if (!nested) {
+        if (text[k] === '}') break;
+        continue;
+      }
+      if (text[k] === '{') depth++;
+      else if (text[k] === '}') {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    const end = k < text.length ? k + 1 : text.length;
+    if (k >= text.length) problems.push({ message: 'unterminated ${', start: src(i), end: src(text.length - 1) + 1 });
+    const inner = text.slice(i + 2, k < text.length ? k : text.length);
     const m = /^#?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(?:(:?[-=?+])(.*))?$/s.exec(inner);
     copy(i, end);
     const exp: Expansion = { name: m?.[1] ?? inner, kind: 'variable', start: startInValue, end: w.value.length };
@@ -177,29 +210,107 @@ function readDollar(text: string, i: number, w: WordBuilder, src: (i: number) =>
   return i + 1;
 }
 
-/** POSIX-sh-like splitting (Procfile commands, Docker shell form, `sh -c` strings, shlex). */
-export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
+/** A here-document (`<<EOF` ... `EOF`), met by the script dialect of `lexShell`. */
+export interface Heredoc {
+  delimiter: string;
+  /** The delimiter was quoted: the body is taken literally (no expansion). */
+  quoted: boolean;
+  /** `<<-`: leading tabs are stripped. */
+  stripTabs: boolean;
+  body: string;
+  /** Source offset of the body's first character. */
+  bodyStart: number;
+  /** The closing delimiter was found. */
+  closed: boolean;
+}
+
+export type ShellOperator = '&&' | '||' | ';' | ';;' | '|' | '&' | 'newline' | '(' | ')';
+
+/** What `lexShell` reports, in text order. */
+export type ShellToken =
+  /** A word (redirection targets and the fd numbers before redirections are not words). */
+  | { kind: 'word'; word: ShellWord }
+  /** A command separator (`;;` only in the script dialect). */
+  | { kind: 'operator'; op: ShellOperator }
+  /** Script dialect: `name()` (the name is not reported as a word); `start` is the source offset of `(`. */
+  | { kind: 'function'; name: string; start: number }
+  /** Script dialect: a here-document started by the command being read; its body is filled in after the line ends. */
+  | { kind: 'heredoc'; heredoc: Heredoc }
+  /** The end of the text (before the bodies of here-documents started on the last line are read). */
+  | { kind: 'end' };
+
+export interface LexOptions extends SplitOptions {
+  /**
+   * Whole scripts: `;;`, `name()` function definitions, here-documents (`<<EOF`, `<<-EOF`, `<<<`),
+   * quotes inside `$(...)` and braces nested in `${...}`.
+   */
+  script?: boolean;
+  /** Index of the text to start at (after a shebang line). */
+  from?: number;
+}
+
+/**
+ * The sh tokenizer: blanks, single and double quotes, backslash escapes and line continuations,
+ * `#` comments at the start of a word, `$...` and backquote expansions kept inside words, the
+ * operators `&& || ; | & ( )` and newlines, redirections (targets dropped). Tokens go to `emit` as
+ * they are read. Never throws; problems (unterminated quotes ...) are pushed to `problems`.
+ */
+export function lexShell(text: string, opts: LexOptions, problems: SplitProblem[], emit: (token: ShellToken) => void): void {
   const src = sourceOffsets(text, opts);
-  const problems: SplitProblem[] = [];
-  const commands: SplitCommand[] = [];
-  let words: ShellWord[] = [];
+  const script = opts.script === true;
   let w = new WordBuilder();
   let dropNext = false;
+  let heredocNext: { stripTabs: boolean } | undefined;
+  let pendingHeredocs: Heredoc[] = [];
 
   const endWord = () => {
     if (w.started) {
-      if (dropNext) dropNext = false;
-      else words.push(w.build());
+      if (heredocNext) {
+        const heredoc: Heredoc = { delimiter: w.value, quoted: w.quoted, stripTabs: heredocNext.stripTabs, body: '', bodyStart: -1, closed: false };
+        heredocNext = undefined;
+        pendingHeredocs.push(heredoc);
+        emit({ kind: 'heredoc', heredoc });
+      } else if (dropNext) dropNext = false;
+      else emit({ kind: 'word', word: w.build() });
     }
     w = new WordBuilder();
   };
-  const endCommand = (sep?: CommandSeparator) => {
+  const operator = (op: ShellOperator) => {
     endWord();
-    if (words.length > 0 || (sep && sep !== 'newline')) commands.push({ words, separator: sep });
-    words = [];
+    emit({ kind: 'operator', op });
   };
 
-  let i = 0;
+  /** After a newline: read the bodies of the here-documents started on the line just ended. */
+  const readHeredocBodies = (at: number): number => {
+    let k = at;
+    for (const h of pendingHeredocs) {
+      h.bodyStart = src(k);
+      const bodyFrom = k;
+      let closed = false;
+      while (k < text.length) {
+        const eol = lineEnd(text, k);
+        let line = text.slice(k, eol).replace(/\r$/, '');
+        if (h.stripTabs) line = line.replace(/^\t+/, '');
+        const next = eol < text.length ? eol + 1 : eol;
+        if (line === h.delimiter) {
+          h.body = text.slice(bodyFrom, k);
+          k = next;
+          closed = true;
+          break;
+        }
+        k = next;
+      }
+      if (!closed) {
+        h.body = text.slice(bodyFrom, k);
+        problems.push({ message: `here-document delimited by '${h.delimiter}' is never closed`, start: h.bodyStart, end: src(Math.max(bodyFrom, k - 1)) + 1 });
+      }
+      h.closed = closed;
+    }
+    pendingHeredocs = [];
+    return k;
+  };
+
+  let i = opts.from ?? 0;
   while (i < text.length) {
     const c = text[i]!;
     if (c === ' ' || c === '\t') {
@@ -208,8 +319,9 @@ export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
       continue;
     }
     if (c === '\n' || c === '\r') {
-      endCommand('newline');
-      i++;
+      operator('newline');
+      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      if (pendingHeredocs.length > 0) i = readHeredocBodies(i);
       continue;
     }
     if (c === '#' && !w.started) {
@@ -252,7 +364,6 @@ export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
         const d = text[k]!;
         if (d === '"') {
           closed = true;
-          w.touch(src(k), src(k) + 1);
           k++;
           break;
         }
@@ -262,7 +373,7 @@ export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
           continue;
         }
         if (d === '$' || d === '`') {
-          k = readDollar(text, k, w, src, problems);
+          k = readDollar(text, k, w, src, problems, script);
           continue;
         }
         w.push(d, src(k));
@@ -274,23 +385,31 @@ export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
       continue;
     }
     if (c === '$' || c === '`') {
-      i = readDollar(text, i, w, src, problems);
+      i = readDollar(text, i, w, src, problems, script);
       continue;
     }
     // Operators.
     const two = text.slice(i, i + 2);
-    if (two === '&&' || two === '||') {
-      endCommand(two);
+    if (two === '&&' || two === '||' || (script && two === ';;')) {
+      operator(two as ShellOperator);
+      i += 2;
+      continue;
+    }
+    if (script && c === '(' && text[i + 1] === ')' && w.started) {
+      // name() { ... }: a function definition.
+      const name = w.value;
+      w = new WordBuilder();
+      emit({ kind: 'function', name, start: src(i) });
       i += 2;
       continue;
     }
     if (c === ';' || c === '|' || c === '(' || c === ')') {
-      endCommand(c);
+      operator(c);
       i++;
       continue;
     }
     if (c === '&' && text[i + 1] !== '>') {
-      endCommand('&');
+      operator('&');
       i++;
       continue;
     }
@@ -298,6 +417,18 @@ export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
       // A redirection: an fd number right before it belongs to it; the target word is dropped.
       if (w.started && /^\d+$/.test(w.value) && w.expansions.length === 0 && !w.quoted) w = new WordBuilder();
       else endWord();
+      if (script && text.startsWith('<<<', i)) {
+        dropNext = true;
+        i += 3;
+        continue;
+      }
+      if (script && text.startsWith('<<', i)) {
+        const strip = text[i + 2] === '-';
+        heredocNext = { stripTabs: strip };
+        i += strip ? 3 : 2;
+        while (text[i] === ' ' || text[i] === '\t') i++;
+        continue;
+      }
       let k = i + 1;
       while (k < text.length && (text[k] === '>' || text[k] === '<' || text[k] === '|')) k++;
       if (text[k] === '&') {
@@ -315,8 +446,30 @@ export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
     w.touch(src(i), src(i) + 1);
     i++;
   }
-  if (dropNext && !w.started) dropNext = false;
-  endCommand();
+  endWord();
+  emit({ kind: 'end' });
+  if (pendingHeredocs.length > 0) readHeredocBodies(text.length);
+}
+
+function lineEnd(text: string, from: number): number {
+  const n = text.indexOf('\n', from);
+  return n < 0 ? text.length : n;
+}
+
+/** POSIX-sh-like splitting (Procfile commands, Docker shell form, `sh -c` strings, shlex). */
+export function splitShell(text: string, opts: SplitOptions = {}): SplitResult {
+  const problems: SplitProblem[] = [];
+  const commands: SplitCommand[] = [];
+  let words: ShellWord[] = [];
+  const endCommand = (sep?: CommandSeparator) => {
+    if (words.length > 0 || (sep && sep !== 'newline')) commands.push({ words, separator: sep });
+    words = [];
+  };
+  lexShell(text, opts, problems, (t) => {
+    if (t.kind === 'word') words.push(t.word);
+    else if (t.kind === 'operator') endCommand(t.op as CommandSeparator);
+    else if (t.kind === 'end') endCommand();
+  });
   return { commands, problems };
 }
 

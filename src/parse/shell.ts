@@ -12,27 +12,15 @@
  *
  * Words carry the source offset of every character (the `ShellWord` of shell-words.ts), so text
  * nested in a word (`ssh host 'cd /app && ./manage.py migrate'`, `bash -c "..."`) can be tokenized
- * again with its true positions.
+ * again with its true positions. The tokens come from `lexShell` (shell-words.ts, script dialect),
+ * the same tokenizer `splitShell` uses; this module builds the commands of a script from them.
  */
-import type { Expansion, ShellWord } from './shell-words.js';
+import { lexShell, type Heredoc, type ShellOperator, type ShellWord } from './shell-words.js';
 import { cutSpacedHashComment } from '../core/trim.js';
 
-export type { ShellWord };
+export type { Heredoc, ShellWord };
 
-export type ShellSeparator = '&&' | '||' | ';' | ';;' | '|' | '&' | 'newline' | '(' | ')';
-
-export interface Heredoc {
-  delimiter: string;
-  /** The delimiter was quoted: the body is taken literally (no expansion). */
-  quoted: boolean;
-  /** `<<-`: leading tabs are stripped. */
-  stripTabs: boolean;
-  body: string;
-  /** Source offset of the body's first character. */
-  bodyStart: number;
-  /** The closing delimiter was found. */
-  closed: boolean;
-}
+export type ShellSeparator = ShellOperator;
 
 export interface ShellCommand {
   /** The command's words, leading assignments and reserved words removed. */
@@ -77,39 +65,10 @@ export interface ShellParseOptions {
   base?: number;
 }
 
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=/;
 const LEADING_RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time']);
 const OPENERS = new Set(['if', 'while', 'until', 'for', 'case', 'select', '{']);
 const CLOSERS = new Set(['fi', 'done', 'esac', '}']);
-
-class WordBuilder {
-  value = '';
-  offsets: number[] = [];
-  quoted = false;
-  started = false;
-  start = -1;
-  end = -1;
-  expansions: Expansion[] = [];
-
-  push(ch: string, at: number): void {
-    this.value += ch;
-    this.offsets.push(at);
-  }
-
-  touch(from: number, to: number): void {
-    if (!this.started) {
-      this.started = true;
-      this.start = from;
-    }
-    this.end = Math.max(this.end, to);
-  }
-
-  build(): ShellWord {
-    return { value: this.value, offsets: this.offsets, start: this.start, end: this.end, quoted: this.quoted, expansions: this.expansions };
-  }
-}
 
 /** Tokenize a shell script (or a command string nested in one). Never throws. */
 export function parseShellScript(text: string, opts: ShellParseOptions = {}): ParsedShell {
@@ -122,10 +81,6 @@ export function parseShellScript(text: string, opts: ShellParseOptions = {}): Pa
   const problems: ShellProblem[] = [];
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
-  let w = new WordBuilder();
-  let dropNext = false;
-  let heredocNext: { stripTabs: boolean } | undefined;
-  let pendingHeredocs: Heredoc[] = [];
   let ownHeredocs: Heredoc[] = [];
   let list = 0;
   let previous: ShellSeparator | undefined;
@@ -148,21 +103,7 @@ export function parseShellScript(text: string, opts: ShellParseOptions = {}): Pa
     i = eol;
   }
 
-  const endWord = () => {
-    if (w.started) {
-      if (heredocNext) {
-        const h: Heredoc = { delimiter: w.value, quoted: w.quoted, stripTabs: heredocNext.stripTabs, body: '', bodyStart: -1, closed: false };
-        heredocNext = undefined;
-        pendingHeredocs.push(h);
-        ownHeredocs.push(h);
-      } else if (dropNext) dropNext = false;
-      else words.push(w.build());
-    }
-    w = new WordBuilder();
-  };
-
   const endCommand = (sep?: ShellSeparator) => {
-    endWord();
     let ws = words;
     const original = words;
     words = [];
@@ -210,258 +151,36 @@ export function parseShellScript(text: string, opts: ShellParseOptions = {}): Pa
     previous = sep;
   };
 
-  /** After a newline: read the bodies of the heredocs started on the line just ended. */
-  const readHeredocBodies = (at: number): number => {
-    let k = at;
-    for (const h of pendingHeredocs) {
-      h.bodyStart = src(k);
-      const bodyFrom = k;
-      let closed = false;
-      while (k < text.length) {
-        const eol = lineEnd(text, k);
-        let line = text.slice(k, eol).replace(/\r$/, '');
-        if (h.stripTabs) line = line.replace(/^\t+/, '');
-        const next = eol < text.length ? eol + 1 : eol;
-        if (line === h.delimiter) {
-          h.body = text.slice(bodyFrom, k);
-          k = next;
-          closed = true;
-          break;
-        }
-        k = next;
-      }
-      if (!closed) {
-        h.body = text.slice(bodyFrom, k);
-        problems.push({ message: `here-document delimited by '${h.delimiter}' is never closed`, start: h.bodyStart, end: src(Math.max(bodyFrom, k - 1)) + 1 });
-      }
-      h.closed = closed;
+  lexShell(text, { offsets: map, base, script: true, from: i }, problems, (t) => {
+    switch (t.kind) {
+      case 'word':
+        words.push(t.word);
+        return;
+      case 'heredoc':
+        ownHeredocs.push(t.heredoc);
+        return;
+      case 'operator':
+        if (t.op === '(') depth++;
+        if (t.op === ')') depth = Math.max(0, depth - 1);
+        endCommand(t.op);
+        return;
+      case 'function':
+        // name() { ... }: a function definition; what the command held so far is dropped.
+        words = [];
+        ownHeredocs = [];
+        commands.push({ words: [], assignments: [], separator: undefined, previous, start: t.start, end: t.start + 2, heredocs: [], list: list++, depth, defines: t.name });
+        return;
+      case 'end':
+        endCommand();
+        return;
     }
-    pendingHeredocs = [];
-    return k;
-  };
-
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\t') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '\n' || c === '\r') {
-      endCommand('newline');
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      if (pendingHeredocs.length > 0) i = readHeredocBodies(i);
-      continue;
-    }
-    if (c === '#' && !w.started) {
-      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-      continue;
-    }
-    if (c === '\\') {
-      const n = text[i + 1];
-      if (n === undefined) {
-        w.push('\\', src(i));
-        w.touch(src(i), src(i) + 1);
-        i++;
-      } else if (n === '\n' || n === '\r') {
-        i += n === '\r' && text[i + 2] === '\n' ? 3 : 2;
-      } else {
-        w.push(n, src(i + 1));
-        w.quoted = true;
-        w.touch(src(i), src(i + 1) + 1);
-        i += 2;
-      }
-      continue;
-    }
-    if (c === "'") {
-      const close = text.indexOf("'", i + 1);
-      const end = close < 0 ? text.length : close;
-      if (close < 0) problems.push({ message: 'unterminated single quote', start: src(i), end: src(text.length - 1) + 1 });
-      w.quoted = true;
-      w.touch(src(i), src(Math.max(i, (close < 0 ? text.length : close + 1) - 1)) + 1);
-      for (let k = i + 1; k < end; k++) w.push(text[k]!, src(k));
-      i = close < 0 ? text.length : close + 1;
-      continue;
-    }
-    if (c === '"') {
-      w.quoted = true;
-      w.touch(src(i), src(i) + 1);
-      let k = i + 1;
-      let closed = false;
-      while (k < text.length) {
-        const d = text[k]!;
-        if (d === '"') {
-          closed = true;
-          k++;
-          break;
-        }
-        if (d === '\\' && k + 1 < text.length && '$`"\\\n'.includes(text[k + 1]!)) {
-          if (text[k + 1] !== '\n') w.push(text[k + 1]!, src(k + 1));
-          k += 2;
-          continue;
-        }
-        if (d === '$' || d === '`') {
-          k = readDollar(text, k, w, src, problems);
-          continue;
-        }
-        w.push(d, src(k));
-        k++;
-      }
-      if (!closed) problems.push({ message: 'unterminated double quote', start: src(i), end: src(text.length - 1) + 1 });
-      w.touch(src(i), src(Math.max(i, k - 1)) + 1);
-      i = k;
-      continue;
-    }
-    if (c === '$' || c === '`') {
-      i = readDollar(text, i, w, src, problems);
-      continue;
-    }
-    const two = text.slice(i, i + 2);
-    if (two === '&&' || two === '||' || two === ';;') {
-      endCommand(two as ShellSeparator);
-      i += 2;
-      continue;
-    }
-    if (c === '(' && text[i + 1] === ')' && w.started) {
-      // name() { ... }: a function definition.
-      const name = w.value;
-      w = new WordBuilder();
-      endWord();
-      words = [];
-      ownHeredocs = [];
-      const at = i;
-      commands.push({ words: [], assignments: [], separator: undefined, previous, start: src(at), end: src(at) + 2, heredocs: [], list: list++, depth, defines: name });
-      i += 2;
-      continue;
-    }
-    if (c === ';' || c === '|' || c === '(' || c === ')') {
-      if (c === '(') depth++;
-      if (c === ')') depth = Math.max(0, depth - 1);
-      endCommand(c === '|' ? '|' : (c as ShellSeparator));
-      i++;
-      continue;
-    }
-    if (c === '&' && text[i + 1] !== '>') {
-      endCommand('&');
-      i++;
-      continue;
-    }
-    if (c === '>' || c === '<' || (c === '&' && text[i + 1] === '>')) {
-      if (w.started && /^\d+$/.test(w.value) && w.expansions.length === 0 && !w.quoted) w = new WordBuilder();
-      else endWord();
-      if (text.startsWith('<<<', i)) {
-        dropNext = true;
-        i += 3;
-        continue;
-      }
-      if (text.startsWith('<<', i)) {
-        const strip = text[i + 2] === '-';
-        heredocNext = { stripTabs: strip };
-        i += strip ? 3 : 2;
-        while (text[i] === ' ' || text[i] === '\t') i++;
-        continue;
-      }
-      let k = i + 1;
-      while (k < text.length && (text[k] === '>' || text[k] === '<' || text[k] === '|')) k++;
-      if (text[k] === '&') {
-        k++;
-        while (k < text.length && /[0-9-]/.test(text[k]!)) k++;
-        i = k;
-        continue;
-      }
-      dropNext = true;
-      i = k;
-      continue;
-    }
-    w.push(c, src(i));
-    w.touch(src(i), src(i) + 1);
-    i++;
-  }
-  endCommand();
-  if (pendingHeredocs.length > 0) readHeredocBodies(text.length);
+  });
   return { commands, problems, ...(shebang ? { shebang } : {}) };
 }
 
 function lineEnd(text: string, from: number): number {
   const n = text.indexOf('\n', from);
   return n < 0 ? text.length : n;
-}
-
-/** `$NAME`, `${...}`, `$(...)`, `$((...))` or a backquoted command, copied into the word. */
-function readDollar(text: string, i: number, w: WordBuilder, src: (i: number) => number, problems: ShellProblem[]): number {
-  const startInValue = w.value.length;
-  const copy = (from: number, to: number) => {
-    for (let k = from; k < to; k++) w.push(text[k]!, src(k));
-    if (to > from) w.touch(src(from), src(to - 1) + 1);
-  };
-  if (text[i] === '`') {
-    const close = text.indexOf('`', i + 1);
-    const end = close < 0 ? text.length : close + 1;
-    if (close < 0) problems.push({ message: 'unterminated command substitution (`)', start: src(i), end: src(text.length - 1) + 1 });
-    copy(i, end);
-    w.expansions.push({ name: text.slice(i, end), kind: 'command', start: startInValue, end: w.value.length });
-    return end;
-  }
-  const next = text[i + 1];
-  if (next === '(') {
-    let depth = 0;
-    let k = i + 1;
-    let quote: string | undefined;
-    for (; k < text.length; k++) {
-      const ch = text[k]!;
-      if (quote) {
-        if (ch === quote) quote = undefined;
-        else if (ch === '\\' && quote === '"') k++;
-        continue;
-      }
-      if (ch === "'" || ch === '"') quote = ch;
-      else if (ch === '\\') k++;
-      else if (ch === '(') depth++;
-      else if (ch === ')') {
-        depth--;
-        if (depth === 0) break;
-      }
-    }
-    const end = k < text.length ? k + 1 : text.length;
-    if (k >= text.length) problems.push({ message: 'unterminated command substitution $(', start: src(i), end: src(text.length - 1) + 1 });
-    copy(i, end);
-    w.expansions.push({ name: text.slice(i, end), kind: 'command', start: startInValue, end: w.value.length });
-    return end;
-  }
-  if (next === '{') {
-    let depth = 0;
-    let k = i + 1;
-    for (; k < text.length; k++) {
-      if (text[k] === '{') depth++;
-      else if (text[k] === '}') {
-        depth--;
-        if (depth === 0) break;
-      }
-    }
-    const end = k < text.length ? k + 1 : text.length;
-    if (k >= text.length) problems.push({ message: 'unterminated ${', start: src(i), end: src(text.length - 1) + 1 });
-    const inner = text.slice(i + 2, k < text.length ? k : text.length);
-    const m = /^#?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(?:(:?[-=?+])(.*))?$/s.exec(inner);
-    copy(i, end);
-    const exp: Expansion = { name: m?.[1] ?? inner, kind: 'variable', start: startInValue, end: w.value.length };
-    if (m?.[2] && (m[2] === '-' || m[2] === ':-' || m[2] === '=' || m[2] === ':=')) exp.fallback = m[3] ?? '';
-    w.expansions.push(exp);
-    return end;
-  }
-  if (next !== undefined && NAME_START.test(next)) {
-    let k = i + 1;
-    while (k < text.length && NAME_CHAR.test(text[k]!)) k++;
-    copy(i, k);
-    w.expansions.push({ name: text.slice(i + 1, k), kind: 'variable', start: startInValue, end: w.value.length });
-    return k;
-  }
-  if (next !== undefined && /[0-9@*#?$!-]/.test(next)) {
-    copy(i, i + 2);
-    w.expansions.push({ name: next, kind: 'variable', start: startInValue, end: w.value.length });
-    return i + 2;
-  }
-  copy(i, i + 1);
-  return i + 1;
 }
 
 /** Text of a word together with its per-character source offsets, to tokenize again. */
