@@ -76,6 +76,12 @@ describe('parsePython', () => {
     expect(p.root.lastNamedChild!.endIndex).toBe(big.length - 1);
   });
 
+  it('reports a syntax error inside an expression 20,000 levels deep at its place, not a stack overflow', () => {
+    const p = parsePython('deep-broken.py', `A = 1\nX = ${'-'.repeat(20_000)}1 )\nB = 2\n`);
+    expect(p.problems.map((q) => `${q.span.start.line}:${q.span.start.column} ${q.message}`)).toEqual(['2:5 invalid syntax: unexpected "-"']);
+    expect(p.root.namedChildCount).toBe(2);
+  });
+
   it('handles empty input', () => {
     const p = parsePython('empty.py', '');
     expect(p.problems).toEqual([]);

@@ -174,17 +174,20 @@ export function spanOf(parsed: { path: string; lines: LineIndex }, node: PyNode)
 function syntaxProblems(parsed: ParsedPython): ParseProblem[] {
   const out: ParseProblem[] = [];
   if (!parsed.root.hasError) return out;
-  const visit = (node: PyNode, insideError: boolean): void => {
+  // Depth-first in document order, with a stack of our own: a tree 20,000 levels deep is fine.
+  const stack: Array<[PyNode, boolean]> = [[parsed.root, false]];
+  while (stack.length > 0) {
+    const [node, insideError] = stack.pop()!;
     if (node.isMissing) {
       out.push(problemAt(parsed, node, `missing "${node.type}"`));
-      return;
+      continue;
     }
     const isError = node.type === 'ERROR';
     if (isError && !insideError) out.push(problemAt(parsed, node, `invalid syntax: unexpected ${describeError(node)}`));
-    if (!node.hasError && !isError) return;
-    for (const child of node.children) visit(child, insideError || isError);
-  };
-  visit(parsed.root, false);
+    if (!node.hasError && !isError) continue;
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, insideError || isError]);
+  }
   return out;
 }
 
