@@ -4,7 +4,7 @@ import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COPY_TREE_MAX_CHARS, nestingBeyondPython, parsePython, spanOf, type PyNode } from '../src/parse/python.js';
+import { COPY_TREE_MAX_CHARS, MAX_TREE_DEPTH, nestingBeyondPython, parsePython, spanOf, type PyNode } from '../src/parse/python.js';
 import { blankRuns, longCommentRuns, QUIET_RUN_MIN_TOKENS } from '../src/parse/python-runs.js';
 import { plain, run } from './evaluator-helpers.js';
 
@@ -76,10 +76,34 @@ describe('parsePython', () => {
     expect(p.root.lastNamedChild!.endIndex).toBe(big.length - 1);
   });
 
-  it('reports a syntax error inside an expression 20,000 levels deep at its place, not a stack overflow', () => {
-    const p = parsePython('deep-broken.py', `A = 1\nX = ${'-'.repeat(20_000)}1 )\nB = 2\n`);
-    expect(p.problems.map((q) => `${q.span.start.line}:${q.span.start.column} ${q.message}`)).toEqual(['2:5 invalid syntax: unexpected "-"']);
-    expect(p.root.namedChildCount).toBe(2);
+  it('an expression with a syntax error in it: located problems, not a stack overflow, however deep', () => {
+    const under = parsePython('deep-broken.py', `A = 1\nX = ${'-'.repeat(MAX_TREE_DEPTH - 10)}1 )\nB = 2\n`);
+    expect(under.problems.map((q) => `${q.span.start.line}:${q.span.start.column} ${q.message}`)).toEqual(['2:5 invalid syntax: unexpected "-"']);
+    expect(under.root.namedChildCount).toBe(2);
+    const over = parsePython('deeper-broken.py', `A = 1\nX = ${'-'.repeat(20_000)}1 )\nB = 2\n`);
+    expect(over.problems).toHaveLength(1);
+    expect(`${over.problems[0]!.span.start.line}:${over.problems[0]!.span.start.column}`).toBe('2:3000');
+    expect(over.problems[0]!.message).toMatch(/^an expression nests more than 3,000 levels deep: /);
+  });
+
+  it('does not read a tree nested more than MAX_TREE_DEPTH levels deep (CPython refuses most; our recursive readers would overflow)', () => {
+    const refused = `A = 1\nX = ${'-'.repeat(5000)}1\n`;
+    for (const text of [refused, refused + 'Y = 1\n'.repeat(COPY_TREE_MAX_CHARS / 6)]) {
+      const p = parsePython('deep.py', text);
+      expect(p.problems.map((q) => `${q.span.start.line}:${q.span.start.column} ${q.message}`)).toEqual([
+        `2:${MAX_TREE_DEPTH + 1} an expression nests more than 3,000 levels deep: CPython 3.11 refuses to compile it (RecursionError), and the audit does not read this file`,
+      ]);
+      expect(p.root.namedChildren).toEqual([]);
+    }
+    // One node for CPython (which compiles it), thousands of levels for tree-sitter.
+    const chain = parsePython('chain.py', `A = 1\nX = ${'a and '.repeat(5000)}a\n`);
+    expect(chain.problems.map((q) => `${q.span.start.line}:${q.span.start.column} ${q.message}`)).toEqual([
+      '2:5 an and/or chain nests more than 3,000 levels deep: the audit does not read this file, so what it sets is not known',
+    ]);
+    // Just under the limit: read as usual.
+    const fine = parsePython('fine.py', `A = 1\nX = ${'-'.repeat(MAX_TREE_DEPTH - 10)}1\n`);
+    expect(fine.problems).toEqual([]);
+    expect(fine.root.namedChildCount).toBe(2);
   });
 
   it('handles empty input', () => {

@@ -142,7 +142,7 @@ export class CopiedNode implements PyNode {
  * hasError is tree-sitter's own (an error cost anywhere below, hidden nodes included): asked of each
  * node only in the rare broken file, false everywhere when the root has none.
  */
-export function materialize(tree: Parser.Tree, source: string): CopiedNode {
+export function materialize(tree: Parser.Tree, source: string, maxDepth: number = Infinity): CopiedNode {
   const cursor = tree.walk();
   const broken = tree.rootNode.hasError;
   const make = (): CopiedNode => {
@@ -156,6 +156,7 @@ export function materialize(tree: Parser.Tree, source: string): CopiedNode {
   // Depth-first: down to the first child when there is one, else to the next sibling, else up.
   for (;;) {
     if (cursor.gotoFirstChild()) {
+      if (path.length >= maxDepth) throw new TreeTooDeep(cursor.startIndex, pythonDepth([...path.map((n) => n.type), cursor.nodeType]));
       const child = make();
       attach(node, child, cursor.currentFieldName);
       path.push(child);
@@ -178,6 +179,54 @@ export function materialize(tree: Parser.Tree, source: string): CopiedNode {
       node = path[path.length - 1]!;
     }
   }
+}
+
+/**
+ * A tree deeper than asked for: `offset` is where the first node beyond the limit starts, and
+ * `pythonDepth` how deep that node is in CPython's own tree (see pythonDepth).
+ */
+export class TreeTooDeep extends Error {
+  constructor(
+    readonly offset: number,
+    readonly pythonDepth: number,
+  ) {
+    super('syntax tree too deep');
+  }
+}
+
+/**
+ * The first node deeper than `maxDepth` (the root is depth 1), by a cursor walk without copying:
+ * where it starts and its pythonDepth; undefined when the tree is not that deep.
+ */
+export function nodeBeyondDepth(tree: Parser.Tree, maxDepth: number): { offset: number; pythonDepth: number } | undefined {
+  const cursor = tree.walk();
+  const types = [cursor.nodeType];
+  for (;;) {
+    if (cursor.gotoFirstChild()) {
+      types.push(cursor.nodeType);
+      if (types.length > maxDepth) return { offset: cursor.startIndex, pythonDepth: pythonDepth(types) };
+      continue;
+    }
+    for (;;) {
+      if (types.length === 1) return undefined;
+      if (cursor.gotoNextSibling()) {
+        types[types.length - 1] = cursor.nodeType;
+        break;
+      }
+      cursor.gotoParent();
+      types.pop();
+    }
+  }
+}
+
+/**
+ * How deep the last of these nested nodes sits in CPython's syntax tree: tree-sitter nests a chain of
+ * `and`/`or` (`a and b and c`) one level per operator, CPython keeps it as one node.
+ */
+function pythonDepth(types: readonly string[]): number {
+  let depth = 0;
+  for (let i = 0; i < types.length; i++) if (!(types[i] === 'boolean_operator' && types[i - 1] === 'boolean_operator')) depth++;
+  return depth;
 }
 
 function attach(parent: CopiedNode, child: CopiedNode, field: string | undefined | null): void {

@@ -2,7 +2,7 @@ import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import { LineIndex, type Span } from '../core/position.js';
 import type { ParseProblem } from '../model/settings-types.js';
-import { CopiedNode, materialize, wrapNative, type PyNode } from './py-tree.js';
+import { CopiedNode, materialize, nodeBeyondDepth, TreeTooDeep, wrapNative, type PyNode } from './py-tree.js';
 import { blankRuns, longCommentRuns } from './python-runs.js';
 
 export type { PyNode };
@@ -54,8 +54,23 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
   }
   try {
     const tree = parseQuietly(text, options.quietRunMinTokens);
-    // Node text is always sliced from the original text (the parser may have seen blanked comments).
-    const root = text.length <= COPY_TREE_MAX_CHARS ? materialize(tree, text) : wrapNative(tree.rootNode, text);
+    let root: PyNode;
+    try {
+      // Node text is always sliced from the original text (the parser may have seen blanked comments).
+      if (text.length <= COPY_TREE_MAX_CHARS) root = materialize(tree, text, MAX_TREE_DEPTH);
+      else {
+        const deep = nodeBeyondDepth(tree, MAX_TREE_DEPTH);
+        if (deep) throw new TreeTooDeep(deep.offset, deep.pythonDepth);
+        root = wrapNative(tree.rootNode, text);
+      }
+    } catch (err) {
+      if (!(err instanceof TreeTooDeep)) throw err;
+      // Like nesting beyond the tokenizer's limits: nothing to evaluate, and every recursive walk
+      // over a tree that deep (the interpreter, the URLconf and model readers) would run out of stack.
+      const message = err.pythonDepth > MAX_TREE_DEPTH - 8 ? TOO_DEEP_FOR_PYTHON : TOO_DEEP_TO_READ;
+      const problem: ParseProblem = { file: path, span: lines.span(path, err.offset, Math.min(err.offset + 1, text.length)), message, kind: 'syntax' };
+      return { path, text, lines, root: emptyRoot(), problems: [problem] };
+    }
     const parsed: ParsedPython = { path, text, lines, root, problems: [] };
     parsed.problems = syntaxProblems(parsed);
     return parsed;
@@ -100,6 +115,17 @@ function insideString(root: Parser.SyntaxNode, offset: number): boolean {
   }
   return false;
 }
+
+/**
+ * Syntax trees deeper than this are not read. Without brackets, an expression nests one level per
+ * operator in a chain (`- - - 1`, `not not x`, `1 + 1 + ... + 1`, `a.b.b.b`, `f()()()`): CPython 3.11's
+ * compiler stops such a chain at 2,992 levels (RecursionError; measured), and the audit's recursive
+ * readers run out of JavaScript stack somewhere past 6,000. A long `and`/`or` chain is the exception:
+ * one node for CPython, which compiles it, so the message does not say Python refuses it.
+ */
+export const MAX_TREE_DEPTH = 3000;
+const TOO_DEEP_FOR_PYTHON = `an expression nests more than ${MAX_TREE_DEPTH.toLocaleString('en')} levels deep: CPython 3.11 refuses to compile it (RecursionError), and the audit does not read this file`;
+const TOO_DEEP_TO_READ = `an and/or chain nests more than ${MAX_TREE_DEPTH.toLocaleString('en')} levels deep: the audit does not read this file, so what it sets is not known`;
 
 /** CPython's tokenizer limits: MAXLEVEL (nested brackets) and MAXINDENT (its indentation stack, level 0 included). */
 const MAX_BRACKET_LEVEL = 200;
