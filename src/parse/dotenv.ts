@@ -692,8 +692,30 @@ function pushSystemd(doc: Doc, st: SdStatement, end: number): void {
 // npm dotenv 16+: one global multi-line regex over the text with CRLF turned into LF. An unquoted
 // `#` starts a comment even without a blank before it; quotes (', ", `) may span lines; only
 // `\n` and `\r` are unescaped, in double quotes; no expansion (that is dotenv-expand's job).
+//
+// The regex is npm dotenv's LINE. Its leading \s* runs over blank lines, so a global exec rescans a
+// run of blank lines from each of its line starts (issue 7: quadratic on a file of blank lines). Every
+// line start in such a run reaches the same key (or fails the same way), so nextNpmLine tries the first
+// line start from where the search resumes once (NPM_LINE_AT, sticky), and then goes on with
+// NPM_LINE_AFTER, which skips line starts whose previous line is blank: the same leftmost matches.
+const NPM_LINE_AT = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$/dmy;
+const NPM_LINE_AFTER = /(?:^|^)(?<!^[^\S\n\r\u2028\u2029]*[\n\r\u2028\u2029])\s*(?:export\s+)?([\w.-]+)(\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$/dgm;
 
-const NPM_LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$/dgm;
+/** The next match of npm dotenv's LINE regex (global, multi-line) at or after `from`, in linear time. */
+export function nextNpmLine(text: string, from: number): RegExpExecArray | null {
+  const breaks = '\n\r\u2028\u2029';
+  let start = from;
+  if (start > 0 && !breaks.includes(text[start - 1]!)) {
+    while (start < text.length && !breaks.includes(text[start]!)) start++;
+    if (start === text.length) return null;
+    start++;
+  }
+  NPM_LINE_AT.lastIndex = start;
+  const m = NPM_LINE_AT.exec(text);
+  if (m) return m;
+  NPM_LINE_AFTER.lastIndex = start + 1;
+  return start + 1 > text.length ? null : NPM_LINE_AFTER.exec(text);
+}
 
 /**
  * `t.replace(/^(['"`])([\s\S]*)\1$/gm, '$2')` in linear time (issue 7: the regex rescans the rest of the
@@ -722,8 +744,7 @@ export function unquoteLines(t: string): string {
 
 function parseNpmDotenv(doc: Doc): void {
   const { text, origin } = normaliseNewlines(doc.text);
-  NPM_LINE.lastIndex = 0;
-  for (let m = NPM_LINE.exec(text); m; m = NPM_LINE.exec(text)) {
+  for (let m = nextNpmLine(text, 0); m; m = nextNpmLine(text, m.index + Math.max(1, m[0].length))) {
     const [keyFrom, keyTo] = m.indices![1]!;
     const raw = m[3] ?? '';
     const rawFrom = m.indices![3]?.[0] ?? m.indices![2]![1];
@@ -735,7 +756,6 @@ function parseNpmDotenv(doc: Doc): void {
     const vFrom = origin(rawFrom + lead);
     const vTo = origin(rawFrom + lead + trimmed.length);
     doc.add(m[1]!, value, [origin(keyFrom), trimmed ? vTo : origin(keyTo)], [vFrom, vTo]);
-    if (m[0].length === 0) NPM_LINE.lastIndex++;
   }
 }
 
