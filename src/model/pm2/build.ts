@@ -1,6 +1,7 @@
 import type { SourceText } from '../../core/source.js';
 import type { DiscoveredFile } from '../../discover/types.js';
-import { parsePm2, type JsProp } from '../../parse/pm2.js';
+import { parseJsonWithPositions, type JsonMember, type JsonNode, type JsonObject } from '../../parse/json-positions.js';
+import { parsePm2, type JsLiteral, type JsProp } from '../../parse/pm2.js';
 import type { ModelSources } from '../build.js';
 import type { PackageJsonFile, Pm2App, Pm2File, Pm2Value } from './types.js';
 
@@ -61,13 +62,25 @@ export function buildPackageJsons(files: readonly DiscoveredFile[], sources: Mod
 }
 
 function parsePackageJson(text: string): { scripts: JsProp[]; problems: Array<{ message: string; start: number; end: number }> } {
-  // The same reader as pm2 JSON files: `{"apps": ...}` is looked up, so wrap the scripts under it.
-  const r = parsePm2(text, true);
-  if (r.problems.length > 0) return { scripts: [], problems: r.problems };
-  const whole = parsePm2(`{"apps":${text}}`, true);
-  // Offsets of `whole` are shifted by the 8-character prefix.
-  const props = whole.apps[0]?.props ?? [];
-  const scripts = props.find((p) => p.key === 'scripts')?.object ?? [];
-  const shift = (p: JsProp): JsProp => ({ ...p, start: p.start - 8, end: p.end - 8, keyStart: p.keyStart - 8, valueStart: p.valueStart - 8, valueEnd: p.valueEnd - 8 });
-  return { scripts: scripts.map(shift), problems: [] };
+  // Strict JSON, as npm reads it; @babel/parser (pm2 files) is not loaded for it.
+  const parsed = parseJsonWithPositions(text);
+  if (parsed.problem) return { scripts: [], problems: [{ message: `cannot be parsed: ${parsed.problem.message}`, start: parsed.problem.offset, end: parsed.problem.offset + 1 }] };
+  if (parsed.root?.kind !== 'object') return { scripts: [], problems: [] };
+  const scripts = parsed.root.members.find((m) => m.key === 'scripts')?.value;
+  return { scripts: scripts?.kind === 'object' ? scripts.members.map((m) => jsonProp(m, text)) : [], problems: [] };
+}
+
+/** A JSON member in the shape the pm2 reader gives JavaScript properties (same offsets, same literal values). */
+function jsonProp(m: JsonMember, text: string): JsProp {
+  const v = m.value;
+  const prop: JsProp = { key: m.key, value: jsonLiteral(v, text), start: m.start, end: m.end, keyStart: m.keyStart, valueStart: v.start, valueEnd: v.end };
+  if (v.kind === 'object') prop.object = v.members.map((x) => jsonProp(x, text));
+  if (v.kind === 'array') prop.objects = v.items.filter((x): x is JsonObject => x.kind === 'object').map((x) => ({ props: x.members.map((y) => jsonProp(y, text)), start: x.start, end: x.end }));
+  return prop;
+}
+
+function jsonLiteral(v: JsonNode, text: string): JsLiteral {
+  if (v.kind === 'string' || v.kind === 'number' || v.kind === 'boolean' || v.kind === 'null') return v.value;
+  if (v.kind === 'array' && v.items.every((x) => x.kind === 'string')) return v.items.map((x) => (x as { value: string }).value);
+  return { unknown: text.slice(v.start, v.end).slice(0, 200) };
 }
