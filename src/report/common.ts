@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { Span } from '../core/position.js';
+import { trimEndChars } from '../core/trim.js';
 import type { AuditResult } from '../engine/result.js';
 import { compareFindings } from '../engine/run.js';
 import { makeScrubber } from './redact.js';
@@ -16,7 +17,7 @@ export interface ReportOptions {
  */
 export function makeSanitizer(root: string, secrets: readonly string[] = []): (text: string) => string {
   const scrub = makeScrubber(secrets);
-  const base = root.replace(/\/+$/, '');
+  const base = trimEndChars(root, '/');
   // A root of "/" (or empty) would turn every path into nonsense; leave such text alone.
   if (base.length === 0) return scrub;
   return (text) => scrub(relativise(text, base));

@@ -18,7 +18,6 @@ export const KNOWN_SUPERLINEAR: ReadonlyMap<string, string> = new Map([
   ["src/model/settings/literals.ts /['\"]+$/", "bounded: a string literal's opening token (prefix letters and quotes)"],
   ["src/parse/pm2.ts /\\s*\\(\\d+:\\d+\\)$/", "bounded: @babel/parser's error message"],
   ["src/parse/requirements.ts /-\\d.*$/", "bounded: an egg name ([A-Za-z0-9._-]*), which holds no line break, so the first -digit matches"],
-  ["src/report/common.ts /\\/+$/", "bounded: the audited root path (a file-system path, at most PATH_MAX)"],
   ["src/report/rule-docs.ts /\\d+$/", "bounded: the tool's own rule ids"],
 ]);
 
