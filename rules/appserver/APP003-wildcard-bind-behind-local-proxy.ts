@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { nginxTargets, reaches } from '../../src/model/appserver/proxy.js';
+import { reachingTargets } from '../../src/model/appserver/proxy.js';
 import { instanceLabel, listenAddresses } from '../../src/model/appserver/query.js';
 import { GUNICORN_DEPLOY_DOCS, GUNICORN_SETTINGS_DOCS, inContainer, judged, startedBy, target, UWSGI_DOCS } from './APP0.common.js';
 
@@ -29,10 +29,9 @@ export default defineRule({
       ctx.notApplicable('a container command (binding every interface is how other containers reach it)');
       return;
     }
-    const targets = nginxTargets(model).filter((t) => t.local && t.kind === 'tcp');
     for (const address of listenAddresses(inst)) {
       if (!address.wildcard || address.port === undefined || !address.option.certain) continue;
-      const proxy = targets.find((t) => reaches(t, address));
+      const proxy = reachingTargets(model, address).find((t) => t.local && t.kind === 'tcp');
       if (!proxy) continue;
       const raw = address.protocol === 'uwsgi' ? " (uWSGI's binary protocol has no authentication: a client sets REMOTE_ADDR, HTTPS and the other variables nginx normally passes)" : '';
       ctx.report({

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { nginxTargets, reaches } from '../../src/model/appserver/proxy.js';
+import { reachingTargets } from '../../src/model/appserver/proxy.js';
 import { describeSource, instanceLabel, listenAddresses } from '../../src/model/appserver/query.js';
 import { DJANGO_DOCS, GUNICORN_SETTINGS_DOCS, judged, target, UVICORN_SETTINGS_DOCS } from './APP0.common.js';
 
@@ -33,8 +33,7 @@ export default defineRule({
     if (headers && headers.value.kind === 'list' && headers.value.items.length === 0) return;
     const open = listenAddresses(inst).filter((a) => a.kind === 'tcp' && a.option.certain && a.host !== undefined && !a.loopback);
     if (open.length === 0) return;
-    const local = nginxTargets(model).filter((t) => t.local);
-    const viaLocalProxy = open.find((a) => local.some((t) => reaches(t, a)));
+    const viaLocalProxy = open.find((a) => reachingTargets(model, a).some((t) => t.local));
     const direct = inst.origin === 'systemd' ? open[0] : viaLocalProxy;
     if (!direct) return;
     const why = viaLocalProxy ? 'while the only proxy, nginx, connects over loopback' : `and is started directly on the host by ${inst.unit?.name ?? 'a systemd unit'}`;

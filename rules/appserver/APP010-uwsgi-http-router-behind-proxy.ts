@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { nginxTargets, reaches } from '../../src/model/appserver/proxy.js';
+import { reachingTargets } from '../../src/model/appserver/proxy.js';
 import { instanceLabel, listenAddresses } from '../../src/model/appserver/query.js';
 import { judged, startedBy, target, UWSGI_DOCS } from './APP0.common.js';
 
@@ -25,10 +25,9 @@ export default defineRule({
   scope: 'appServer',
   check(inst, ctx, model) {
     if (!judged(inst, ctx, ['uwsgi'], false)) return;
-    const targets = nginxTargets(model).filter((t) => t.local && t.protocol === 'http');
     for (const a of listenAddresses(inst)) {
       if (!a.router || !a.option.certain) continue;
-      const proxy = targets.find((t) => reaches(t, a));
+      const proxy = reachingTargets(model, a).find((t) => t.local && t.protocol === 'http');
       if (!proxy) continue;
       ctx.report({
         message: `${instanceLabel(inst)} starts its HTTP router on ${a.text} although nginx already proxies there: use http-socket (or socket with uwsgi_pass) and skip the extra process hop`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { nginxTargets, reaches } from '../../src/model/appserver/proxy.js';
+import { reachingTargets, type NginxTarget } from '../../src/model/appserver/proxy.js';
 import { instanceLabel, listenAddresses } from '../../src/model/appserver/query.js';
 import { judged, startedBy, target, UWSGI_DOCS } from './APP0.common.js';
 
@@ -27,11 +27,11 @@ export default defineRule({
   scope: 'appServer',
   check(inst, ctx, model) {
     if (!judged(inst, ctx, ['gunicorn', 'uwsgi', 'uvicorn', 'daphne'], false)) return;
-    const targets = nginxTargets(model).filter((t) => t.local && (t.protocol === 'http' || t.protocol === 'uwsgi' || t.protocol === 'fastcgi'));
+    const judgedTarget = (t: NginxTarget) => t.local && (t.protocol === 'http' || t.protocol === 'uwsgi' || t.protocol === 'fastcgi');
     for (const a of listenAddresses(inst)) {
       if (!a.option.certain || a.protocol === 'unknown') continue;
-      for (const t of targets) {
-        if (!reaches(t, a) || t.protocol === a.protocol) continue;
+      for (const t of reachingTargets(model, a)) {
+        if (!judgedTarget(t) || t.protocol === a.protocol) continue;
         ctx.report({
           message: `nginx ${t.pass.name} sends ${SPEAKS[t.protocol]} to ${a.text}, where ${instanceLabel(inst)} speaks ${SPEAKS[a.protocol]}: every request through it fails with 502`,
           span: a.span ?? a.option.span ?? inst.span,

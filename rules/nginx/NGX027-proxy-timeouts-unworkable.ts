@@ -40,13 +40,25 @@ function bindMatches(bind: string, e: Endpoint): boolean {
 function gunicornBehind(query: NginxQuery, pass: NginxDirective, model: DeploymentModel): AppServerInstance | undefined {
   const targets = endpoints(query, pass);
   if (targets.length === 0) return undefined;
-  const matches = model.appServers.filter((a) => {
-    if (a.server !== 'gunicorn' || a.role !== 'production') return false;
-    const bind = a.options['bind'];
-    if (!bind || !bind.certain || bind.value.kind !== 'list') return false;
-    return bind.value.items.some((item) => !item.unresolved?.length && targets.some((t) => bindMatches(item.value, t)));
-  });
-  return matches.length === 1 ? matches[0] : undefined;
+  const matches = boundGunicorns(model.appServers).filter(({ binds }) => binds.some((bind) => targets.some((t) => bindMatches(bind, t))));
+  return matches.length === 1 ? matches[0]!.instance : undefined;
+}
+
+/** Production gunicorn instances with their certain, resolved bind addresses: listed once per app-server list, not once per proxy_pass. */
+const boundGunicornsOf = new WeakMap<readonly AppServerInstance[], Array<{ instance: AppServerInstance; binds: string[] }>>();
+function boundGunicorns(appServers: readonly AppServerInstance[]): Array<{ instance: AppServerInstance; binds: string[] }> {
+  let list = boundGunicornsOf.get(appServers);
+  if (!list) {
+    list = [];
+    for (const a of appServers) {
+      if (a.server !== 'gunicorn' || a.role !== 'production') continue;
+      const bind = a.options['bind'];
+      if (!bind || !bind.certain || bind.value.kind !== 'list') continue;
+      list.push({ instance: a, binds: bind.value.items.filter((item) => !item.unresolved?.length).map((item) => item.value) });
+    }
+    boundGunicornsOf.set(appServers, list);
+  }
+  return list;
 }
 
 /** A sync worker's timeout (seconds) when certain: other worker classes only use it as a heartbeat. */

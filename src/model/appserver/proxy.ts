@@ -128,6 +128,31 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Whether an nginx target reaches an app server's listening address (same unix path, or a port it listens on). */
+/**
+ * The model's nginx targets that reach an address (reaches()), in nginxTargets' order. Targets are
+ * bucketed by unix path or port once per model view, so a rule asking for every listen address of
+ * every instance does not test every target each time.
+ */
+export function reachingTargets(model: DeploymentModel, address: ListenAddress): NginxTarget[] {
+  const all = nginxTargets(model);
+  let index = TARGET_INDEX.get(all);
+  if (!index) {
+    index = new Map();
+    for (const t of all) {
+      const key = t.kind === 'unix' ? `unix:${t.path}` : t.port !== undefined ? `tcp:${t.port}` : undefined;
+      if (key === undefined) continue;
+      const list = index.get(key);
+      if (list) list.push(t);
+      else index.set(key, [t]);
+    }
+    TARGET_INDEX.set(all, index);
+  }
+  const key = address.kind === 'unix' ? `unix:${address.path}` : address.kind === 'tcp' && address.port !== undefined ? `tcp:${address.port}` : undefined;
+  return key === undefined ? [] : (index.get(key) ?? []).filter((t) => reaches(t, address));
+}
+
+const TARGET_INDEX = new WeakMap<readonly NginxTarget[], Map<string, NginxTarget[]>>();
+
 export function reaches(target: NginxTarget, address: ListenAddress): boolean {
   if (target.kind === 'unix' || address.kind === 'unix') return target.kind === 'unix' && address.kind === 'unix' && target.path === address.path;
   if (address.kind !== 'tcp' || target.port === undefined || address.port !== target.port) return false;
