@@ -1,5 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import type { NginxDirective } from '../../src/model/nginx/types.js';
+import type { DeploymentModel } from '../../src/model/types.js';
 import {
   hasCatchAllNames,
   headSpan,
@@ -28,6 +29,25 @@ function conditionalHttpsRedirect(query: NginxQuery, server: NginxDirective): bo
     .children.some((d) => d.name === 'if' && d.block !== undefined && query.levelOf(d).children.some((c) => { const r = redirectOf(c); return r !== undefined && toHttps(r); }));
 }
 
+/** The names every production TLS server answers to, across the repository's configurations: found once per model view, not once per configuration. */
+const tlsNamesOf = new WeakMap<DeploymentModel, { anyTls: boolean; tlsNames: Set<string> }>();
+function productionTlsNames(model: DeploymentModel): { anyTls: boolean; tlsNames: Set<string> } {
+  let found = tlsNamesOf.get(model);
+  if (!found) {
+    found = { anyTls: false, tlsNames: new Set<string>() };
+    for (const other of model.nginx) {
+      if (other.role !== 'production') continue;
+      const oq = q(other, model);
+      for (const s of tlsContentServers(oq)) {
+        found.anyTls = true;
+        for (const n of serverNames(oq, s)) found.tlsNames.add(n.toLowerCase());
+      }
+    }
+    tlsNamesOf.set(model, found);
+  }
+  return found;
+}
+
 export default defineRule({
   meta: {
     id: 'NGX014',
@@ -53,16 +73,7 @@ export default defineRule({
   check(config, ctx, model) {
     if (isDevelopment(config)) return;
     const query = q(config, model);
-    const tlsNames = new Set<string>();
-    let anyTls = false;
-    for (const other of model.nginx) {
-      if (other.role !== 'production') continue;
-      const oq = q(other, model);
-      for (const s of tlsContentServers(oq)) {
-        anyTls = true;
-        for (const n of serverNames(oq, s)) tlsNames.add(n.toLowerCase());
-      }
-    }
+    const { anyTls, tlsNames } = productionTlsNames(model);
     if (!anyTls) return;
     for (const server of query.servers()) {
       const legacySsl = query.effective(server, 'ssl');

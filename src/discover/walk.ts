@@ -94,7 +94,9 @@ function walkDir(state: WalkState, absDir: string, relDir: string, ancestors: st
 
 function visitEntry(state: WalkState, entry: Dirent, absDir: string, relDir: string, ancestors: string[], levels: IgnoreLevel[]): void {
   const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-  const abs = join(absDir, entry.name);
+  // Below the root, absDir is already normalised (an earlier join): a plain concatenation is what
+  // join would give, without normalising the whole path again for each of thousands of entries.
+  const abs = relDir ? `${absDir}/${entry.name}` : join(absDir, entry.name);
   const isDir = entry.isDirectory();
   if (isDir && ALWAYS_SKIPPED.has(entry.name)) return;
   if (isGitignored(levels, rel, isDir)) {
