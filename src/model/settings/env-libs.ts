@@ -79,39 +79,58 @@ const DECOUPLE_BOOLEANS: Record<string, boolean> = {
 };
 const ENVIRON_TRUE = new Set(['true', 'on', 'ok', 'y', 'yes', '1']);
 
-export function makeLibraryModules(interp: Interp): Map<string, ObjVal> {
-  const libs = new Map<string, ObjVal>();
+/**
+ * The emulated library modules by import name, each built when first imported: a settings module
+ * imports two or three of them, and every evaluation (production, unset, each service) has its own.
+ */
+export function makeLibraryModules(interp: Interp): { get(name: string): ObjVal | undefined } {
   const L = new EnvLibraries(interp);
-  const osPath = L.osPathModule();
-  libs.set('os.path', osPath);
-  libs.set('posixpath', osPath);
-  libs.set('os', L.osModule(osPath));
-  libs.set('sys', module('sys', {
-    argv: unknown('sys.argv depends on the command line the process was started with'),
-    path: { kind: 'list', items: [] },
-    platform: unknown('sys.platform depends on the host'),
-    version_info: unknown('the Python version at run time'),
-    modules: unknown('sys.modules at run time'),
-    executable: unknown('the Python executable at run time'),
-  }));
-  const pathType = L.pathType();
-  libs.set('pathlib', module('pathlib', { Path: pathType, PosixPath: pathType, PurePath: pathType, PurePosixPath: pathType }));
-  libs.set('decouple', L.decoupleModule());
-  libs.set('environ', L.environModule());
-  libs.set('dj_database_url', L.djDatabaseUrlModule());
-  libs.set('dotenv', L.dotenvModule());
-  libs.set('json', L.jsonModule());
-  const tools = L.splitSettingsModule();
-  libs.set('split_settings.tools', tools);
-  libs.set('split_settings', module('split_settings', { tools }));
+  const built = new Map<string, ObjVal>();
+  const get = (name: string): ObjVal | undefined => {
+    let m = built.get(name);
+    if (!m) {
+      if (!Object.hasOwn(factories, name)) return undefined;
+      const make = factories[name]!;
+      m = make();
+      built.set(name, m);
+    }
+    return m;
+  };
   const identity = (name: string, index = 0): Val => native(name, (c) => c.args[index] ?? NONE);
-  libs.set('django.utils.translation', module('django.utils.translation', {
-    gettext_lazy: identity('gettext_lazy'), gettext: identity('gettext'), ugettext_lazy: identity('ugettext_lazy'),
-    ugettext: identity('ugettext'), pgettext_lazy: identity('pgettext_lazy', 1), pgettext: identity('pgettext', 1),
-    gettext_noop: identity('gettext_noop'),
-  }));
-  libs.set('django.core.exceptions', module('django.core.exceptions', { ImproperlyConfigured: exceptionClass('ImproperlyConfigured') }));
-  return libs;
+  const pathlib = (): ObjVal => {
+    const pathType = L.pathType();
+    return module('pathlib', { Path: pathType, PosixPath: pathType, PurePath: pathType, PurePosixPath: pathType });
+  };
+  const factories: Record<string, () => ObjVal> = {
+    'os.path': () => L.osPathModule(),
+    posixpath: () => get('os.path')!,
+    os: () => L.osModule(get('os.path')!),
+    sys: () =>
+      module('sys', {
+        argv: unknown('sys.argv depends on the command line the process was started with'),
+        path: { kind: 'list', items: [] },
+        platform: unknown('sys.platform depends on the host'),
+        version_info: unknown('the Python version at run time'),
+        modules: unknown('sys.modules at run time'),
+        executable: unknown('the Python executable at run time'),
+      }),
+    pathlib,
+    decouple: () => L.decoupleModule(),
+    environ: () => L.environModule(),
+    dj_database_url: () => L.djDatabaseUrlModule(),
+    dotenv: () => L.dotenvModule(),
+    json: () => L.jsonModule(),
+    'split_settings.tools': () => L.splitSettingsModule(),
+    split_settings: () => module('split_settings', { tools: get('split_settings.tools')! }),
+    'django.utils.translation': () =>
+      module('django.utils.translation', {
+        gettext_lazy: identity('gettext_lazy'), gettext: identity('gettext'), ugettext_lazy: identity('ugettext_lazy'),
+        ugettext: identity('ugettext'), pgettext_lazy: identity('pgettext_lazy', 1), pgettext: identity('pgettext', 1),
+        gettext_noop: identity('gettext_noop'),
+      }),
+    'django.core.exceptions': () => module('django.core.exceptions', { ImproperlyConfigured: exceptionClass('ImproperlyConfigured') }),
+  };
+  return { get };
 }
 
 class EnvLibraries {

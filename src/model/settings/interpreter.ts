@@ -107,7 +107,7 @@ export class Interp {
   private steps = 0;
   private depth = 0;
   private readonly modules = new Map<string, ObjVal>();
-  private readonly libraries: Map<string, ObjVal>;
+  private readonly libraries: { get(name: string): ObjVal | undefined };
   readonly builtins: Scope;
   private readonly processEnv = new Map<string, ProcessEnvEntry>();
   /** Namespaces that star-imported a module we cannot see: unknown names there are not errors. */
