@@ -5,8 +5,10 @@
  * comment or only a line continuation (`\`), blank lines mixed in: before each of those tokens its
  * external scanner looks ahead over the rest of the run to find the indentation of the next line of
  * code (comments: where a NEWLINE, INDENT or DEDENT could come, i.e. not before the first statement
- * and not inside brackets; continuations: everywhere). 8,000 comment lines after a statement took
- * 4.8 s, 29,000 took 56 s. Blank lines, long single lines, strings, decorators and brackets are linear.
+ * and not inside brackets; continuations: everywhere). Measured on tree-sitter directly: 8,000
+ * comment lines after a statement 2.1 s, 30,000 lines 30.5 s (56 s for 29,000 on a loaded machine),
+ * 30,000 continuation-only lines 14.1 s, and as much after a triple-quoted string never closed.
+ * Blank lines, long single lines, strings, decorators and brackets are linear.
  *
  * The cure is to hand the parser a copy of the text in which the comments and continuations of a
  * long run are spaces: the same length, the same line breaks, so every offset and line/column stays
