@@ -26,12 +26,38 @@ export interface ParsedPython {
 
 let parser: Parser | undefined;
 
+type LanguageWithClasses = Parser.Language & { nodeSubclasses?: unknown };
+const language = Python as unknown as LanguageWithClasses;
+
+/**
+ * Every node type on tree-sitter's base node class: setLanguage otherwise builds a JavaScript
+ * subclass per node type (typed field getters, compiled from source text), about 9 ms of every
+ * run's start-up. Copied trees are read through a cursor and never need them.
+ */
+const BASE_NODE_CLASSES = new Proxy([], { get: (_target, key) => (key === 'length' ? 0 : (Parser as unknown as { SyntaxNode: unknown }).SyntaxNode) });
+let baseClassesOnly = false;
+
 function sharedParser(): Parser {
   if (!parser) {
     parser = new Parser();
-    parser.setLanguage(Python as unknown as Parser.Language);
+    if (!language.nodeSubclasses) {
+      language.nodeSubclasses = BASE_NODE_CLASSES;
+      baseClassesOnly = true;
+    }
+    parser.setLanguage(language);
   }
   return parser;
+}
+
+/**
+ * tree-sitter's per-type node classes, built before a native tree is read (files too big to copy):
+ * there each node's type is then a prototype property rather than a call into C++.
+ */
+function useTypedNodeClasses(): void {
+  if (!baseClassesOnly) return;
+  baseClassesOnly = false;
+  delete language.nodeSubclasses;
+  sharedParser().setLanguage(language);
 }
 
 /**
@@ -61,6 +87,7 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
       else {
         const deep = nodeBeyondDepth(tree, MAX_TREE_DEPTH);
         if (deep) throw new TreeTooDeep(deep.offset, deep.pythonDepth);
+        useTypedNodeClasses();
         root = wrapNative(tree.rootNode, text);
       }
     } catch (err) {
