@@ -142,13 +142,36 @@ export class CopiedNode implements PyNode {
  * hasError is tree-sitter's own (an error cost anywhere below, hidden nodes included): asked of each
  * node only in the rare broken file, false everywhere when the root has none.
  */
+/** Node type names, named-ness and field names of tree-sitter-python, by id (one grammar: ids are stable). */
+const TYPE_NAMES = new Map<number, { name: string; named: boolean }>();
+const FIELD_NAMES = new Map<number, string | null>();
+
 export function materialize(tree: Parser.Tree, source: string, maxDepth: number = Infinity): CopiedNode {
   const cursor = tree.walk();
   const broken = tree.rootNode.hasError;
+  // Every property read crosses into C++: a node's type name and named-ness depend only on its type
+  // id, and a field's name on its field id, so each is asked once per id; only a tree with errors
+  // can hold MISSING nodes.
   const make = (): CopiedNode => {
-    const node = new CopiedNode(cursor.nodeType, cursor.startIndex, cursor.endIndex, cursor.nodeIsNamed, cursor.nodeIsMissing, source);
+    const id = cursor.nodeTypeId;
+    let type = TYPE_NAMES.get(id);
+    if (type === undefined) {
+      type = { name: cursor.nodeType, named: cursor.nodeIsNamed };
+      TYPE_NAMES.set(id, type);
+    }
+    const node = new CopiedNode(type.name, cursor.startIndex, cursor.endIndex, type.named, broken ? cursor.nodeIsMissing : false, source);
     if (broken) node.hasError = cursor.currentNode.hasError;
     return node;
+  };
+  const field = (): string | null => {
+    const id = cursor.currentFieldId;
+    if (!id) return null;
+    let name = FIELD_NAMES.get(id);
+    if (name === undefined) {
+      name = cursor.currentFieldName || null;
+      FIELD_NAMES.set(id, name);
+    }
+    return name;
   };
   const root = make();
   const path: CopiedNode[] = [root];
@@ -158,7 +181,7 @@ export function materialize(tree: Parser.Tree, source: string, maxDepth: number 
     if (cursor.gotoFirstChild()) {
       if (path.length >= maxDepth) throw new TreeTooDeep(cursor.startIndex, pythonDepth([...path.map((n) => n.type), cursor.nodeType]));
       const child = make();
-      attach(node, child, cursor.currentFieldName);
+      attach(node, child, field());
       path.push(child);
       node = child;
       continue;
@@ -169,7 +192,7 @@ export function materialize(tree: Parser.Tree, source: string, maxDepth: number 
         path.pop();
         const parent = path[path.length - 1]!;
         const sibling = make();
-        attach(parent, sibling, cursor.currentFieldName);
+        attach(parent, sibling, field());
         path.push(sibling);
         node = sibling;
         break;
