@@ -390,10 +390,10 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
 function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator, services: ServiceEnvironment[]): DjangoProject[] {
   const out: DjangoProject[] = [];
   for (const service of services) {
-    // A unit or kustomize overlay named for staging is staging's (src/model/environments.ts), not the gate's.
-    if (isStagingService(service)) continue;
     const app = service.instance.app?.value.split(':')[0];
     if (!app) continue;
+    // A unit or kustomize overlay named for staging is staging's (src/model/environments.ts), not the gate's.
+    if (isStagingService(service)) continue;
     const appFile = evaluator.fileOf(app);
     if (!appFile || !within(project.root, appFile)) continue;
     const layers = service.complete ? service.layers : [...project.envLayers, ...service.layers];
@@ -426,8 +426,16 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
  * `k8s/overlays/staging`, `gunicorn-stg.service`), by the words env files are judged by.
  */
 export function isStagingService(service: ServiceEnvironment): boolean {
-  return envFileRole(`${service.span.file}/${service.name}`.replace(/[\s(),]+/g, '/')) === 'staging';
+  // Asked for every project and service pair: answered once per service.
+  let staging = stagingServiceMemo.get(service);
+  if (staging === undefined) {
+    staging = envFileRole(`${service.span.file}/${service.name}`.replace(/[\s(),]+/g, '/')) === 'staging';
+    stagingServiceMemo.set(service, staging);
+  }
+  return staging;
 }
+
+const stagingServiceMemo = new WeakMap<ServiceEnvironment, boolean>();
 
 /** A LayeredEnv that remembers every lookup and its answer. */
 class RecordingEnv extends LayeredEnv {
