@@ -87,5 +87,52 @@ describe('evaluator limits point at what was being evaluated (issue 7)', () => {
       const gen = result.findings.filter((f) => f.ruleId === 'GEN001').map((f) => `${f.span?.file}:${f.span?.start.line}`).sort();
       expect(gen).toEqual(['gunicorn.conf.py:2', 'mysite/settings.py:3', 'mysite/urls.py:2']);
     }, 60_000);
+
+    it('a settings module the audit does not read: what its text assigns is unknown, not unset, and nothing else is claimed', async () => {
+      // CPython compiles a long and/or chain (one node); tree-sitter nests it 5,000 levels deep.
+      const chain = `${'a or '.repeat(5000)}b`;
+      const settings = `import os
+SECRET_KEY = os.environ["SECRET_KEY"]
+DEBUG = False
+ALLOWED_HOSTS = ["shop.example.com"]
+X = ${chain}
+`;
+      const result = await runAudit({ root: repo(settings) });
+      const byRule = (id: string) => result.findings.filter((f) => f.ruleId === id).map((f) => f.status);
+      // Assigned in the text: unknown (the file was not read), never "not set".
+      expect(byRule('DJ009')).toEqual(['unknown']);
+      expect(byRule('DJ020')).toEqual(['unknown']);
+      expect(byRule('DJ018')).toEqual(['unknown']);
+      expect(result.findings.find((f) => f.ruleId === 'DJ009')!.message).toContain('mysite/settings.py was not read');
+      // Not a syntax error (Python imports the file): a limit notice on the line, no GEN001.
+      expect(byRule('GEN001')).toEqual([]);
+      expect(result.notices.filter((n) => n.kind === 'limit').map((n) => `${n.file}:${n.span?.start.line} ${n.message}`)).toEqual([
+        'mysite/settings.py:5 mysite/settings.py:5: an and/or chain nests more than 3,000 levels deep: the audit does not read this file, so what it sets is not known',
+      ]);
+
+      // A file Python refuses (20,000 unary minuses): GEN001 on the line, its assignments unknown too.
+      const refused = await runAudit({ root: repo(`import os
+SECRET_KEY = os.environ["SECRET_KEY"]
+X = ${'-'.repeat(20_000)}1
+`) });
+      expect(refused.findings.filter((f) => f.ruleId === 'GEN001').map((f) => `${f.span.file}:${f.span.start.line}`)).toEqual(['mysite/settings.py:3']);
+      expect(refused.findings.filter((f) => f.ruleId === 'DJ009').map((f) => f.status)).toEqual(['unknown']);
+    }, 60_000);
+
+    it('a URLconf the audit does not read leaves the routes unknown, not empty', async () => {
+      const result = await runAudit({
+        root: repo(`DEBUG = False
+SECRET_KEY = "${'k9'.repeat(30)}"
+ALLOWED_HOSTS = ["shop.example.com"]
+ROOT_URLCONF = "mysite.urls"
+`, {
+          'mysite/urls.py': `from django.urls import path
+OK = ${'a and '.repeat(5000)}b
+urlpatterns = [path("healthz/", lambda r: None)]
+`,
+        }),
+      });
+      expect(result.findings.filter((f) => f.ruleId === 'DJ128' && f.status === 'fail')).toEqual([]);
+    }, 60_000);
   });
 });

@@ -137,6 +137,8 @@ class SourceCache implements ModelSources {
       if (!src) return undefined;
       p = parsePython(path, src.text);
       this.parsed.set(path, p);
+      // A file Python reads but the audit does not (not a syntax error, which GEN001 reports): a limit hit.
+      if (p.unread && p.unread.kind !== 'syntax') this.notices.push({ kind: 'limit', file: path, span: p.unread.span, message: `${path}:${p.unread.span.start.line}: ${p.unread.message}` });
     }
     return p;
   }
@@ -543,6 +545,8 @@ function urlRoutesOf(settings: EvaluatedSettings, resolver: ProjectResolver, min
     seen.add(file);
     const parsed = cache.python(file);
     if (!parsed) continue;
+    // A URLconf whose tree was not read: the routes are not known (not none).
+    if (parsed.unread) return { routes: undefined, urlFiles: [...seen].sort() };
     for (const r of extractUrlRoutes(parsed)) {
       routes.push(r);
       if (r.route.startsWith('include:')) {

@@ -57,6 +57,7 @@ function readModule(module: string, file: string, reader: UrlConfReader, stack: 
   const parsed = reader.python(file);
   if (!parsed) return { ...out, opaque: `${file} could not be read` };
   if (parsed.problems.some((p) => p.kind === 'syntax')) return { ...out, opaque: `${file} has a syntax error` };
+  if (parsed.unread) return { ...out, opaque: `${file} was not read (${parsed.unread.message})` };
   if (stack.includes(file) || depth > MAX_DEPTH) return { ...out, opaque: 'include() cycle' };
   const ctx: Ctx = { parsed, reader, stack: [...stack, file], depth, lists: new Map() };
   let found = false;

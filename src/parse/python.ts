@@ -22,6 +22,11 @@ export interface ParsedPython {
   /** The module node (tree-sitter's tree copied into plain objects); an empty module when the parser could not run. */
   root: PyNode;
   problems: ParseProblem[];
+  /**
+   * Set when the file's tree is not read at all (nesting too deep to read safely): `root` is then an
+   * empty module, and what the file defines is not known (rather than not set).
+   */
+  unread?: ParseProblem;
 }
 
 let parser: Parser | undefined;
@@ -76,7 +81,7 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
     // CPython refuses the whole file, so there is nothing to evaluate; and a tree that deep would
     // overflow the stack of every recursive walk over it.
     const problem: ParseProblem = { file: path, span: lines.span(path, tooDeep.offset, tooDeep.offset + 1), message: tooDeep.message, kind: 'syntax' };
-    return { path, text, lines, root: emptyRoot(), problems: [problem] };
+    return { path, text, lines, root: emptyRoot(), problems: [problem], unread: problem };
   }
   try {
     const tree = parseQuietly(text, options.quietRunMinTokens);
@@ -94,9 +99,15 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
       if (!(err instanceof TreeTooDeep)) throw err;
       // Like nesting beyond the tokenizer's limits: nothing to evaluate, and every recursive walk
       // over a tree that deep (the interpreter, the URLconf and model readers) would run out of stack.
-      const message = err.pythonDepth > MAX_TREE_DEPTH - 8 ? TOO_DEEP_FOR_PYTHON : TOO_DEEP_TO_READ;
-      const problem: ParseProblem = { file: path, span: lines.span(path, err.offset, Math.min(err.offset + 1, text.length)), message, kind: 'syntax' };
-      return { path, text, lines, root: emptyRoot(), problems: [problem] };
+      const refusedByPython = err.pythonDepth > MAX_TREE_DEPTH - 8;
+      // What CPython compiles (a long and/or chain) is no syntax error: only the audit's limit.
+      const problem: ParseProblem = {
+        file: path,
+        span: lines.span(path, err.offset, Math.min(err.offset + 1, text.length)),
+        message: refusedByPython ? TOO_DEEP_FOR_PYTHON : TOO_DEEP_TO_READ,
+        kind: refusedByPython ? 'syntax' : 'evaluation',
+      };
+      return { path, text, lines, root: emptyRoot(), problems: [problem], unread: problem };
     }
     const parsed: ParsedPython = { path, text, lines, root, problems: [] };
     parsed.problems = syntaxProblems(parsed);

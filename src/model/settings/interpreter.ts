@@ -100,6 +100,9 @@ const MUTATING_METHODS = new Set([
 
 const MAX_LOOP_ITEMS = 10000;
 
+/** `NAME =` or `NAME: annotation =` at the start of a line (a module's top-level assignments, read from its text). */
+const TOP_LEVEL_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
+
 export class Interp {
   readonly problems: ParseProblem[] = [];
   readonly envReads: EnvRead[] = [];
@@ -110,6 +113,8 @@ export class Interp {
   private readonly libraries: { get(name: string): ObjVal | undefined };
   readonly builtins: Scope;
   private readonly processEnv = new Map<string, ProcessEnvEntry>();
+  /** Modules evaluated whose tree was not read (src/parse/python.ts ParsedPython.unread), by the problem saying why. */
+  readonly unreadModules: ParseProblem[] = [];
   /** Namespaces that star-imported a module we cannot see: unknown names there are not errors. */
   private readonly opaqueStars = new WeakMap<Scope, string[]>();
   private readonly included = new WeakMap<Scope, Set<string>>();
@@ -226,6 +231,18 @@ export class Interp {
       const message = `import depth limit (${this.opts.maxDepth}) reached; ${code.module} not evaluated`;
       if (importedAt) this.problem(importedAt, message);
       else this.problemAtFile(code, message);
+      return;
+    }
+    if (code.parsed.unread) {
+      // A module whose tree was not read: the names its text assigns at the top level are unknown
+      // (not unset), and any other name read from it is unknown rather than an error.
+      this.unreadModules.push(code.parsed.unread);
+      this.opaqueStars.set(ns, [...(this.opaqueStars.get(ns) ?? []), code.module]);
+      const reason = `${code.file} was not read (${code.parsed.unread.message})`;
+      for (const m of code.parsed.text.matchAll(TOP_LEVEL_ASSIGNMENT)) {
+        const span = code.parsed.lines.span(code.file, m.index, m.index + m[0].length);
+        ns.vars.set(m[1]!, { value: unknown(reason), meta: { span, history: [span] } });
+      }
       return;
     }
     const saved = this.frame;
