@@ -100,8 +100,11 @@ const MUTATING_METHODS = new Set([
 
 const MAX_LOOP_ITEMS = 10000;
 
-/** `NAME =` or `NAME: annotation =` at the start of a line (a module's top-level assignments, read from its text). */
-const TOP_LEVEL_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
+/**
+ * `NAME =` or `NAME: annotation =` at the start of a line (a module's top-level assignments, read from its
+ * text); the annotation stops at any line terminator `^` starts after, so each line is scanned once.
+ */
+const TOP_LEVEL_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\r\n\u2028\u2029]*)?=(?!=)/gm;
 
 export class Interp {
   readonly problems: ParseProblem[] = [];
