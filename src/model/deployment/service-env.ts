@@ -1,4 +1,5 @@
 import type { Span } from '../../core/position.js';
+import { byBaseName } from '../appserver/context.js';
 import type { AppServerInstance } from '../appserver/types.js';
 import type { ModelSources } from '../build.js';
 import type { ComposeProject, ComposeService, ContainerEnvLayer } from '../containers/types.js';
@@ -124,7 +125,7 @@ export function repositoryFileFor(absolute: string, sources: ModelSources): stri
   const segs = absolute.split('/').filter(Boolean);
   if (segs.length === 0) return undefined;
   // Only paths with the same file name can end with the suffix: look among those, in repository order.
-  const sameName = pathsByBaseName(sources.byPath).get(segs[segs.length - 1]!) ?? [];
+  const sameName = byBaseName(sources.byPath).get(segs[segs.length - 1]!) ?? [];
   for (let k = segs.length; k >= 1; k--) {
     const suffix = segs.slice(segs.length - k).join('/');
     if (sources.byPath.has(suffix)) return suffix;
@@ -132,21 +133,4 @@ export function repositoryFileFor(absolute: string, sources: ModelSources): stri
     if (k >= 2) for (const path of sameName) if (path.endsWith(`/${suffix}`)) return path;
   }
   return undefined;
-}
-
-/** The repository's paths by file name, in the file map's order; built once per map. */
-const baseNameIndexes = new WeakMap<ReadonlyMap<string, unknown>, Map<string, string[]>>();
-function pathsByBaseName(byPath: ReadonlyMap<string, unknown>): Map<string, string[]> {
-  let index = baseNameIndexes.get(byPath);
-  if (!index) {
-    index = new Map();
-    for (const path of byPath.keys()) {
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      const list = index.get(name);
-      if (list) list.push(path);
-      else index.set(name, [path]);
-    }
-    baseNameIndexes.set(byPath, index);
-  }
-  return index;
 }
