@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixturePythonFiles } from './support/fixture-python.js';
 import { materialize, wrapNative, type PyNode } from '../src/parse/py-tree.js';
 import { COPY_TREE_MAX_CHARS, parsePython } from '../src/parse/python.js';
 
@@ -12,17 +11,7 @@ parser.setLanguage(Python as unknown as Parser.Language);
 
 /** Every Python file of the fixtures, plus texts that exercise errors, MISSING nodes and non-ASCII text. */
 function samples(): Array<{ name: string; text: string }> {
-  const out: Array<{ name: string; text: string }> = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) walk(p);
-      else if (e.endsWith('.py') && st.size < 200_000) out.push({ name: p, text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(join(__dirname, '..', 'fixtures'));
+  const out = fixturePythonFiles();
   out.push(
     { name: 'broken', text: 'DEBUG = (\nX = [1, 2\ndef f(:\n  pass\n' },
     { name: 'missing', text: 'x = f(1, 2\ny = 3\n' },

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixturePythonFiles } from './support/fixture-python.js';
 import { COPY_TREE_MAX_CHARS, MAX_TREE_DEPTH, nestingBeyondPython, parsePython, spanOf, type PyNode } from '../src/parse/python.js';
 import { blankRuns, longCommentRuns, QUIET_RUN_MIN_TOKENS } from '../src/parse/python-runs.js';
 import { plain, run } from './evaluator-helpers.js';
@@ -135,22 +134,6 @@ describe('nesting beyond what CPython compiles', () => {
   });
 });
 
-/** Every Python file of the fixtures. */
-function fixturePython(): Array<{ name: string; text: string }> {
-  const out: Array<{ name: string; text: string }> = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir)) {
-      const p = join(dir, e);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) walk(p);
-      else if (e.endsWith('.py') && st.size < 200_000) out.push({ name: p, text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(join(import.meta.dirname, '..', 'fixtures'));
-  return out;
-}
-
 /** Every node as type@start-end, in document order; comments and line continuations left out when asked. */
 function nodes(node: PyNode | Parser.SyntaxNode, withExtras: boolean, out: string[] = []): string[] {
   if (withExtras || (node.type !== 'comment' && node.type !== 'line_continuation')) out.push(`${node.type}@${node.startIndex}-${node.endIndex}`);
@@ -203,7 +186,7 @@ describe('long runs of comment lines (tree-sitter-python is quadratic on them, i
   }, 20_000);
 
   it('leaves ordinary files alone: on every fixture Python file the tree is tree-sitter\'s own, comments included', () => {
-    const files = fixturePython();
+    const files = fixturePythonFiles();
     expect(files.length).toBeGreaterThan(50);
     for (const f of files) {
       expect(longCommentRuns(f.text), f.name).toEqual([]);
@@ -213,7 +196,7 @@ describe('long runs of comment lines (tree-sitter-python is quadratic on them, i
 
   it('with every comment run blanked, every other node of every fixture file keeps its type and span', () => {
     let blanked = 0;
-    for (const f of fixturePython()) {
+    for (const f of fixturePythonFiles()) {
       const runs = longCommentRuns(f.text, 1);
       blanked += runs.length;
       const quiet = blankRuns(f.text, runs);
@@ -226,7 +209,7 @@ describe('long runs of comment lines (tree-sitter-python is quadratic on them, i
 
   it('with every comment run blanked, every fixture settings module evaluates to the same values, spans and problems', () => {
     let compared = 0;
-    for (const f of fixturePython().filter((x) => /settings/.test(x.name))) {
+    for (const f of fixturePythonFiles().filter((x) => /settings/.test(x.name))) {
       const quiet = blankRuns(f.text, longCommentRuns(f.text, 1));
       if (quiet === f.text) continue;
       const a = run(f.text);
