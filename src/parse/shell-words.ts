@@ -108,7 +108,7 @@ class WordBuilder {
   }
 }
 
-function sourceOffsets(text: string, opts: SplitOptions): (i: number) => number {
+function sourceOffsets(opts: SplitOptions): (i: number) => number {
   const map = opts.offsets;
   const base = opts.base ?? 0;
   if (map) {
@@ -256,7 +256,7 @@ export interface LexOptions extends SplitOptions {
  * they are read. Never throws; problems (unterminated quotes ...) are pushed to `problems`.
  */
 export function lexShell(text: string, opts: LexOptions, problems: SplitProblem[], emit: (token: ShellToken) => void): void {
-  const src = sourceOffsets(text, opts);
+  const src = sourceOffsets(opts);
   const script = opts.script === true;
   let w = new WordBuilder();
   let dropNext = false;
@@ -501,7 +501,7 @@ export interface SystemdSplitResult {
  * (with `\`-newline continuations and comment lines inside them, which systemd skips).
  */
 export function splitSystemdExec(text: string, opts: SplitOptions = {}): SystemdSplitResult {
-  const src = sourceOffsets(text, opts);
+  const src = sourceOffsets(opts);
   const problems: SplitProblem[] = [];
   const commands: SystemdExecCommand[] = [];
   let words: ShellWord[] = [];
