@@ -17,6 +17,15 @@ describe('secret detection', () => {
   it('skips documentation examples, fillers and placeholders', () => {
     expect(scan('AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nT=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nSECRET_KEY=change-me\nAPI_KEY=${API_KEY}\nPASSWORD=<your-password>')).toEqual([]);
   });
+  it('formats gated on their line (AWS secret keys, Twilio) need the line to say so; every match of a format is found', () => {
+    const key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK3pQ9vR2m'; // 40 characters
+    // The scan first asks the whole text whether any line can say it: the answer must be the line's.
+    expect(scan(`A=1\naws_secret_access_key = ${key}\n`)).toEqual(['token:aws-secret-access-key@2:25']);
+    expect(scan(`A=1\nAWS_SECRET=${key}`)).toEqual(['token:aws-secret-access-key@2:12']);
+    expect(scan(`A=1\nchecksum = ${key}\n# aws secret lives elsewhere\n`)).toEqual([]);
+    expect(scan(`sid=SK0123456789abcdef0123456789abcdef\nTWILIO_KEY=SKa1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6`)).toEqual(['token:twilio-api-key@2:12']);
+    expect(scan('T1=ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5\nT2=ghp_Zy8Xw7Vu6Ts5Rq4Po3Nm2Lk1Jh0Gf9Ed8Cb7\n')).toEqual(['token:github-token@1:4', 'token:github-token@2:4']);
+  });
   it('URL passwords: placeholders, local development hosts and guessable passwords are left out', () => {
     expect(scan('DATABASE_URL=postgres://user:password@host/db\nR=redis://:${REDIS_PASSWORD}@redis:6379\nD=postgres://app:Kx7Lm2Pq9Rt4@localhost/db', 'dotenv', 'development')).toEqual([]);
     expect(scan('D=postgres://app:Kx7Lm2Pq9Rt4@db.corp.net/db')).toEqual(['url:postgres-url@1:18']);

@@ -113,6 +113,21 @@ function assignedLiteral(line: string): { name: string; value: string; at: numbe
   return { name, value: rest, at };
 }
 
+/**
+ * The matches of a global regex over a text, as matchAll gives them, without matchAll's copy of the
+ * regex per call (the scan runs ~15 regexes over every file of a repository).
+ */
+function execAll(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex++;
+  }
+  re.lastIndex = 0;
+  return out;
+}
+
 export function scanText(src: SourceText, fileKind: FileKind, fileRole: SecretFileRole): SecretHit[] {
   const out: SecretHit[] = [];
   const text = src.text;
@@ -138,7 +153,7 @@ export function scanText(src: SourceText, fileKind: FileKind, fileRole: SecretFi
   };
 
   // Private key blocks.
-  for (const m of text.matchAll(PRIVATE_KEY_BEGIN)) {
+  for (const m of text.includes('-----BEGIN ') ? execAll(PRIVATE_KEY_BEGIN, text) : []) {
     const start = m.index!;
     const endMarker = text.indexOf(`-----END ${m[1]}-----`, start);
     const blockEnd = endMarker < 0 ? Math.min(text.length, start + 4096) : endMarker + `-----END ${m[1]}-----`.length;
@@ -150,8 +165,10 @@ export function scanText(src: SourceText, fileKind: FileKind, fileRole: SecretFi
 
   // Known token formats.
   for (const fmt of TOKEN_FORMATS) {
-    fmt.pattern.lastIndex = 0;
-    for (const m of text.matchAll(fmt.pattern)) {
+    // A format that needs its line to say something (aws ... secret) cannot match in a text that
+    // never says it: the line test has no anchors, so a line matching it makes the text match it.
+    if (fmt.lineMustMatch && !fmt.lineMustMatch.test(text)) continue;
+    for (const m of execAll(fmt.pattern, text)) {
       const value = m[1]!;
       const start = m.index! + m[0].indexOf(value);
       if (isFillerToken(value)) continue;
@@ -166,8 +183,7 @@ export function scanText(src: SourceText, fileKind: FileKind, fileRole: SecretFi
   }
 
   // Credentials in URLs.
-  URL_CREDENTIALS.lastIndex = 0;
-  for (const m of text.matchAll(URL_CREDENTIALS)) {
+  for (const m of text.includes('://') ? execAll(URL_CREDENTIALS, text) : []) {
     const [, scheme, user, pw, host] = m as unknown as [string, string, string, string, string];
     if (/^(?:https?|ftp|git|ssh)$/i.test(scheme) && /^git$/i.test(user)) continue;
     if (isPlaceholderPassword(pw, user) || isPlaceholderPassword(user === '' ? pw : pw, user)) continue;
