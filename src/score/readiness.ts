@@ -97,17 +97,20 @@ function toItem(outcome: RuleOutcome, applicable2: number): ReadinessItem {
   };
 }
 
+// Ranks looked up rather than searched for: a monorepo's per-project sections sort ~200 items each.
+const SECTION_RANK = new Map<string, number>(CHECKLIST_SECTION_ORDER.map((s, i) => [s, i]));
+const SEVERITY_RANK = new Map<string, number>(SEVERITY_ORDER.map((s, i) => [s, i]));
+
 function sectionRank(section: string): number {
-  const i = CHECKLIST_SECTION_ORDER.indexOf(section as ChecklistSection);
   // An unknown section sorts after every known one rather than crashing the report.
-  return i === -1 ? CHECKLIST_SECTION_ORDER.length : i;
+  return SECTION_RANK.get(section) ?? CHECKLIST_SECTION_ORDER.length;
 }
 
 /** Checklist order: section, then severity (worst first), then id. */
 export function compareOutcomes(a: RuleOutcome, b: RuleOutcome): number {
   return (
     sectionRank(a.meta.section) - sectionRank(b.meta.section) ||
-    SEVERITY_ORDER.indexOf(a.meta.severity) - SEVERITY_ORDER.indexOf(b.meta.severity) ||
+    (SEVERITY_RANK.get(a.meta.severity) ?? -1) - (SEVERITY_RANK.get(b.meta.severity) ?? -1) ||
     (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0)
   );
 }
