@@ -26,6 +26,9 @@ export interface PyNode {
   toString(): string;
 }
 
+const NO_CHILDREN: CopiedNode[] = Object.freeze([]) as unknown as CopiedNode[];
+const NO_FIELDS: (string | null)[] = Object.freeze([]) as unknown as (string | null)[];
+
 /**
  * A Python syntax tree copied out of tree-sitter into plain objects, once per file.
  *
@@ -42,9 +45,10 @@ export interface PyNode {
  */
 export class CopiedNode implements PyNode {
   parent: CopiedNode | null = null;
-  readonly children: CopiedNode[] = [];
+  /** Shared and frozen while the node has no child (most nodes are leaves); set by the builder. */
+  children: CopiedNode[] = NO_CHILDREN;
   /** The field name of each child (null when the child is in no field), parallel to `children`. */
-  readonly childFields: (string | null)[] = [];
+  childFields: (string | null)[] = NO_FIELDS;
   private namedCache: CopiedNode[] | undefined;
   /** Whether this node or anything below it holds a syntax error (tree-sitter's hasError; set by the builder). */
   hasError = false;
@@ -147,6 +151,89 @@ const TYPE_NAMES = new Map<number, { name: string; named: boolean }>();
 const FIELD_NAMES = new Map<number, string | null>();
 
 export function materialize(tree: Parser.Tree, source: string, maxDepth: number = Infinity): CopiedNode {
+  const fieldless = fieldlessTypes(tree);
+  return tree.rootNode.hasError || !fieldless ? materializeAsking(tree, source, maxDepth) : materializeClean(tree, source, maxDepth, fieldless);
+}
+
+/**
+ * The node types of the tree's grammar whose children are never in a field (module, block-less
+ * statements, argument lists, strings ...), from the grammar's node-types table; undefined when the
+ * language does not ship that table.
+ */
+function fieldlessTypes(tree: Parser.Tree): ReadonlySet<string> | undefined {
+  const language = (tree as unknown as { language?: object }).language;
+  if (!language) return undefined;
+  let set = FIELDLESS.get(language);
+  if (set === undefined) {
+    const info = (language as { nodeTypeInfo?: Array<{ type: string; named: boolean; fields?: Record<string, unknown> }> }).nodeTypeInfo;
+    set = Array.isArray(info) ? new Set(info.filter((t) => t.named && Object.keys(t.fields ?? {}).length === 0).map((t) => t.type)) : null;
+    FIELDLESS.set(language, set);
+  }
+  return set ?? undefined;
+}
+const FIELDLESS = new WeakMap<object, Set<string> | null>();
+
+/**
+ * The copy of a tree without syntax errors, with fewer calls into tree-sitter (each costs about as
+ * much as copying a node): a child's field is asked only where the parent's type has fields at all.
+ * (A node's range cannot be derived from its children's: hidden tokens such as Python's newlines and
+ * dedents, and the end of the file for the module, count in the parent's range but are no child.)
+ * test/py-tree.test.ts compares the result node for node, field for field, with tree-sitter's own tree.
+ */
+function materializeClean(tree: Parser.Tree, source: string, maxDepth: number, fieldless: ReadonlySet<string>): CopiedNode {
+  const cursor = tree.walk();
+  const make = (): CopiedNode => {
+    const id = cursor.nodeTypeId;
+    let type = TYPE_NAMES.get(id);
+    if (type === undefined) {
+      type = { name: cursor.nodeType, named: cursor.nodeIsNamed };
+      TYPE_NAMES.set(id, type);
+    }
+    return new CopiedNode(type.name, cursor.startIndex, cursor.endIndex, type.named, false, source);
+  };
+  const fieldIn = (parent: CopiedNode): string | null => {
+    if (fieldless.has(parent.type)) return null;
+    const id = cursor.currentFieldId;
+    if (!id) return null;
+    let name = FIELD_NAMES.get(id);
+    if (name === undefined) {
+      name = cursor.currentFieldName || null;
+      FIELD_NAMES.set(id, name);
+    }
+    return name;
+  };
+  const root = make();
+  const path: CopiedNode[] = [root];
+  let node = root;
+  for (;;) {
+    if (cursor.gotoFirstChild()) {
+      if (path.length >= maxDepth) throw new TreeTooDeep(cursor.startIndex, pythonDepth([...path.map((n) => n.type), cursor.nodeType]));
+      const child = make();
+      attach(node, child, fieldIn(node));
+      path.push(child);
+      node = child;
+      continue;
+    }
+    for (;;) {
+      if (path.length === 1) return root;
+      if (cursor.gotoNextSibling()) {
+        path.pop();
+        const parent = path[path.length - 1]!;
+        const sibling = make();
+        attach(parent, sibling, fieldIn(parent));
+        path.push(sibling);
+        node = sibling;
+        break;
+      }
+      cursor.gotoParent();
+      path.pop();
+      node = path[path.length - 1]!;
+    }
+  }
+}
+
+/** The copy of any tree (one with syntax errors: MISSING nodes, hasError, fields of ERROR nodes), asking tree-sitter everything. */
+function materializeAsking(tree: Parser.Tree, source: string, maxDepth: number): CopiedNode {
   const cursor = tree.walk();
   const broken = tree.rootNode.hasError;
   // Every property read crosses into C++: a node's type name and named-ness depend only on its type
@@ -254,6 +341,11 @@ function pythonDepth(types: readonly string[]): number {
 
 function attach(parent: CopiedNode, child: CopiedNode, field: string | undefined | null): void {
   child.parent = parent;
+  if (parent.children === NO_CHILDREN) {
+    parent.children = [child];
+    parent.childFields = [field ? field : null];
+    return;
+  }
   parent.children.push(child);
   parent.childFields.push(field ? field : null);
 }
