@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../src/core/position.js';
 import { makeSourceText } from '../src/core/source.js';
 import { decidingPattern, isIgnored, parseDockerignore } from '../src/parse/dockerfile/dockerignore.js';
-import { parseDockerfile, type DfInstruction } from '../src/parse/dockerfile/parse.js';
+import { keepArgumentSplits, parseDockerfile, type DfInstruction } from '../src/parse/dockerfile/parse.js';
 import { buildStages, splitImage, substitute } from '../src/model/containers/dockerfile.js';
 import { shellCommands } from '../src/model/containers/analyse.js';
 
@@ -204,5 +207,51 @@ describe('.dockerignore as BuildKit matches it', () => {
     const d = ig('./dist/../build/\n  spaced  \n!  \n');
     expect(d.patterns.map((p) => p.pattern)).toEqual(['build', 'spaced', '']);
     expect(isIgnored(d, 'build/x')).toBe(true);
+  });
+});
+
+describe('Dockerfile parser: arguments split once per instruction', () => {
+  /** Every Dockerfile of the fixtures (Dockerfile, Dockerfile.*, *.Dockerfile). */
+  function fixtureDockerfiles(): Array<{ name: string; text: string }> {
+    const out: Array<{ name: string; text: string }> = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/^Dockerfile|\.Dockerfile$/i.test(name)) out.push({ name: path, text: readFileSync(path, 'utf8') });
+      }
+    };
+    walk(join(__dirname, '..', 'fixtures'));
+    return out;
+  }
+  const both = (text: string) => {
+    keepArgumentSplits(false);
+    const published = parseDockerfile(makeSourceText('Dockerfile', text));
+    keepArgumentSplits(true);
+    return { published, kept: parseDockerfile(makeSourceText('Dockerfile', text)) };
+  };
+  it('reads every fixture Dockerfile exactly as dockerfile-ast does when it splits on every call', () => {
+    const files = fixtureDockerfiles();
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) {
+      const { published, kept } = both(f.text);
+      expect(kept, f.name).toEqual(published);
+    }
+  });
+  it('and random instruction soups (flags, heredocs, JSON form, images with registry, tag and digest)', () => {
+    const line = fc.constantFrom(
+      'FROM python:3.12-slim AS build', 'FROM --platform=$BUILDPLATFORM registry.example.com:5000/team/app:1.2@sha256:' + 'a'.repeat(64), 'FROM ${BASE}:${TAG}', 'FROM scratch',
+      'RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt', 'RUN <<EOF\napt-get update\nEOF', 'RUN ["sh", "-c", "echo \\"hi\\""]',
+      'COPY --from=build --chown=app:app /app /app', 'COPY <<-EOT /etc/x\n\tbody\nEOT', 'ADD --checksum=sha256:abc https://e.com/x.tgz /x', 'ENV A=1 B="two words" \\\n  C=3',
+      'ARG VERSION', 'LABEL a=b', 'CMD ["gunicorn", "app.wsgi"]', 'ENTRYPOINT exec gunicorn', 'HEALTHCHECK --interval=30s CMD curl -f http://localhost/ || exit 1',
+      'USER app', 'WORKDIR /app', 'EXPOSE 8000/tcp', 'ONBUILD RUN make', 'SHELL ["/bin/bash", "-c"]', '# comment', '', 'RUN a \\\n# c\n  b',
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        const { published, kept } = both(lines.join('\n'));
+        expect(kept).toEqual(published);
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
   });
 });

@@ -5,8 +5,43 @@ import type * as DockerfileAst from 'dockerfile-ast';
 // Loaded on first use: a repository without a Dockerfile never pays for the parser at start-up.
 let dockerfileAst: typeof DockerfileAst | undefined;
 function dockerfileParser(): typeof DockerfileAst.DockerfileParser {
-  dockerfileAst ??= createRequire(import.meta.url)('dockerfile-ast') as typeof DockerfileAst;
+  if (!dockerfileAst) {
+    dockerfileAst = createRequire(import.meta.url)('dockerfile-ast') as typeof DockerfileAst;
+    splitArgumentsOnce(dockerfileAst.Instruction);
+  }
   return dockerfileAst.DockerfileParser;
+}
+
+/**
+ * dockerfile-ast splits an instruction's arguments anew on every call of getRawArguments, and its own
+ * readers (flags, heredocs, JSON form, image name, tag and digest ...) call it about ten times per
+ * instruction: most of the time spent reading a Dockerfile. An instruction's text, range and escape
+ * character are fixed when it is built, so one split per instruction serves every call. Each caller
+ * gets what a fresh split gives it, objects it may change: a new list (ModifiableInstruction shifts the
+ * flags off it) of new arguments with new ranges (From moves the ends of its image argument's range).
+ */
+let splitsKept = true;
+/** Tests only: whether instructions keep their split arguments (false: dockerfile-ast as published). */
+export function keepArgumentSplits(keep: boolean): void {
+  splitsKept = keep;
+}
+
+function splitArgumentsOnce(instructionClass: typeof DockerfileAst.Instruction): void {
+  type Arg = { range: { start: unknown; end: unknown } };
+  const proto = instructionClass.prototype as unknown as { getRawArguments(): Arg[]; splitOnce?: true };
+  if (proto.splitOnce) return;
+  const split = proto.getRawArguments;
+  const splits = new WeakMap<object, Arg[]>();
+  proto.getRawArguments = function (this: object): Arg[] {
+    if (!splitsKept) return split.call(this);
+    let args = splits.get(this);
+    if (!args) {
+      args = split.call(this);
+      splits.set(this, args);
+    }
+    return args.map((a) => Object.assign(Object.create(Object.getPrototypeOf(a) as object) as Arg, a, { range: { start: a.range.start, end: a.range.end } }));
+  };
+  proto.splitOnce = true;
 }
 import type { Range } from 'vscode-languageserver-types';
 import type { SourceText } from '../../core/source.js';
