@@ -1,6 +1,6 @@
 import { SEVERITY_ORDER, type Finding } from '../core/finding.js';
 import { computeReadiness } from '../score/readiness.js';
-import type { ItemStatus, Readiness, RuleOutcome, SubjectRecord } from './result.js';
+import type { Readiness, RuleOutcome, SubjectRecord } from './result.js';
 import type { SuppressedFinding } from './suppress.js';
 
 /**
@@ -160,34 +160,44 @@ function groupOutcome(o: RuleOutcome, sectionOf: (f: Finding) => string, recordO
 
 /** One rule's item as one section sees it. */
 function sectionOutcome(o: RuleOutcome, g: Grouped, section: string, coveredByWholeRepo: boolean): RuleOutcome {
-  const base = { meta: o.meta };
-  const findings = g.findings.get(section) ?? [];
-  const fails = findings.filter((f) => f.status === 'fail');
-  if (fails.length > 0) {
+  const meta = o.meta;
+  const findings = g.findings.get(section);
+  if (findings !== undefined && findings.length > 0) {
     // As src/engine/run.ts effectiveMeta: the item weighs what its worst failure here weighs.
-    const own = SEVERITY_ORDER.indexOf(o.meta.severity);
-    const worst = Math.min(...fails.map((f) => SEVERITY_ORDER.indexOf(f.severity)));
-    const meta = worst > own ? { ...o.meta, severity: SEVERITY_ORDER[worst]! } : o.meta;
-    return { meta, status: 'fail', findings };
+    let worst = Infinity;
+    for (const f of findings) if (f.status === 'fail') worst = Math.min(worst, SEVERITY_ORDER.indexOf(f.severity));
+    if (worst !== Infinity) {
+      const own = SEVERITY_ORDER.indexOf(meta.severity);
+      return { meta: worst > own ? { ...meta, severity: SEVERITY_ORDER[worst]! } : meta, status: 'fail', findings };
+    }
+    return { meta, status: 'unknown', findings };
   }
-  if (findings.length > 0) return { ...base, status: 'unknown', findings };
-  const hidden = g.hidden.get(section) ?? [];
-  if (hidden.length > 0) {
+  const none: Finding[] = [];
+  const hidden = g.hidden.get(section);
+  if (hidden !== undefined && hidden.length > 0) {
     const reasons = [...new Set(hidden.map((s) => s.suppression.reason))].join('; ');
-    return { ...base, status: 'silenced', findings, reason: `suppressed inline: ${reasons}` };
+    return { meta, status: 'silenced', findings: none, reason: `suppressed inline: ${reasons}` };
   }
   // Undecided for the whole run rather than by a finding (not checked before the time limit, the
   // rule failed, files left unread): undecided in every section too, never n/a or a pass.
-  if (o.status === 'unknown' && o.findings.length === 0) return { ...base, status: 'unknown', findings, ...(o.reason !== undefined ? { reason: o.reason } : {}) };
-  const relevant = [...(g.records.get(section) ?? []), ...(coveredByWholeRepo ? g.whole : [])];
-  const status = foldSubjects(relevant);
-  const reason = status === 'na' ? (relevant.find((r) => r.naReason !== undefined)?.naReason ?? 'nothing of this section to check') : status === 'silenced' ? o.reason : undefined;
-  return { ...base, status, findings, ...(reason !== undefined ? { reason } : {}) };
-}
-
-function foldSubjects(records: SubjectRecord[]): ItemStatus {
-  const applicable = records.filter((r) => r.naReason === undefined);
-  if (applicable.length === 0) return 'na';
-  if (applicable.every((r) => r.silencedCount > 0)) return 'silenced';
-  return 'pass';
+  if (o.status === 'unknown' && o.findings.length === 0) return { meta, status: 'unknown', findings: none, ...(o.reason !== undefined ? { reason: o.reason } : {}) };
+  // The section's subjects, then the whole-repository ones when they count here: n/a when none
+  // applies (the first reason given), silenced when every one that applies was, else a pass.
+  let applicable = 0;
+  let silenced = 0;
+  let naReason: string | undefined;
+  const fold = (records: readonly SubjectRecord[]): void => {
+    for (const r of records) {
+      if (r.naReason !== undefined) naReason ??= r.naReason;
+      else {
+        applicable++;
+        if (r.silencedCount > 0) silenced++;
+      }
+    }
+  };
+  fold(g.records.get(section) ?? []);
+  if (coveredByWholeRepo) fold(g.whole);
+  if (applicable === 0) return { meta, status: 'na', findings: none, reason: naReason ?? 'nothing of this section to check' };
+  if (silenced === applicable) return { meta, status: 'silenced', findings: none, ...(o.reason !== undefined ? { reason: o.reason } : {}) };
+  return { meta, status: 'pass', findings: none };
 }
