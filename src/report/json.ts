@@ -93,11 +93,18 @@ export interface JsonReport {
  * fixed order, so consumers can rely on the shape and diffs between runs stay minimal.
  */
 export function formatJson(result: AuditResult, opts: JsonOptions = {}): string {
-  return JSON.stringify(buildJsonReport(result, opts), null, 2) + '\n';
+  // Sanitized while written: the same text as stringifying buildJsonReport's copy, without the copy
+  // (a monorepo's report holds ~10,000 strings). Keys are ours and fixed, as cleanStrings assumes.
+  const clean = makeSanitizer(result.root, opts.secrets);
+  return JSON.stringify(rawJsonReport(result), (_key, value: unknown) => (typeof value === 'string' ? clean(value) : value), 2) + '\n';
 }
 
+/** The report as formatJson writes it: every string sanitized (paths relative to the root, secrets redacted). */
 export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): JsonReport {
-  const clean = makeSanitizer(result.root, opts.secrets);
+  return cleanStrings(rawJsonReport(result), makeSanitizer(result.root, opts.secrets));
+}
+
+function rawJsonReport(result: AuditResult): JsonReport {
   const report: JsonReport = {
     schemaVersion: JSON_SCHEMA_VERSION,
     tool: { name: result.tool.name, version: result.tool.version },
@@ -132,7 +139,7 @@ export function buildJsonReport(result: AuditResult, opts: JsonOptions = {}): Js
       : null,
     configFile: result.configFile ?? null,
   };
-  return cleanStrings(report, clean);
+  return report;
 }
 
 /**
