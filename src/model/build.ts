@@ -153,12 +153,32 @@ class SourceCache implements ModelSources {
   }
 }
 
+/** What ProjectResolver.fileOf answered, per file list and root list. */
+const RESOLVED = new WeakMap<ReadonlyMap<string, DiscoveredFile>, Map<string, Map<string, string | undefined>>>();
+
 /** Dotted module names resolve against the project root first, then the repository root. */
-/** Dotted module names against the project root first, then the repository root. */
 export class ProjectResolver implements ModuleResolver {
-  constructor(private readonly cache: Pick<ModelSources, 'byPath' | 'python'>, private readonly roots: string[]) {}
+  /** Answers per root list (each project and staging or service evaluation makes its own resolver). */
+  private readonly answers: Map<string, string | undefined>;
+
+  constructor(private readonly cache: Pick<ModelSources, 'byPath' | 'python'>, private readonly roots: string[]) {
+    let byRoots = RESOLVED.get(cache.byPath);
+    if (!byRoots) RESOLVED.set(cache.byPath, (byRoots = new Map()));
+    const key = roots.join('\0');
+    let answers = byRoots.get(key);
+    if (!answers) byRoots.set(key, (answers = new Map()));
+    this.answers = answers;
+  }
 
   fileOf(module: string): string | undefined {
+    // Asked for every service's app of every project on a monorepo: the file list never changes.
+    if (this.answers.has(module)) return this.answers.get(module);
+    const file = this.find(module);
+    this.answers.set(module, file);
+    return file;
+  }
+
+  private find(module: string): string | undefined {
     const rel = module.split('.').join('/');
     for (const root of this.roots) {
       for (const candidate of [`${rel}.py`, `${rel}/__init__.py`]) {
