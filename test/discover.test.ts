@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classify } from '../src/discover/classify.js';
-import { readText } from '../src/discover/read.js';
+import { decodeBytes, readText } from '../src/discover/read.js';
 import type { DiscoveredFile } from '../src/discover/types.js';
 import { discover } from '../src/discover/walk.js';
 
@@ -262,6 +262,14 @@ describe('readText', () => {
       text: 'A=é\n',
       notice: { kind: 'encoding', file: 'a.py', message: 'a.py: not valid UTF-8; read as Latin-1' },
     });
+  });
+
+  it('decodes each file on its own: a file cut inside a UTF-8 sequence leaves nothing behind for the next', () => {
+    expect(decodeBytes('a.py', Buffer.from([0x41, 0x3d, 0xe2, 0x82]))).toEqual({ text: 'A=\u00e2\u0082', notice: { kind: 'encoding', file: 'a.py', message: 'a.py: not valid UTF-8; read as Latin-1' } });
+    expect(decodeBytes('b.py', Buffer.from([0xac, 0x0a]))).toEqual({ text: '\u00ac\n', notice: { kind: 'encoding', file: 'b.py', message: 'b.py: not valid UTF-8; read as Latin-1' } });
+    expect(decodeBytes('c.py', Buffer.from('X = "€"\n'))).toEqual({ text: 'X = "€"\n' });
+    expect(decodeBytes('d.py', Buffer.from([0xe2, 0x82]))).toEqual({ text: '\u00e2\u0082', notice: { kind: 'encoding', file: 'd.py', message: 'd.py: not valid UTF-8; read as Latin-1' } });
+    expect(decodeBytes('e.py', Buffer.from([0xac]))).toEqual({ text: '\u00ac', notice: { kind: 'encoding', file: 'e.py', message: 'e.py: not valid UTF-8; read as Latin-1' } });
   });
 
   it('refuses binary content', () => {
