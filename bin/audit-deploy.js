@@ -18,19 +18,23 @@ const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const bundleFile = join(__dirname, '..', 'dist', 'audit-deploy.cjs');
-const loaded = existsSync(bundleFile) ? Promise.resolve().then(() => loadBundle(bundleFile)) : import('../dist/src/cli/main.js');
 
-loaded
-  .then(({ main, afterRun }) =>
-    main(process.argv.slice(2)).then((code) => {
-      process.exitCode = code;
-      afterRun?.();
-    }),
-  )
-  .catch((err) => {
-    process.stderr.write(`audit-deploy: internal error: ${err && err.stack ? err.stack : err}\n`);
-    process.exitCode = 2;
-  });
+// Run as the command; scripts/warm-code-cache.cjs requires this file for loadBundle only.
+if (require.main === module) {
+  const loaded = existsSync(bundleFile) ? Promise.resolve().then(() => loadBundle(bundleFile)) : import('../dist/src/cli/main.js');
+  loaded
+    .then(({ main, afterRun }) =>
+      main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+        afterRun?.();
+      }),
+    )
+    .catch((err) => {
+      process.stderr.write(`audit-deploy: internal error: ${err && err.stack ? err.stack : err}\n`);
+      process.exitCode = 2;
+    });
+}
+module.exports = { bundleFile, loadBundle };
 
 function loadBundle(file) {
   const { Script } = require('node:vm');
@@ -47,19 +51,20 @@ function loadBundle(file) {
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(file), mod, file, join(file, '..'), pathToFileURL(file).href);
   const refresh = process.env.AUDIT_DEPLOY_CODE_CACHE === 'write' || cachedData === undefined || script.cachedDataRejected === true;
+  const writeCache = () => {
+    try {
+      const temp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(temp, script.createCachedData());
+      renameSync(temp, cacheFile);
+    } catch {
+      // A read-only installation: run without the cache.
+    }
+  };
   return {
     main: mod.exports.main,
     // After the run, so the cache also holds the functions the audit compiled lazily.
-    afterRun: refresh
-      ? () => {
-          try {
-            const temp = `${cacheFile}.${process.pid}.tmp`;
-            writeFileSync(temp, script.createCachedData());
-            renameSync(temp, cacheFile);
-          } catch {
-            // A read-only installation: run without the cache.
-          }
-        }
-      : undefined,
+    afterRun: refresh ? writeCache : undefined,
+    writeCache,
+    cacheAccepted: cachedData !== undefined && script.cachedDataRejected !== true,
   };
 }

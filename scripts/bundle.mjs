@@ -59,13 +59,13 @@ rmSync(entry);
 rmSync(join(dist, 'audit-deploy.mjs'), { force: true }); // the ES module bundle of earlier builds
 console.log(`bundled ${ruleFiles.length} rules into dist/audit-deploy.cjs`);
 
-// The code cache: one audit of the bundled sample (output discarded) through the launcher, which writes
-// the cache after the run so that it also holds the functions compiled on the way.
-const sample = join(root, 'fixtures', 'sample-shop');
-rmSync(join(dist, 'audit-deploy.cjs.v8cache'), { force: true });
-const warm = spawnSync(process.execPath, [join(root, 'bin', 'audit-deploy.js'), ...(existsSync(sample) ? [sample, '--format', 'json'] : ['rules'])], {
+// The code cache: audits of the bundled sample and of fixtures that hold every other kind of file the
+// audit reads (compose, nginx, systemd, Dockerfile, Kubernetes, GitHub workflows, cross-file wiring), in
+// one process through the launcher's own loader (scripts/warm-code-cache.cjs says why).
+const WARM_REPOSITORIES = ['sample-shop', 'cmp-unhardened-stack', 'ngx-site-shop', 'sd-digitalocean-gunicorn', 'k8s-shop-naive', 'dkr-unhardened-image', 'gha-naive-deploy', 'xf-proxy-mismatch'];
+const warm = spawnSync(process.execPath, [join(root, 'scripts', 'warm-code-cache.cjs'), ...WARM_REPOSITORIES.map((name) => join(root, 'fixtures', name))], {
   cwd: root,
-  env: { ...process.env, AUDIT_DEPLOY_CODE_CACHE: 'write', NO_COLOR: '1' },
+  env: { ...process.env, NO_COLOR: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const cached = existsSync(join(dist, 'audit-deploy.cjs.v8cache'));

@@ -198,6 +198,13 @@ describe('the installed command', () => {
     expect(sarif.runs[0]!.tool.driver.rules.map((x) => x.id).sort()).toEqual(expect.arrayContaining(ids.filter((id) => id.startsWith('DJ'))));
   });
 
+  it('bin/audit-deploy.js, required rather than run, runs nothing; the code cache the build wrote is one V8 accepts', () => {
+    const probe = "const l = require('./bin/audit-deploy.js'); const b = l.loadBundle(l.bundleFile); console.log(typeof b.main, b.cacheAccepted)";
+    const r = spawnSync(process.execPath, ['-e', probe], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('function true\n');
+  });
+
   it('bin/audit-deploy.js runs the quick start on the sample', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), 'fixtures/sample-shop', '--color', 'never'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status).toBe(1);
