@@ -141,47 +141,26 @@ export class CopiedNode implements PyNode {
   }
 }
 
+/** Node type names, named-ness and field names of tree-sitter-python, by id (one grammar: ids are stable). */
+const TYPE_NAMES = new Map<number, { name: string; named: boolean }>();
+const FIELD_NAMES = new Map<number, string | null>();
+
 /**
  * Copies a tree-sitter tree into PyNodes with one cursor walk (no recursion: deep trees are fine).
  * hasError is tree-sitter's own (an error cost anywhere below, hidden nodes included): asked of each
  * node only in the rare broken file, false everywhere when the root has none.
  */
-/** Node type names, named-ness and field names of tree-sitter-python, by id (one grammar: ids are stable). */
-const TYPE_NAMES = new Map<number, { name: string; named: boolean }>();
-const FIELD_NAMES = new Map<number, string | null>();
-
 export function materialize(tree: Parser.Tree, source: string, maxDepth: number = Infinity): CopiedNode {
-  const fieldless = fieldlessTypes(tree);
-  return tree.rootNode.hasError || !fieldless ? materializeAsking(tree, source, maxDepth) : materializeClean(tree, source, maxDepth, fieldless);
-}
-
-/**
- * The node types of the tree's grammar whose children are never in a field (module, block-less
- * statements, argument lists, strings ...), from the grammar's node-types table; undefined when the
- * language does not ship that table.
- */
-function fieldlessTypes(tree: Parser.Tree): ReadonlySet<string> | undefined {
-  const language = (tree as unknown as { language?: object }).language;
-  if (!language) return undefined;
-  let set = FIELDLESS.get(language);
-  if (set === undefined) {
-    const info = (language as { nodeTypeInfo?: Array<{ type: string; named: boolean; fields?: Record<string, unknown> }> }).nodeTypeInfo;
-    set = Array.isArray(info) ? new Set(info.filter((t) => t.named && Object.keys(t.fields ?? {}).length === 0).map((t) => t.type)) : null;
-    FIELDLESS.set(language, set);
-  }
-  return set ?? undefined;
-}
-const FIELDLESS = new WeakMap<object, Set<string> | null>();
-
-/**
- * The copy of a tree without syntax errors, with fewer calls into tree-sitter (each costs about as
- * much as copying a node): a child's field is asked only where the parent's type has fields at all.
- * (A node's range cannot be derived from its children's: hidden tokens such as Python's newlines and
- * dedents, and the end of the file for the module, count in the parent's range but are no child.)
- * test/py-tree.test.ts compares the result node for node, field for field, with tree-sitter's own tree.
- */
-function materializeClean(tree: Parser.Tree, source: string, maxDepth: number, fieldless: ReadonlySet<string>): CopiedNode {
   const cursor = tree.walk();
+  const broken = tree.rootNode.hasError;
+  // Every property read crosses into C++ (each costs about as much as copying a node): a node's type
+  // name and named-ness depend only on its type id, and a field's name on its field id, so each is
+  // asked once per id; only a tree with errors can hold MISSING nodes; and a child's field is asked
+  // only where the parent's type has fields at all, except in a tree with errors (its ERROR nodes
+  // hold children of any production). A node's range cannot be derived from its children's: hidden
+  // tokens such as Python's newlines and dedents, and the end of the file for the module, count in
+  // the parent's range but are no child.
+  const fieldless = broken ? undefined : fieldlessTypes(tree);
   const make = (): CopiedNode => {
     const id = cursor.nodeTypeId;
     let type = TYPE_NAMES.get(id);
@@ -189,10 +168,12 @@ function materializeClean(tree: Parser.Tree, source: string, maxDepth: number, f
       type = { name: cursor.nodeType, named: cursor.nodeIsNamed };
       TYPE_NAMES.set(id, type);
     }
-    return new CopiedNode(type.name, cursor.startIndex, cursor.endIndex, type.named, false, source);
+    const node = new CopiedNode(type.name, cursor.startIndex, cursor.endIndex, type.named, broken ? cursor.nodeIsMissing : false, source);
+    if (broken) node.hasError = cursor.currentNode.hasError;
+    return node;
   };
   const fieldIn = (parent: CopiedNode): string | null => {
-    if (fieldless.has(parent.type)) return null;
+    if (fieldless?.has(parent.type)) return null;
     const id = cursor.currentFieldId;
     if (!id) return null;
     let name = FIELD_NAMES.get(id);
@@ -205,6 +186,7 @@ function materializeClean(tree: Parser.Tree, source: string, maxDepth: number, f
   const root = make();
   const path: CopiedNode[] = [root];
   let node = root;
+  // Depth-first: down to the first child when there is one, else to the next sibling, else up.
   for (;;) {
     if (cursor.gotoFirstChild()) {
       if (path.length >= maxDepth) throw new TreeTooDeep(cursor.startIndex, pythonDepth([...path.map((n) => n.type), cursor.nodeType]));
@@ -232,64 +214,23 @@ function materializeClean(tree: Parser.Tree, source: string, maxDepth: number, f
   }
 }
 
-/** The copy of any tree (one with syntax errors: MISSING nodes, hasError, fields of ERROR nodes), asking tree-sitter everything. */
-function materializeAsking(tree: Parser.Tree, source: string, maxDepth: number): CopiedNode {
-  const cursor = tree.walk();
-  const broken = tree.rootNode.hasError;
-  // Every property read crosses into C++: a node's type name and named-ness depend only on its type
-  // id, and a field's name on its field id, so each is asked once per id; only a tree with errors
-  // can hold MISSING nodes.
-  const make = (): CopiedNode => {
-    const id = cursor.nodeTypeId;
-    let type = TYPE_NAMES.get(id);
-    if (type === undefined) {
-      type = { name: cursor.nodeType, named: cursor.nodeIsNamed };
-      TYPE_NAMES.set(id, type);
-    }
-    const node = new CopiedNode(type.name, cursor.startIndex, cursor.endIndex, type.named, broken ? cursor.nodeIsMissing : false, source);
-    if (broken) node.hasError = cursor.currentNode.hasError;
-    return node;
-  };
-  const field = (): string | null => {
-    const id = cursor.currentFieldId;
-    if (!id) return null;
-    let name = FIELD_NAMES.get(id);
-    if (name === undefined) {
-      name = cursor.currentFieldName || null;
-      FIELD_NAMES.set(id, name);
-    }
-    return name;
-  };
-  const root = make();
-  const path: CopiedNode[] = [root];
-  let node = root;
-  // Depth-first: down to the first child when there is one, else to the next sibling, else up.
-  for (;;) {
-    if (cursor.gotoFirstChild()) {
-      if (path.length >= maxDepth) throw new TreeTooDeep(cursor.startIndex, pythonDepth([...path.map((n) => n.type), cursor.nodeType]));
-      const child = make();
-      attach(node, child, field());
-      path.push(child);
-      node = child;
-      continue;
-    }
-    for (;;) {
-      if (path.length === 1) return root;
-      if (cursor.gotoNextSibling()) {
-        path.pop();
-        const parent = path[path.length - 1]!;
-        const sibling = make();
-        attach(parent, sibling, field());
-        path.push(sibling);
-        node = sibling;
-        break;
-      }
-      cursor.gotoParent();
-      path.pop();
-      node = path[path.length - 1]!;
-    }
+/**
+ * The node types of the tree's grammar whose children are never in a field (module, block-less
+ * statements, argument lists, strings ...), from the grammar's node-types table; undefined when the
+ * language does not ship that table.
+ */
+function fieldlessTypes(tree: Parser.Tree): ReadonlySet<string> | undefined {
+  const language = (tree as unknown as { language?: object }).language;
+  if (!language) return undefined;
+  let set = FIELDLESS.get(language);
+  if (set === undefined) {
+    const info = (language as { nodeTypeInfo?: Array<{ type: string; named: boolean; fields?: Record<string, unknown> }> }).nodeTypeInfo;
+    set = Array.isArray(info) ? new Set(info.filter((t) => t.named && Object.keys(t.fields ?? {}).length === 0).map((t) => t.type)) : null;
+    FIELDLESS.set(language, set);
   }
+  return set ?? undefined;
 }
+const FIELDLESS = new WeakMap<object, Set<string> | null>();
 
 /**
  * A tree deeper than asked for: `offset` is where the first node beyond the limit starts, and
