@@ -101,20 +101,10 @@ export function computeSections(outcomes: RuleOutcome[], projectRoots: string[],
   const hiddenByRule = new Map<string, SuppressedFinding[]>();
   for (const s of suppressed) hiddenByRule.set(s.finding.ruleId, [...(hiddenByRule.get(s.finding.ruleId) ?? []), s]);
   const grouped = outcomes.map((o) => groupOutcome(o, sectionOf, recordOwner, hiddenByRule.get(o.meta.id) ?? []));
-  // A monorepo has ~50 sections x ~200 rules, and most rules hold nothing of most sections: their
-  // item there depends only on whether the section counts the whole-repository subjects, so it is
-  // worked out once per rule (readers never change an outcome, so the objects can be shared).
-  const quiet = outcomes.map((o, i) => {
-    const memo: Partial<Record<'covered' | 'uncovered', RuleOutcome>> = {};
-    return (covered: boolean): RuleOutcome => (memo[covered ? 'covered' : 'uncovered'] ??= sectionOutcome(o, grouped[i]!, NO_SECTION, covered));
-  });
   const sections: SectionSummary[] = [];
   for (const name of [...names, REPOSITORY_SECTION]) {
     const covered = wholeRepoSections.includes(name);
-    const mine = outcomes.map((o, i) => {
-      const g = grouped[i]!;
-      return g.findings.has(name) || g.hidden.has(name) || g.records.has(name) ? sectionOutcome(o, g, name, covered) : quiet[i]!(covered);
-    });
+    const mine = outcomes.map((o, i) => sectionOutcome(o, grouped[i]!, name, covered));
     const findings = mine.reduce((n, o) => n + o.findings.length, 0);
     const readiness = computeReadiness(mine, threshold);
     // The repository section is shown only when something of it applies.
@@ -123,9 +113,6 @@ export function computeSections(outcomes: RuleOutcome[], projectRoots: string[],
   }
   return { sections, sectionOf };
 }
-
-/** A section name no finding or subject can have: what sectionOutcome sees for a section holding nothing of a rule. */
-const NO_SECTION = '\0(none)';
 
 /** One rule's findings, suppressed findings and subjects, by section. */
 interface Grouped {
