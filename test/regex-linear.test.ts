@@ -160,6 +160,12 @@ describe('rewritten regexes: same results as the originals, linear on hostile in
       }),
       { numRuns: 3000 },
     );
+    // Found by the property above (CI, seed 1084682127): "audit-deploy:" at the start of the line, then a marker.
+    for (const line of ['audit-deploy:#audit-deploy:ignore[]', 'audit-deploy: x # audit-deploy: ignore[DJ018] -- why']) {
+      const a = original.exec(line)!;
+      const b = findMarker(line);
+      expect(b && [b.index, b[0], b[1], b[2], b[3]]).toEqual([a.index, a[0], a[1], a[2], a[3]]);
+    }
     expect(timed(() => findMarker(';audit-deploy:ignore['.repeat(BIG / 20) + ']--' + '\t'.repeat(BIG) + 'x'))).toBeLessThan(BOUND_MS);
   });
 

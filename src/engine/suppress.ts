@@ -41,7 +41,7 @@ const LINE_BREAK = /[\n\r\u2028\u2029]/;
 export function findMarker(line: string): { index: number; 0: string; 1: string; 2: string; 3: string | undefined } | undefined {
   let close = -1;
   const tails = new Map<number, { ok: boolean; reason: string | undefined }>();
-  for (let i = line.indexOf('audit-deploy:') > 0 ? 0 : line.length; i < line.length; i++) {
+  for (let i = line.includes('audit-deploy:') ? 0 : line.length; i < line.length; i++) {
     const c = line[i];
     if (c !== '#' && c !== ';' && c !== '/') continue;
     MARKER_HEAD.lastIndex = i;
