@@ -146,11 +146,40 @@ const TYPE_NAMES = new Map<number, { name: string; named: boolean }>();
 const FIELD_NAMES = new Map<number, string | null>();
 
 /**
- * Copies a tree-sitter tree into PyNodes with one cursor walk (no recursion: deep trees are fine).
- * hasError is tree-sitter's own (an error cost anywhere below, hidden nodes included): asked of each
- * node only in the rare broken file, false everywhere when the root has none.
+ * A syntax tree as numbers: what a parse worker hands the main thread (a transferable buffer and two
+ * short string lists instead of tens of thousands of objects), and the step between tree-sitter and
+ * the copied tree on the main thread too, so that both paths are one.
+ *
+ * `nodes` holds NODE_WIDTH numbers per node in document order (a node before its children):
+ * its type (an index into `types`), start and end offsets (UTF-16), flags (NAMED, MISSING,
+ * HAS_ERROR), its field in its parent (an index into `fields` plus one; 0 when in no field) and how
+ * many children it has.
+ */
+export interface FlatTree {
+  nodes: Int32Array;
+  types: string[];
+  fields: string[];
+}
+
+export const NODE_WIDTH = 6;
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
+/**
+ * Copies a tree-sitter tree into PyNodes (one cursor walk, then plain objects): see flatten and
+ * unflatten. Throws TreeTooDeep when the tree is deeper than `maxDepth`.
  */
 export function materialize(tree: Parser.Tree, source: string, maxDepth: number = Infinity): CopiedNode {
+  return unflatten(flatten(tree, maxDepth), source);
+}
+
+/**
+ * The tree's nodes as numbers, by one cursor walk (no recursion: deep trees are fine). hasError is
+ * tree-sitter's own (an error cost anywhere below, hidden nodes included): asked of each node only
+ * in the rare broken file, false everywhere when the root has none.
+ */
+export function flatten(tree: Parser.Tree, maxDepth: number = Infinity): FlatTree {
   const cursor = tree.walk();
   const broken = tree.rootNode.hasError;
   // Every property read crosses into C++ (each costs about as much as copying a node): a node's type
@@ -161,57 +190,126 @@ export function materialize(tree: Parser.Tree, source: string, maxDepth: number 
   // tokens such as Python's newlines and dedents, and the end of the file for the module, count in
   // the parent's range but are no child.
   const fieldless = broken ? undefined : fieldlessTypes(tree);
-  const make = (): CopiedNode => {
+  const types: string[] = [];
+  const typeIndex = new Map<string, number>();
+  const fields: string[] = [];
+  const fieldIndex = new Map<string, number>();
+  let nodes = new Int32Array(NODE_WIDTH * 256);
+  let count = 0;
+  // Per open node (the path from the root): its row, its type name.
+  const rows: number[] = [];
+  const pathTypes: string[] = [];
+
+  const add = (parentType: string | undefined): void => {
     const id = cursor.nodeTypeId;
     let type = TYPE_NAMES.get(id);
     if (type === undefined) {
       type = { name: cursor.nodeType, named: cursor.nodeIsNamed };
       TYPE_NAMES.set(id, type);
     }
-    const node = new CopiedNode(type.name, cursor.startIndex, cursor.endIndex, type.named, broken ? cursor.nodeIsMissing : false, source);
-    if (broken) node.hasError = cursor.currentNode.hasError;
-    return node;
-  };
-  const fieldIn = (parent: CopiedNode): string | null => {
-    if (fieldless?.has(parent.type)) return null;
-    const id = cursor.currentFieldId;
-    if (!id) return null;
-    let name = FIELD_NAMES.get(id);
-    if (name === undefined) {
-      name = cursor.currentFieldName || null;
-      FIELD_NAMES.set(id, name);
+    let t = typeIndex.get(type.name);
+    if (t === undefined) typeIndex.set(type.name, (t = types.push(type.name) - 1));
+    let field = 0;
+    if (parentType !== undefined && !fieldless?.has(parentType)) {
+      const fid = cursor.currentFieldId;
+      if (fid) {
+        let name = FIELD_NAMES.get(fid);
+        if (name === undefined) {
+          name = cursor.currentFieldName || null;
+          FIELD_NAMES.set(fid, name);
+        }
+        if (name) {
+          let f = fieldIndex.get(name);
+          if (f === undefined) fieldIndex.set(name, (f = fields.push(name) - 1));
+          field = f + 1;
+        }
+      }
     }
-    return name;
+    if ((count + 1) * NODE_WIDTH > nodes.length) {
+      const grown = new Int32Array(nodes.length * 2);
+      grown.set(nodes);
+      nodes = grown;
+    }
+    const at = count * NODE_WIDTH;
+    nodes[at] = t;
+    nodes[at + 1] = cursor.startIndex;
+    nodes[at + 2] = cursor.endIndex;
+    let flags = type.named ? NAMED : 0;
+    if (broken) {
+      if (cursor.nodeIsMissing) flags |= MISSING;
+      if (cursor.currentNode.hasError) flags |= HAS_ERROR;
+    }
+    nodes[at + 3] = flags;
+    nodes[at + 4] = field;
+    nodes[at + 5] = 0;
+    if (parentType !== undefined) {
+      const parentCount = rows[rows.length - 1]! * NODE_WIDTH + 5;
+      nodes[parentCount] = nodes[parentCount]! + 1;
+    }
+    rows.push(count);
+    pathTypes.push(type.name);
+    count++;
   };
-  const root = make();
-  const path: CopiedNode[] = [root];
-  let node = root;
+
+  add(undefined);
   // Depth-first: down to the first child when there is one, else to the next sibling, else up.
   for (;;) {
     if (cursor.gotoFirstChild()) {
-      if (path.length >= maxDepth) throw new TreeTooDeep(cursor.startIndex, pythonDepth([...path.map((n) => n.type), cursor.nodeType]));
-      const child = make();
-      attach(node, child, fieldIn(node));
-      path.push(child);
-      node = child;
+      if (rows.length >= maxDepth) throw new TreeTooDeep(cursor.startIndex, pythonDepth([...pathTypes, cursor.nodeType]));
+      add(pathTypes[pathTypes.length - 1]);
       continue;
     }
+    let done = false;
     for (;;) {
-      if (path.length === 1) return root;
+      if (rows.length === 1) {
+        done = true;
+        break;
+      }
+      rows.pop();
+      pathTypes.pop();
       if (cursor.gotoNextSibling()) {
-        path.pop();
-        const parent = path[path.length - 1]!;
-        const sibling = make();
-        attach(parent, sibling, fieldIn(parent));
-        path.push(sibling);
-        node = sibling;
+        add(pathTypes[pathTypes.length - 1]);
         break;
       }
       cursor.gotoParent();
-      path.pop();
-      node = path[path.length - 1]!;
+    }
+    if (done) break;
+  }
+  return { nodes: nodes.slice(0, count * NODE_WIDTH), types, fields };
+}
+
+/** The copied tree of a flattened one; node text is sliced from `source`. */
+export function unflatten(flat: FlatTree, source: string): CopiedNode {
+  const { nodes, types, fields } = flat;
+  const count = nodes.length / NODE_WIDTH;
+  const make = (row: number): CopiedNode => {
+    const at = row * NODE_WIDTH;
+    const flags = nodes[at + 3]!;
+    const node = new CopiedNode(types[nodes[at]!]!, nodes[at + 1]!, nodes[at + 2]!, (flags & NAMED) !== 0, (flags & MISSING) !== 0, source);
+    if (flags & HAS_ERROR) node.hasError = true;
+    return node;
+  };
+  const root = make(0);
+  // The open nodes and how many children each still expects.
+  const open: CopiedNode[] = [root];
+  const expected: number[] = [nodes[5]!];
+  for (let row = 1; row < count; row++) {
+    while (expected[expected.length - 1] === 0) {
+      open.pop();
+      expected.pop();
+    }
+    const parent = open[open.length - 1]!;
+    expected[expected.length - 1] = expected[expected.length - 1]! - 1;
+    const child = make(row);
+    const field = nodes[row * NODE_WIDTH + 4]!;
+    attach(parent, child, field === 0 ? null : fields[field - 1]!);
+    const children = nodes[row * NODE_WIDTH + 5]!;
+    if (children > 0) {
+      open.push(child);
+      expected.push(children);
     }
   }
+  return root;
 }
 
 /**
