@@ -76,6 +76,23 @@ rmSync(entry);
 rmSync(join(dist, 'audit-deploy.mjs'), { force: true }); // the ES module bundle of earlier builds
 console.log(`bundled ${ruleFiles.length} rules into dist/audit-deploy.cjs`);
 
+// The parse-ahead worker (src/parse/python-ahead.ts): its own small script beside the bundle, started only
+// by audits of repositories with many Python files to parse.
+await build({
+  entryPoints: [join(dist, 'src', 'parse', 'python-ahead-worker.js')],
+  outfile: join(dist, 'python-ahead-worker.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['tree-sitter', 'tree-sitter-python'],
+  logLevel: 'warning',
+  legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
+});
+console.log('bundled the parse-ahead worker into dist/python-ahead-worker.cjs');
+
 // The code cache: audits of the bundled sample and of fixtures that hold every other kind of file the
 // audit reads (compose, nginx, systemd, Dockerfile, Kubernetes, GitHub workflows, cross-file wiring), in
 // one process through the launcher's own loader (scripts/warm-code-cache.cjs says why).

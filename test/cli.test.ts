@@ -224,6 +224,24 @@ describe('the installed command', () => {
     expect(head.stderr).not.toContain('EPIPE');
   });
 
+  it('parse-ahead: reports are byte-identical with Python parsed on a second thread or not (a generated monorepo, the sample)', () => {
+    // Eight projects of the benchmark's generator: 8 x 14 Python files to parse, so 'auto' starts the worker.
+    const mono = join(tmp, 'mono8');
+    execFileSync(process.execPath, [join(REPO, 'bench', 'gen-monorepo.mjs'), mono, '8'], { stdio: 'pipe' });
+    const bin = join(REPO, 'bin', 'audit-deploy.js');
+    for (const [target, modes] of [[mono, ['auto', 'never']], [SAMPLE, ['always', 'never']]] as const) {
+      for (const format of ['json', 'sarif']) {
+        const outputs = modes.map((mode) => {
+          const r = spawnSync(process.execPath, [bin, target, '--format', format], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, AUDIT_DEPLOY_PARSE_AHEAD: mode } });
+          expect(r.stderr).toBe('');
+          return r.stdout;
+        });
+        expect(outputs[0]!.length).toBeGreaterThan(10_000);
+        expect(outputs[0] === outputs[1], `${target} ${format}`).toBe(true);
+      }
+    }
+  }, 60_000);
+
   it('exit 2 and usage on stderr for a bad flag', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), '--format=yaml'], { cwd: REPO, encoding: 'utf8' });
     expect(r.status).toBe(2);

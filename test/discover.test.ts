@@ -124,6 +124,14 @@ describe('discover', () => {
     expect(notices).toEqual([]);
   });
 
+  it('tells onFile of each file it lists, and of nothing it skips', () => {
+    const root = tree({ 'b.py': 'x = 1\n', 'a/settings.py': 'DEBUG = False\n', 'node_modules/x/index.js': '', '.git/config': '' });
+    const told: string[] = [];
+    const { files } = discover(root, { onFile: (f) => told.push(f.path) });
+    expect(told.sort()).toEqual(files.map((f) => f.path));
+    expect(told).toEqual(['a/settings.py', 'b.py']);
+  });
+
   it('skips VCS, caches, node_modules and virtualenvs of any name', () => {
     const root = tree({
       'manage.py': '',

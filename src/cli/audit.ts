@@ -15,6 +15,7 @@ import { environmentVariants } from '../model/environments.js';
 import { computeSections, projectSectionName, REPOSITORY_SECTION } from '../engine/sections.js';
 import { applySuppressions, findSuppressions, type Suppression } from '../engine/suppress.js';
 import { buildModelWithSources, type ModelSources } from '../model/build.js';
+import type { ParseAheadMode } from '../parse/python-ahead.js';
 import { kubernetesSecretValues } from '../model/deployment/k8s-env.js';
 import { versionText } from '../model/django-helpers.js';
 import type { PyValue } from '../model/python-value.js';
@@ -40,6 +41,8 @@ export interface AuditOptions {
   maxTimeSeconds?: number;
   /** The clock the budget is measured on, in milliseconds (tests inject one). */
   clock?: () => number;
+  /** Python parsed on a second thread: 'auto' (default), 'always', 'never' (see parse/python-ahead.ts). */
+  parseAhead?: ParseAheadMode;
 }
 
 /** The whole pipeline: discover, parse, model, rules, score. Reporting is the caller's. */
@@ -50,7 +53,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditResult & { secr
   opts.onProgress?.('reading the repository');
   const [allRules, { model, sources }] = await Promise.all([
     loadRules(),
-    buildModelWithSources(root, { settings: opts.settings ?? config.settings, production: config.production, development: config.development, budget }),
+    buildModelWithSources(root, { settings: opts.settings ?? config.settings, production: config.production, development: config.development, budget, parseAhead: opts.parseAhead }),
   ]);
   const rules = configureRules(allRules, config);
   const notices: Notice[] = [...model.notices];

@@ -18,6 +18,7 @@ import { ruleHelpText } from '../report/rule-help.js';
 import { formatSarif } from '../report/sarif.js';
 import { parseCliArgs, USAGE, UsageError, useColor, type CliOptions } from './args.js';
 import { runAudit } from './audit.js';
+import type { ParseAheadMode } from '../parse/python-ahead.js';
 import { checkoutBase, DiffBaseError } from './diff-base.js';
 import { stdWriter } from './stdio.js';
 import { TOOL_VERSION } from './version.js';
@@ -70,6 +71,15 @@ export async function main(argv: string[], io: CliIO = { stdout: stdWriter(1), s
   }
 }
 
+/**
+ * AUDIT_DEPLOY_PARSE_AHEAD=never|always overrides when Python is parsed on a second thread (README,
+ * Performance): for diagnosis, and for the tests that compare reports made both ways.
+ */
+function parseAheadMode(env: NodeJS.ProcessEnv): ParseAheadMode | undefined {
+  const v = env.AUDIT_DEPLOY_PARSE_AHEAD;
+  return v === 'never' || v === 'always' || v === 'auto' ? v : undefined;
+}
+
 async function audit(opts: CliOptions, io: CliIO): Promise<number> {
   if (!isDirectory(opts.path)) throw new CliError(`${opts.path}: not a directory`);
   const config = loadConfig(opts.path, opts.config);
@@ -78,10 +88,11 @@ async function audit(opts: CliOptions, io: CliIO): Promise<number> {
   const progress = makeProgress(io);
   const minScore = opts.minScore ?? config.minScore;
   const failOn = opts.failOn ?? config.failOn;
+  const parseAhead = parseAheadMode(io.env);
 
   if (opts.command === 'baseline') {
     const file = opts.baseline ?? config.baseline ?? join(opts.path, BASELINE_FILE);
-    const result = await runAudit({ root: opts.path, settings: opts.settings, threshold: minScore, config, inlineSuppressions: opts.inlineSuppressions, onProgress: progress.stage });
+    const result = await runAudit({ root: opts.path, settings: opts.settings, threshold: minScore, config, inlineSuppressions: opts.inlineSuppressions, onProgress: progress.stage, parseAhead });
     progress.done();
     const baseline = makeBaseline(result.findings);
     write(file, JSON.stringify(baseline, null, 2) + '\n');
@@ -99,12 +110,13 @@ async function audit(opts: CliOptions, io: CliIO): Promise<number> {
     inlineSuppressions: opts.inlineSuppressions,
     ...(baseline ? { baseline } : {}),
     onProgress: progress.stage,
+    parseAhead,
   });
   if (opts.diffBase) {
     progress.stage(`auditing ${opts.diffBase}`);
     const base = checkoutBase(opts.path, opts.diffBase);
     try {
-      const before = await runAudit({ root: base.dir, settings: opts.settings, threshold: minScore, config, inlineSuppressions: opts.inlineSuppressions });
+      const before = await runAudit({ root: base.dir, settings: opts.settings, threshold: minScore, config, inlineSuppressions: opts.inlineSuppressions, parseAhead });
       result.comparison = compareResults(opts.diffBase, before, result);
     } finally {
       base.dispose();

@@ -11,6 +11,8 @@ export interface DiscoverOptions {
   maxFileBytes?: number;
   /** Stop listing after this many files, with a notice (default 50 000). */
   maxFiles?: number;
+  /** Told of each file as it is found (in walk order, not the sorted order of the result). */
+  onFile?: (file: DiscoveredFile) => void;
 }
 
 export interface Discovery {
@@ -40,6 +42,7 @@ interface WalkState {
   ignoredDirs: number;
   largeOthers: number;
   limitReached: boolean;
+  onFile?: (file: DiscoveredFile) => void;
 }
 
 /**
@@ -67,6 +70,7 @@ export function discover(rootAbs: string, opts: DiscoverOptions = {}): Discovery
     ignoredDirs: 0,
     largeOthers: 0,
     limitReached: false,
+    onFile: opts.onFile,
   };
   walkDir(state, rootAbs, '', [rootReal], rootIgnoreLevels(rootAbs));
   addSummaryNotices(state);
@@ -172,7 +176,9 @@ function addFile(state: WalkState, abs: string, rel: string, size: number): void
     state.notices.push({ kind: 'limit', message: `stopped after ${state.maxFiles} files; the rest of the tree was not audited` });
     return;
   }
-  state.files.push({ path: rel, absPath: abs, kind, size });
+  const file: DiscoveredFile = { path: rel, absPath: abs, kind, size };
+  state.files.push(file);
+  state.onFile?.(file);
 }
 
 function addSummaryNotices(state: WalkState): void {

@@ -6,6 +6,7 @@ import { readText } from '../discover/read.js';
 import type { DiscoveredFile } from '../discover/types.js';
 import { discover } from '../discover/walk.js';
 import { parsePython, type ParsedPython } from '../parse/python.js';
+import { PARSE_AHEAD_MIN_FILES, ParseAhead, type ParseAheadMode } from '../parse/python-ahead.js';
 import { detectDjangoVersion, parseDependencies } from '../parse/requirements.js';
 import { chooseProductionModule, findProjectRoots, moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
@@ -45,6 +46,11 @@ export interface BuildOptions {
   development?: string[];
   /** The audit's time budget: once spent, no further file is read (see ModelSources.skipped). */
   budget?: TimeBudget;
+  /**
+   * Python parsed on a second thread (see parse/python-ahead.ts): 'auto' (the default) once
+   * discovery has found PARSE_AHEAD_MIN_FILES files to parse, 'always' or 'never' (tests compare them).
+   */
+  parseAhead?: ParseAheadMode;
 }
 
 /** Where the evaluator pretends the repository is deployed, for BASE_DIR arithmetic. */
@@ -90,7 +96,7 @@ class SourceCache implements ModelSources {
   private readonly hasConfiguredRoles: boolean;
   private readonly unread = new Set<string>();
 
-  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number, roles: { production?: string[]; development?: string[] } = {}, private readonly budget?: TimeBudget) {
+  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number, roles: { production?: string[]; development?: string[] } = {}, private readonly budget?: TimeBudget, private readonly ahead?: ParseAhead) {
     this.byPath = new Map(files.map((f) => [f.path, f]));
     this.productionPaths.add(roles.production ?? []);
     this.developmentPaths.add(roles.development ?? []);
@@ -121,7 +127,7 @@ class SourceCache implements ModelSources {
       }
       let src: SourceText | null = null;
       if (file) {
-        const { text, notice } = readText(file, this.maxBytes);
+        const { text, notice } = this.ahead?.read(path) ?? readText(file, this.maxBytes);
         if (notice) this.notices.push(notice);
         if (text !== undefined) src = makeSourceText(path, text);
       }
@@ -135,7 +141,7 @@ class SourceCache implements ModelSources {
     if (!p) {
       const src = this.text(path);
       if (!src) return undefined;
-      p = parsePython(path, src.text);
+      p = parsePython(path, src.text, { flat: this.ahead?.flatTree(path, src.text) });
       this.parsed.set(path, p);
       // A file Python reads but the audit does not (not a syntax error, which GEN001 reports): a limit hit.
       if (p.unread && p.unread.kind !== 'syntax') this.notices.push({ kind: 'limit', file: path, span: p.unread.span, message: `${path}:${p.unread.span.start.line}: ${p.unread.message}` });
@@ -220,11 +226,28 @@ export async function buildModel(rootAbs: string, opts: BuildOptions = {}): Prom
  * (inline suppressions) without reading every file a second time.
  */
 export async function buildModelWithSources(rootAbs: string, opts: BuildOptions = {}): Promise<{ model: DeploymentModel; sources: ModelSources }> {
-  const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes });
-  const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts, opts.budget);
+  const mode = opts.parseAhead ?? 'auto';
+  // Started as early as it is known to pay, so that the worker loads while discovery goes on.
+  let ahead = mode === 'always' ? ParseAhead.start() : undefined;
+  let toParse = 0;
+  const onFile = mode === 'auto' ? (f: DiscoveredFile) => {
+    if (isParsedAhead(f) && ++toParse === PARSE_AHEAD_MIN_FILES) ahead = ParseAhead.start();
+  } : undefined;
+  try {
+    const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes, onFile });
+    const projectRoots = findProjectRoots(files);
+    ahead?.submit({ files: parseAheadPlan(files, projectRoots), maxBytes: opts.maxFileBytes });
+    const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts, opts.budget, ahead);
+    return buildFromFiles(rootAbs, files, notices, projectRoots, opts, cache);
+  } finally {
+    ahead?.close();
+  }
+}
+
+function buildFromFiles(rootAbs: string, files: DiscoveredFile[], notices: Notice[], projectRoots: string[], opts: BuildOptions, cache: SourceCache): { model: DeploymentModel; sources: ModelSources } {
   const djangoProjects: DjangoProject[] = [];
   const evaluators = new Map<DjangoProject, ProjectEvaluator>();
-  for (const root of findProjectRoots(files)) {
+  for (const root of projectRoots) {
     const built = buildProject(root, files, cache, opts, notices);
     if (built) {
       djangoProjects.push(built.project);
@@ -284,6 +307,34 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
     });
   }
   return { model, sources: cache };
+}
+
+/** The kinds of Python file the parse-ahead worker parses: settings modules, URLconfs, gunicorn configurations. */
+function isParsedAhead(f: DiscoveredFile): boolean {
+  return f.kind === 'django-settings' || f.kind === 'django-urls' || (f.kind === 'gunicorn-config' && f.path.endsWith('.py'));
+}
+
+/**
+ * The Python files the builders below are expected to parse, in about the order they ask: per
+ * project its settings modules and URLconfs (evaluation follows imports and include()s there), then
+ * gunicorn configurations (the app-server builder). A file asked for outside this list is simply
+ * parsed on the main thread.
+ */
+function parseAheadPlan(files: DiscoveredFile[], projectRoots: string[]): DiscoveredFile[] {
+  const plan: DiscoveredFile[] = [];
+  const seen = new Set<string>();
+  const add = (f: DiscoveredFile) => {
+    if (seen.has(f.path)) return;
+    seen.add(f.path);
+    plan.push(f);
+  };
+  for (const root of projectRoots) {
+    const mine = filesUnder(files, root);
+    for (const f of mine) if (f.kind === 'django-settings') add(f);
+    for (const f of mine) if (f.kind === 'django-urls') add(f);
+  }
+  for (const f of files) if (f.kind === 'gunicorn-config' && isParsedAhead(f)) add(f);
+  return plan;
 }
 
 function within(root: string, path: string): boolean {

@@ -2,7 +2,7 @@ import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import { LineIndex, type Span } from '../core/position.js';
 import type { ParseProblem } from '../model/settings-types.js';
-import { CopiedNode, materialize, nodeBeyondDepth, TreeTooDeep, wrapNative, type PyNode } from './py-tree.js';
+import { CopiedNode, flatten, nodeBeyondDepth, TreeTooDeep, unflatten, wrapNative, type FlatTree, type PyNode } from './py-tree.js';
 import { blankRuns, longCommentRuns } from './python-runs.js';
 
 export type { PyNode };
@@ -72,9 +72,10 @@ function useTypedNodeClasses(): void {
  * code units (checked against strings with `é` and astral emoji), so node offsets index `text`
  * directly and spans are computed through our own LineIndex rather than tree-sitter's rows.
  * `quietRunMinTokens` (tests only) changes how long a comment run must be before the parser gets
- * it blanked (python-runs.ts).
+ * it blanked (python-runs.ts). `flat` is the tree flatParse made of this very text elsewhere (a parse
+ * worker): what is left to do here is the cheap part, turning it into nodes.
  */
-export function parsePython(path: string, text: string, options: { quietRunMinTokens?: number } = {}): ParsedPython {
+export function parsePython(path: string, text: string, options: { quietRunMinTokens?: number; flat?: FlatTree } = {}): ParsedPython {
   const lines = new LineIndex(text);
   const tooDeep = nestingBeyondPython(text);
   if (tooDeep) {
@@ -84,12 +85,13 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
     return { path, text, lines, root: emptyRoot(), problems: [problem], unread: problem };
   }
   try {
-    const tree = parseQuietly(text, options.quietRunMinTokens);
     let root: PyNode;
     try {
       // Node text is always sliced from the original text (the parser may have seen blanked comments).
-      if (text.length <= COPY_TREE_MAX_CHARS) root = materialize(tree, text, MAX_TREE_DEPTH);
+      if (options.flat && text.length <= COPY_TREE_MAX_CHARS) root = unflatten(options.flat, text);
+      else if (text.length <= COPY_TREE_MAX_CHARS) root = unflatten(flatten(parseQuietly(text, options.quietRunMinTokens), MAX_TREE_DEPTH), text);
       else {
+        const tree = parseQuietly(text, options.quietRunMinTokens);
         const deep = nodeBeyondDepth(tree, MAX_TREE_DEPTH);
         if (deep) throw new TreeTooDeep(deep.offset, deep.pythonDepth);
         useTypedNodeClasses();
@@ -120,6 +122,20 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
       kind: 'syntax',
     };
     return { path, text, lines, root: emptyRoot(), problems: [problem] };
+  }
+}
+
+/**
+ * The flattened tree parsePython would copy for this text, for a parse worker to hand over; undefined
+ * when parsePython takes another way (nesting too deep, a file too big to copy, a parser failure), which
+ * the main thread then takes itself.
+ */
+export function flatParse(text: string): FlatTree | undefined {
+  if (text.length > COPY_TREE_MAX_CHARS || nestingBeyondPython(text)) return undefined;
+  try {
+    return flatten(parseQuietly(text), MAX_TREE_DEPTH);
+  } catch {
+    return undefined;
   }
 }
 

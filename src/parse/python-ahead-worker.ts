@@ -1,0 +1,80 @@
+/**
+ * The second thread's side of parse-ahead (see python-ahead.ts): reads and parses, in the order
+ * given, the Python files the model builders are expected to parse, and posts each file's text and
+ * read notice with its flattened syntax tree. It reads with the main thread's own reader (same
+ * decoding, limits and notices); the main thread uses a tree only for the very text it holds, so a
+ * file that changed between two reads is simply parsed again there.
+ *
+ * workerData holds the port to post on and a shared Int32Array (SIGNAL_POSTED: how many messages
+ * were posted; SIGNAL_STATE: RUNNING, FINISHED or FAILED), which lets the main thread wait for a
+ * tree synchronously (Atomics.wait) inside its synchronous model builders.
+ */
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Notice } from '../core/finding.js';
+import { readText } from '../discover/read.js';
+import type { DiscoveredFile } from '../discover/types.js';
+import type { FlatTree } from './py-tree.js';
+
+export const SIGNAL_POSTED = 0;
+export const SIGNAL_STATE = 1;
+export const RUNNING = 0;
+export const FINISHED = 1;
+export const FAILED = 2;
+
+/** What the main thread sends: the files to parse, in the order it will probably ask for them. */
+export interface ParseAheadPlan {
+  files: Array<Pick<DiscoveredFile, 'path' | 'absPath' | 'size'>>;
+  maxBytes?: number;
+}
+
+/** One file: its text (undefined: not readable as text), read notice, and flat tree (undefined: parse it on the main thread). */
+export interface ParseAheadResult {
+  path: string;
+  text?: string;
+  notice?: Notice;
+  flat?: FlatTree;
+}
+
+export interface ParseAheadWorkerData {
+  port: MessagePort;
+  signal: Int32Array;
+  parseAhead: true;
+}
+
+function run(): void {
+  const { port, signal } = workerData as ParseAheadWorkerData;
+  // The port stays open: closing it could drop messages the main thread has not taken yet.
+  const finish = (state: number): void => {
+    Atomics.store(signal, SIGNAL_STATE, state);
+    Atomics.notify(signal, SIGNAL_POSTED);
+  };
+  parentPort!.once('message', async (plan: ParseAheadPlan) => {
+    try {
+      // Loaded here rather than imported above, so that a parser that cannot load (the native
+      // module) is a failure the main thread hears of at once, not a worker that never answers.
+      const { flatParse } = await import('./python.js');
+      for (const file of plan.files) {
+        const { text, notice } = readText(file as DiscoveredFile, plan.maxBytes);
+        const flat = text === undefined ? undefined : flatParse(text);
+        const result: ParseAheadResult = { path: file.path, text, notice, flat };
+        port.postMessage(result, flat ? [flat.nodes.buffer as ArrayBuffer] : []);
+        Atomics.add(signal, SIGNAL_POSTED, 1);
+        Atomics.notify(signal, SIGNAL_POSTED);
+      }
+      finish(FINISHED);
+    } catch {
+      finish(FAILED);
+    }
+  });
+}
+
+// Bundled into the CLI too (for the constants and types): runs only as the parse-ahead worker.
+if (!isMainThread && (workerData as { parseAhead?: boolean } | null | undefined)?.parseAhead === true) {
+  try {
+    run();
+  } catch {
+    const { signal } = workerData as ParseAheadWorkerData;
+    Atomics.store(signal, SIGNAL_STATE, FAILED);
+    Atomics.notify(signal, SIGNAL_POSTED);
+  }
+}

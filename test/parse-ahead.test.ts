@@ -1,0 +1,221 @@
+import { buildSync } from 'esbuild';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readText } from '../src/discover/read.js';
+import type { DiscoveredFile } from '../src/discover/types.js';
+import { discover } from '../src/discover/walk.js';
+import { buildModel } from '../src/model/build.js';
+import { CopiedNode, unflatten, type PyNode } from '../src/parse/py-tree.js';
+import { ParseAhead } from '../src/parse/python-ahead.js';
+import { COPY_TREE_MAX_CHARS, flatParse, parsePython, type ParsedPython } from '../src/parse/python.js';
+import { fixturePythonFiles } from './support/fixture-python.js';
+
+/**
+ * Parse-ahead (src/parse/python-ahead.ts): Python files parsed on a second thread must give exactly
+ * the parse the main thread makes, whatever the file holds, and a worker that fails or stalls must
+ * leave the parsing to the main thread. The worker runs from its real source, bundled for the test
+ * (the CLI's own bundle is tested end to end in cli.test.ts).
+ */
+const REPO = resolve(import.meta.dirname, '..');
+let workerScript: string;
+let brokenScript: string;
+let silentScript: string;
+let dir: string;
+
+beforeAll(() => {
+  // Inside the repository's node_modules, so that the bundle's require('tree-sitter') resolves.
+  const out = join(REPO, 'node_modules', '.cache', 'audit-deploy-tests');
+  mkdirSync(out, { recursive: true });
+  workerScript = join(out, `python-ahead-worker-${process.pid}.cjs`);
+  buildSync({ entryPoints: [join(REPO, 'src', 'parse', 'python-ahead-worker.ts')], outfile: workerScript, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['tree-sitter', 'tree-sitter-python'], logLevel: 'error' });
+  brokenScript = join(out, `python-ahead-broken-${process.pid}.cjs`);
+  writeFileSync(brokenScript, "throw new Error('the parser cannot load here');\n");
+  silentScript = join(out, `python-ahead-silent-${process.pid}.cjs`);
+  writeFileSync(silentScript, "setTimeout(() => {}, 60000);\n");
+  dir = mkdtempSync(join(tmpdir(), 'audit-deploy-parse-ahead-'));
+});
+afterAll(() => {
+  for (const f of [workerScript, brokenScript, silentScript]) rmSync(f, { force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Two trees agree on every node: type, range, flags, fields, children (iteratively: deep trees are fine). */
+function treeDifference(a: PyNode, b: PyNode): string | undefined {
+  const stack: Array<[PyNode, PyNode, string]> = [[a, b, '']];
+  while (stack.length > 0) {
+    const [x, y, path] = stack.pop()!;
+    if (x.type !== y.type || x.startIndex !== y.startIndex || x.endIndex !== y.endIndex) return `${path}: ${x.type}@${x.startIndex}-${x.endIndex} vs ${y.type}@${y.startIndex}-${y.endIndex}`;
+    if (x.isNamed !== y.isNamed || x.isMissing !== y.isMissing || x.hasError !== y.hasError) return `${path}: flags`;
+    if (x.text !== y.text) return `${path}: text`;
+    if (x.children.length !== y.children.length) return `${path}: ${x.children.length} vs ${y.children.length} children`;
+    if (x instanceof CopiedNode && y instanceof CopiedNode && x.childFields.join() !== y.childFields.join()) return `${path}: fields`;
+    x.children.forEach((c, i) => {
+      if (c.parent !== x || y.children[i]!.parent !== y) throw new Error(`${path}/${i}: parent`);
+      stack.push([c, y.children[i]!, `${path}/${i}`]);
+    });
+  }
+  return undefined;
+}
+
+function sameParse(here: ParsedPython, there: ParsedPython): string | undefined {
+  if (JSON.stringify(here.problems) !== JSON.stringify(there.problems)) return 'problems';
+  if (JSON.stringify(here.unread) !== JSON.stringify(there.unread)) return 'unread';
+  return treeDifference(here.root, there.root);
+}
+
+/** Writes each text as a file of `dir` and returns the discovered files, in order. */
+function filesOf(texts: Array<{ name: string; content: string | Buffer }>): DiscoveredFile[] {
+  const sub = mkdtempSync(join(dir, 'case-'));
+  return texts.map(({ name, content }, i) => {
+    const path = `f${i}-${name.replace(/[^\w.]+/g, '_').slice(-60)}`;
+    writeFileSync(join(sub, path), content);
+    return { path, absPath: join(sub, path), kind: 'python', size: Buffer.byteLength(content) };
+  });
+}
+
+describe('parse-ahead: the worker parses as the main thread does', () => {
+  it('gives the same read and the same tree for every fixture Python file and for hostile texts', () => {
+    const deepBrackets = 'X = ' + '('.repeat(250) + '1' + ')'.repeat(250) + '\n';
+    const deepChain = 'X = ' + Array.from({ length: 3200 }, () => 'a').join(' + ') + '\n';
+    const deepAndOr = 'X = ' + Array.from({ length: 3200 }, () => 'a').join(' and ') + '\n';
+    const big = 'A = 1\n'.repeat(Math.ceil(COPY_TREE_MAX_CHARS / 6) + 10);
+    const texts: Array<{ name: string; content: string | Buffer }> = [
+      ...fixturePythonFiles().map((f) => ({ name: f.name, content: f.text })),
+      { name: 'broken.py', content: 'DEBUG = (\nX = [1, 2\ndef f(:\n  pass\n' },
+      { name: 'missing.py', content: 'x = f(1, 2\ny = 3\n' },
+      { name: 'unicode.py', content: "NAME = 'café 🎉'\nOTHER = \"ü\" + 'x'\n# ✓\n" },
+      { name: 'empty.py', content: '' },
+      { name: 'bom.py', content: '\ufeffDEBUG = False\n' },
+      { name: 'crlf.py', content: 'DEBUG = False\r\nALLOWED_HOSTS = ["a"]\r\n' },
+      { name: 'latin1.py', content: Buffer.from('NAME = "caf\xe9"\n', 'latin1') },
+      { name: 'utf16.py', content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('DEBUG = True\n', 'utf16le')]) },
+      { name: 'binary.py', content: Buffer.from([0x44, 0x00, 0x01, 0x02]) },
+      { name: 'deep-brackets.py', content: deepBrackets },
+      { name: 'deep-chain.py', content: deepChain },
+      { name: 'deep-and-or.py', content: deepAndOr },
+      { name: 'comment-run.py', content: '#\n'.repeat(3000) + 'DEBUG = True\n' },
+      { name: 'big.py', content: big },
+    ];
+    const files = filesOf(texts);
+    const ahead = ParseAhead.start({ script: workerScript })!;
+    expect(ahead).toBeDefined();
+    try {
+      ahead.submit({ files });
+      let fromWorker = 0;
+      for (const f of files) {
+        const mine = readText(f);
+        if (mine.text === undefined) continue;
+        const flat = ahead.flatTree(f.path, mine.text);
+        // A tree for every file the worker can flatten (not too deep, not too big to copy).
+        expect(flat !== undefined, f.path).toBe(flatParse(mine.text) !== undefined);
+        // Without a tree from the worker, the main thread parses as it always did.
+        if (!flat) continue;
+        fromWorker++;
+        const d = sameParse(parsePython(f.path, mine.text), parsePython(f.path, mine.text, { flat }));
+        expect(d, f.path).toBeUndefined();
+      }
+      expect(fromWorker).toBeGreaterThan(files.length - 10);
+      // Everything has arrived by now: the worker's read is the main thread's read (text and notice alike).
+      for (const f of files) expect(ahead.read(f.path), f.path).toEqual({ path: f.path, ...readText(f) });
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it('uses a tree only for the text it was made of', () => {
+    const [file] = filesOf([{ name: 'settings.py', content: 'DEBUG = False\n' }]);
+    const ahead = ParseAhead.start({ script: workerScript })!;
+    try {
+      ahead.submit({ files: [file!] });
+      // The file changed between the worker's read and the main thread's.
+      expect(ahead.flatTree(file!.path, 'DEBUG = True\n')).toBeUndefined();
+      // Not in the plan: parsed here, nothing to wait for.
+      expect(ahead.flatTree('other.py', 'X = 1\n')).toBeUndefined();
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it('leaves parsing to the main thread when the worker cannot load or does not answer', () => {
+    const [file] = filesOf([{ name: 'settings.py', content: 'DEBUG = False\n' }]);
+    for (const script of [brokenScript, silentScript, join(dir, 'no-such-worker.cjs')]) {
+      const ahead = ParseAhead.start({ script, stallLimitMs: 300 });
+      if (!ahead) continue; // could not even be started: parsed here
+      try {
+        ahead.submit({ files: [file!] });
+        const t0 = performance.now();
+        expect(ahead.flatTree(file!.path, 'DEBUG = False\n')).toBeUndefined();
+        // Given up after the stall limit, and at once for every later file.
+        expect(performance.now() - t0).toBeLessThan(3000);
+        const t1 = performance.now();
+        expect(ahead.flatTree(file!.path, 'DEBUG = False\n')).toBeUndefined();
+        expect(performance.now() - t1).toBeLessThan(50);
+      } finally {
+        ahead.close();
+      }
+    }
+  });
+
+  it('a flat tree survives being posted between threads (plain numbers and strings)', () => {
+    const text = 'import os\nDEBUG = os.environ.get("DEBUG") == "1"\nclass A:\n    x: int = 1\n';
+    const [file] = filesOf([{ name: 'a.py', content: text }]);
+    const ahead = ParseAhead.start({ script: workerScript })!;
+    try {
+      ahead.submit({ files: [file!] });
+      const flat = ahead.flatTree(file!.path, text)!;
+      expect(flat.nodes).toBeInstanceOf(Int32Array);
+      expect(treeDifference(unflatten(flat, text), parsePython('a.py', text).root)).toBeUndefined();
+    } finally {
+      ahead.close();
+    }
+  });
+});
+
+describe('parse-ahead: the model is the same either way', () => {
+  it('builds the same model of a repository with many projects with the worker forced on and off', async () => {
+    // Twelve small Django projects: settings package, URLconfs, gunicorn configuration.
+    const repo = mkdtempSync(join(dir, 'repo-'));
+    for (let i = 0; i < 12; i++) {
+      const p = join(repo, `svc${i}`);
+      mkdirSync(join(p, `svc${i}`, 'settings'), { recursive: true });
+      mkdirSync(join(p, 'app'), { recursive: true });
+      writeFileSync(join(p, 'manage.py'), `import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "svc${i}.settings.production")\n`);
+      writeFileSync(join(p, `svc${i}`, '__init__.py'), '');
+      writeFileSync(join(p, `svc${i}`, 'settings', '__init__.py'), '');
+      writeFileSync(join(p, `svc${i}`, 'settings', 'base.py'), `SECRET_KEY = "x"\nINSTALLED_APPS = ["django.contrib.admin", "app"]\nROOT_URLCONF = "svc${i}.urls"\n`);
+      writeFileSync(join(p, `svc${i}`, 'settings', 'production.py'), `from .base import *\nimport os\nDEBUG = os.environ.get("DEBUG", "0") == "1"\nALLOWED_HOSTS = ["svc${i}.example.com"]\n${i % 3 === 0 ? 'X = (\n' : ''}`);
+      writeFileSync(join(p, `svc${i}`, 'urls.py'), 'from django.contrib import admin\nfrom django.urls import include, path\nurlpatterns = [path("admin/", admin.site.urls), path("", include("app.urls"))]\n');
+      writeFileSync(join(p, 'app', '__init__.py'), '');
+      writeFileSync(join(p, 'app', 'urls.py'), 'from django.urls import path\nurlpatterns = [path("health/", lambda r: None)]\n');
+      writeFileSync(join(p, 'gunicorn.conf.py'), `bind = "0.0.0.0:${8000 + i}"\nworkers = ${i + 1}\n`);
+    }
+    // The plan holds 12 x (3 settings modules + 2 URLconfs + 1 gunicorn configuration) = 72 files: 'auto' would start the worker too.
+    expect(discover(repo).files.length).toBeGreaterThan(72);
+    const strip = (m: object) => JSON.stringify(m, (k, v) => (k === 'root' && typeof v === 'string' ? undefined : v));
+    const here = await buildModel(repo, { parseAhead: 'never' });
+    // The model builder finds no worker script beside the TypeScript sources: give it the bundled one.
+    const there = await buildModelWith(repo, workerScript);
+    expect(strip(there)).toBe(strip(here));
+    expect(here.djangoProjects).toHaveLength(12);
+    expect(here.parseProblems.length).toBe(4);
+  });
+});
+
+/** buildModel with the parse-ahead worker forced on, from the given script. */
+async function buildModelWith(repo: string, script: string) {
+  const original = ParseAhead.start;
+  let started = 0;
+  ParseAhead.start = (options = {}) => {
+    started++;
+    return original.call(ParseAhead, { ...options, script });
+  };
+  try {
+    const model = await buildModel(repo, { parseAhead: 'always' });
+    expect(started).toBe(1);
+    return model;
+  } finally {
+    ParseAhead.start = original;
+  }
+}
