@@ -7,7 +7,7 @@ import { readText } from '../src/discover/read.js';
 import type { DiscoveredFile } from '../src/discover/types.js';
 import { discover } from '../src/discover/walk.js';
 import { buildModel } from '../src/model/build.js';
-import { CopiedNode, unflatten, type PyNode } from '../src/parse/py-tree.js';
+import { CopiedNode, unflatten, type FlatTree, type PyNode } from '../src/parse/py-tree.js';
 import { ParseAhead } from '../src/parse/python-ahead.js';
 import { COPY_TREE_MAX_CHARS, flatParse, parsePython, type ParsedPython } from '../src/parse/python.js';
 import { fixturePythonFiles } from './support/fixture-python.js';
@@ -164,7 +164,7 @@ describe('parse-ahead: the worker parses as the main thread does', () => {
     const ahead = ParseAhead.start({ script: workerScript })!;
     try {
       ahead.submit({ files: [file!] });
-      const flat = ahead.flatTree(file!.path, text)!;
+      const flat = ahead.flatTree(file!.path, text) as FlatTree;
       expect(flat.nodes).toBeInstanceOf(Int32Array);
       expect(treeDifference(unflatten(flat, text), parsePython('a.py', text).root)).toBeUndefined();
     } finally {

@@ -3,7 +3,7 @@ import Python from 'tree-sitter-python';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixturePythonFiles } from './support/fixture-python.js';
-import { COPY_TREE_MAX_CHARS, MAX_TREE_DEPTH, nestingBeyondPython, parsePython, spanOf, type PyNode } from '../src/parse/python.js';
+import { COPY_TREE_MAX_CHARS, MAX_TREE_DEPTH, nestingBeyondPython, parsePython, PARSE_TIME_LIMIT_MS, spanOf, type PyNode } from '../src/parse/python.js';
 import { blankRuns, longCommentRuns, QUIET_RUN_MIN_TOKENS } from '../src/parse/python-runs.js';
 import { plain, run } from './evaluator-helpers.js';
 
@@ -109,6 +109,30 @@ describe('parsePython', () => {
     const p = parsePython('empty.py', '');
     expect(p.problems).toEqual([]);
     expect(p.root.namedChildCount).toBe(0);
+  });
+});
+
+describe('the parser\'s time limit', () => {
+  const slow = 'X = [' + '1, '.repeat(200_000) + ']\n';
+  it('a file the parser takes too long over is not read, and says so (a limit, not a syntax error)', () => {
+    const p = parsePython('big.py', slow, { timeLimitMs: 1 });
+    expect(p.unread).toEqual({ file: 'big.py', span: p.unread!.span, kind: 'evaluation', message: 'the Python parser took more than 1 ms over this file: the audit does not read it, so what it sets is not known' });
+    expect(p.unread!.span.start).toMatchObject({ line: 1, column: 1 });
+    expect(p.problems).toEqual([p.unread]);
+    expect(p.root.type).toBe('module');
+    expect(p.root.children).toEqual([]);
+  });
+  it('the next file is parsed from its own start (the stopped parse is not resumed), and in time', () => {
+    parsePython('big.py', slow, { timeLimitMs: 1 });
+    const p = parsePython('settings.py', 'DEBUG = True\n');
+    expect(p.unread).toBeUndefined();
+    expect(p.root.toString()).toBe('(module (expression_statement (assignment left: (identifier) right: (true))))');
+    expect(parsePython('big.py', slow).unread).toBeUndefined();
+  });
+  it('a timeout reported by the parse worker is the same finding, with the default limit', () => {
+    const p = parsePython('big.py', slow, { flat: 'timeout' });
+    expect(p.unread!.message).toBe(`the Python parser took more than ${PARSE_TIME_LIMIT_MS / 1000} s over this file: the audit does not read it, so what it sets is not known`);
+    expect(p.root.children).toEqual([]);
   });
 });
 

@@ -27,12 +27,15 @@ export interface ParseAheadPlan {
   maxBytes?: number;
 }
 
-/** One file: its text (undefined: not readable as text), read notice, and flat tree (undefined: parse it on the main thread). */
+/**
+ * One file: its text (undefined: not readable as text), read notice, and flat tree ('timeout': the
+ * parser's time limit was reached; undefined: parse it on the main thread).
+ */
 export interface ParseAheadResult {
   path: string;
   text?: string;
   notice?: Notice;
-  flat?: FlatTree;
+  flat?: FlatTree | 'timeout';
 }
 
 export interface ParseAheadWorkerData {
@@ -57,7 +60,7 @@ function run(): void {
         const { text, notice } = readText(file as DiscoveredFile, plan.maxBytes);
         const flat = text === undefined ? undefined : flatParse(text);
         const result: ParseAheadResult = { path: file.path, text, notice, flat };
-        port.postMessage(result, flat ? [flat.nodes.buffer as ArrayBuffer] : []);
+        port.postMessage(result, flat && flat !== 'timeout' ? [flat.nodes.buffer as ArrayBuffer] : []);
         Atomics.add(signal, SIGNAL_POSTED, 1);
         Atomics.notify(signal, SIGNAL_POSTED);
       }

@@ -94,10 +94,10 @@ export class ParseAhead {
   }
 
   /**
-   * The flat tree of `path` when the worker parsed exactly `text`; waits for it when it is still
-   * coming. Undefined means: parse it here.
+   * The flat tree of `path` when the worker parsed exactly `text` ('timeout' when the parser's time
+   * limit was reached there); waits for it when it is still coming. Undefined means: parse it here.
    */
-  flatTree(path: string, text: string): FlatTree | undefined {
+  flatTree(path: string, text: string): FlatTree | 'timeout' | undefined {
     if (!this.planned.has(path)) return undefined;
     let result = this.results.get(path);
     let deadline = performance.now() + this.stallLimitMs;

@@ -72,10 +72,12 @@ function useTypedNodeClasses(): void {
  * code units (checked against strings with `é` and astral emoji), so node offsets index `text`
  * directly and spans are computed through our own LineIndex rather than tree-sitter's rows.
  * `quietRunMinTokens` (tests only) changes how long a comment run must be before the parser gets
- * it blanked (python-runs.ts). `flat` is the tree flatParse made of this very text elsewhere (a parse
- * worker): what is left to do here is the cheap part, turning it into nodes.
+ * it blanked (python-runs.ts). `flat` is what flatParse made of this very text elsewhere (a parse
+ * worker): the tree, of which what is left to do here is the cheap part, turning it into nodes, or
+ * 'timeout' when tree-sitter took longer than the time limit there. `timeLimitMs` (tests only)
+ * replaces PARSE_TIME_LIMIT_MS.
  */
-export function parsePython(path: string, text: string, options: { quietRunMinTokens?: number; flat?: FlatTree } = {}): ParsedPython {
+export function parsePython(path: string, text: string, options: { quietRunMinTokens?: number; flat?: FlatTree | 'timeout'; timeLimitMs?: number } = {}): ParsedPython {
   const lines = new LineIndex(text);
   const tooDeep = nestingBeyondPython(text);
   if (tooDeep) {
@@ -84,20 +86,27 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
     const problem: ParseProblem = { file: path, span: lines.span(path, tooDeep.offset, tooDeep.offset + 1), message: tooDeep.message, kind: 'syntax' };
     return { path, text, lines, root: emptyRoot(), problems: [problem], unread: problem };
   }
+  const limitMs = options.timeLimitMs ?? PARSE_TIME_LIMIT_MS;
   try {
     let root: PyNode;
     try {
       // Node text is always sliced from the original text (the parser may have seen blanked comments).
+      if (options.flat === 'timeout') throw new ParseTimedOut();
       if (options.flat && text.length <= COPY_TREE_MAX_CHARS) root = unflatten(options.flat, text);
-      else if (text.length <= COPY_TREE_MAX_CHARS) root = unflatten(flatten(parseQuietly(text, options.quietRunMinTokens), MAX_TREE_DEPTH), text);
+      else if (text.length <= COPY_TREE_MAX_CHARS) root = unflatten(flatten(parseQuietly(text, options.quietRunMinTokens, limitMs), MAX_TREE_DEPTH), text);
       else {
-        const tree = parseQuietly(text, options.quietRunMinTokens);
+        const tree = parseQuietly(text, options.quietRunMinTokens, limitMs);
         const deep = nodeBeyondDepth(tree, MAX_TREE_DEPTH);
         if (deep) throw new TreeTooDeep(deep.offset, deep.pythonDepth);
         useTypedNodeClasses();
         root = wrapNative(tree.rootNode, text);
       }
     } catch (err) {
+      if (err instanceof ParseTimedOut) {
+        // Not a syntax error: the audit's limit. What the file sets is not known.
+        const problem: ParseProblem = { file: path, span: lines.span(path, 0, Math.min(1, text.length)), message: parseTimeMessage(limitMs), kind: 'evaluation' };
+        return { path, text, lines, root: emptyRoot(), problems: [problem], unread: problem };
+      }
       if (!(err instanceof TreeTooDeep)) throw err;
       // Like nesting beyond the tokenizer's limits: nothing to evaluate, and every recursive walk
       // over a tree that deep (the interpreter, the URLconf and model readers) would run out of stack.
@@ -130,19 +139,46 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
  * when parsePython takes another way (nesting too deep, a file too big to copy, a parser failure), which
  * the main thread then takes itself.
  */
-export function flatParse(text: string): FlatTree | undefined {
+export function flatParse(text: string): FlatTree | 'timeout' | undefined {
   if (text.length > COPY_TREE_MAX_CHARS || nestingBeyondPython(text)) return undefined;
   try {
-    return flatten(parseQuietly(text), MAX_TREE_DEPTH);
-  } catch {
-    return undefined;
+    return flatten(parseQuietly(text, undefined, PARSE_TIME_LIMIT_MS), MAX_TREE_DEPTH);
+  } catch (err) {
+    return err instanceof ParseTimedOut ? 'timeout' : undefined;
   }
 }
 
-function parseText(text: string): Parser.Tree {
+/**
+ * How long tree-sitter may take over one file, all blanking rounds together. A settings module takes
+ * milliseconds and the largest file read (2 MB) well under a second; a text that takes longer is
+ * hostile, and the rest of the audit should not wait for it.
+ */
+export const PARSE_TIME_LIMIT_MS = 10_000;
+
+function parseTimeMessage(limitMs: number): string {
+  const limit = limitMs >= 1000 ? `${limitMs / 1000} s` : `${limitMs} ms`;
+  return `the Python parser took more than ${limit} over this file: the audit does not read it, so what it sets is not known`;
+}
+
+class ParseTimedOut extends Error {
+  constructor() {
+    super('parse time limit reached');
+  }
+}
+
+function parseText(text: string, deadline: number): Parser.Tree {
+  const parser = sharedParser();
+  // tree-sitter checks its clock as it goes and gives up (null) once the time is spent.
+  parser.setTimeoutMicros(Math.max(1, Math.round((deadline - performance.now()) * 1000)));
   // The callback form avoids the binding's limits on one huge string argument.
   const chunk = 64 * 1024;
-  return sharedParser().parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : ''));
+  const tree = parser.parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : '')) as Parser.Tree | null;
+  if (!tree) {
+    // Otherwise the next parse would resume this one.
+    parser.reset();
+    throw new ParseTimedOut();
+  }
+  return tree;
 }
 
 /**
@@ -151,15 +187,16 @@ function parseText(text: string): Parser.Tree {
  * a run it sees inside a string (our scan misread the text) is put back and the text parsed again;
  * when no run is left or after three rounds, the original text is parsed as it is.
  */
-function parseQuietly(text: string, minTokens?: number): Parser.Tree {
+function parseQuietly(text: string, minTokens: number | undefined, limitMs: number): Parser.Tree {
+  const deadline = performance.now() + limitMs;
   let runs = longCommentRuns(text, minTokens);
   for (let round = 0; runs.length > 0 && round < 3; round++) {
-    const tree = parseText(blankRuns(text, runs));
+    const tree = parseText(blankRuns(text, runs), deadline);
     const misread = runs.filter((r) => insideString(tree.rootNode, r.start));
     if (misread.length === 0) return tree;
     runs = runs.filter((r) => !misread.includes(r));
   }
-  return parseText(text);
+  return parseText(text, deadline);
 }
 
 /** Whether the offset lies inside a string literal of the tree (replacement fields of f-strings included). */
