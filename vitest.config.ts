@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The V8 flags the launcher sets (bin/audit-deploy.js).
+    setupFiles: ['test/support/v8-flags.ts'],
   },
 });

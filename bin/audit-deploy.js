@@ -21,9 +21,13 @@
 // less CPU, a 200-project monorepo no slower (README, Performance). Set before the bundle is
 // compiled, so the code cache (made under the same flags) stays valid; a budget given to node
 // itself wins.
-if (!/--interrupt-budget\b/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) {
-  require('node:v8').setFlagsFromString('--interrupt-budget=405504');
-}
+//
+// --enable-experimental-regexp-engine: the `l` flag, V8's linear-time regex engine, which runs the
+// regular expressions that come from the audited repository (src/core/untrusted-regex.ts) so that a
+// stranger's nginx.conf cannot hang the audit. test/support/v8-flags.ts sets it for the tests.
+const v8 = require('node:v8');
+if (!/--interrupt-budget\b/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) v8.setFlagsFromString('--interrupt-budget=405504');
+v8.setFlagsFromString('--enable-experimental-regexp-engine');
 const { existsSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { join } = require('node:path');

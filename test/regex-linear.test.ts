@@ -59,10 +59,6 @@ const DYNAMIC: Array<{ file: string; code: RegExp; why: string }> = [
   { file: 'src/model/nginx/build.ts', code: /new RegExp\(`\$\{re\}\$`\)/, why: "an nginx include glob translated character by character (fnmatch), other characters escaped" },
   { file: 'src/parse/dockerfile/dockerignore.ts', code: /new RegExp\(re\)/, why: '.dockerignore patterns translated character by character as BuildKit does; other characters escaped' },
   { file: 'src/model/settings/interpreter.ts', code: /new RegExp\(`\^\$\{pattern\.replace/, why: 'include() glob: metacharacters escaped, * and ? become [^.]* and [^.]' },
-  { file: 'src/model/nginx/effective.ts', code: /new RegExp\(src, flags\)/, why: "an nginx location regex from the configuration (PCRE, as nginx runs it), tested only against the tool's own short probe URIs" },
-  { file: 'src/model/k8s/build.ts', code: /new RegExp\(`\^\(\?:\$\{pattern\}\)\$`\)/, why: 'a kustomize target name regex from the repository, tested against short object names' },
-  { file: 'rules/django/DJ123-cors-allow-all.ts', code: /new RegExp\(`\^\(\?:\$\{pattern\}\)`\)/, why: "CORS_ALLOWED_ORIGIN_REGEXES from the settings, tested against the tool's own short origins" },
-  { file: 'rules/nginx/NGX1.common.ts', code: /new RegExp\(`\^\(\?:\$\{source/, why: 'a fragment of a location regex, tested against short fixed strings' },
   { file: 'src/model/nginx/version.ts', code: /new RegExp\(String\.raw/, why: 'built from constant patterns (NGINX_IMAGE, TAG)' },
   { file: 'src/model/settings/builtins.ts', code: /new RegExp\(`/, why: "built from the constant set of Python's whitespace characters" },
   { file: 'src/parse/nginx/template.ts', code: /new RegExp\(PLACEHOLDER\.source/, why: 'a constant pattern with the g flag' },
@@ -71,7 +67,8 @@ const DYNAMIC: Array<{ file: string; code: RegExp; why: string }> = [
   { file: 'rules/actions/GHA006-secret-printed-to-log.ts', code: /new RegExp\(/, why: 'a constant pattern, or a variable name with every non-word character removed' },
   { file: 'src/model/deployment/env-usage.ts', code: /new RegExp\(`\(\?<!\[A-Za-z0-9_\]\)\(\?:\$\{names\.map\(escape\)/, why: 'an alternation of escaped variable names' },
   { file: 'src/model/urlconf.ts', code: /new RegExp\(src\)/, why: 'a Django path() route: literal parts escaped, converters from a constant table' },
-  { file: 'src/model/urlconf.ts', code: /new RegExp\(src, flags\)|new RegExp\(`\^\(\?:\$\{re\.source\}\)\$`/, why: "a re_path() regex from urls.py (Python re, as Django runs it), tested only against short request paths (the tool's own probes)" },
+  { file: 'src/model/urlconf.ts', code: /new RegExp\(`\^\(\?:\$\{re\.source\}\)\$`/, why: "a re_path() regex already compiled by untrustedRegExp, wrapped in an unquantified group (same flags, the linear engine's included)" },
+  { file: 'src/core/untrusted-regex.ts', code: /new RegExp\(source, flags( \+ 'l')?\)/, why: "a regex from the audited repository (nginx location, re_path(), CORS origins, kustomize names): run by V8's linear-time engine, or by the backtracking one only when boundedShape bounds it (test/untrusted-regex.test.ts)" },
   { file: 'rules/django/DJ0.deploy-semantics.ts', code: /new RegExp\(`\^\[\$\{PY_WHITESPACE\}/, why: "built from the constant set of Python's whitespace characters" },
 ];
 

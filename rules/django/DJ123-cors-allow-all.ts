@@ -3,6 +3,7 @@ import { asSequence, truthy } from '../../src/model/python-value.js';
 import type { DjangoProject } from '../../src/model/types.js';
 import { pyContains, settingFact, sourceNote, sourceRelated } from './DJ0.deploy-semantics.js';
 import { appInstalled, cannotTell, cannotTellValue } from './DJ1.production.js';
+import { untrustedRegExp } from '../../src/core/untrusted-regex.js';
 
 const CORS_APP = 'corsheaders';
 /** An origin no sane allow-list matches; a pattern that accepts it accepts every (HTTPS) origin. */
@@ -10,12 +11,8 @@ const PROBE_ORIGIN = 'https://attacker-origin.invalid';
 
 /** Python's re.match anchors at the start; the JS translation of simple patterns is close enough for this test. */
 function matchesAnyOrigin(pattern: string): boolean {
-  try {
-    const re = new RegExp(`^(?:${pattern})`);
-    return re.test(PROBE_ORIGIN);
-  } catch {
-    return false;
-  }
+  const re = untrustedRegExp(`^(?:${pattern})`);
+  return re ? re.test(PROBE_ORIGIN) : false;
 }
 
 function corsInstalled(project: DjangoProject) {

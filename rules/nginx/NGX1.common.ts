@@ -14,6 +14,7 @@ import {
 import type { NginxConfig, NginxDirective } from '../../src/model/nginx/types.js';
 import type { PyValue } from '../../src/model/python-value.js';
 import type { DeploymentModel, DjangoProject } from '../../src/model/types.js';
+import { untrustedRegExp } from '../../src/core/untrusted-regex.js';
 
 /** Shared pieces of the nginx rules NGX010 and up (not a rule: the file name has no rule id form). */
 
@@ -295,12 +296,8 @@ export function captureGroups(pattern: string): CaptureGroup[] {
 
 /** True when a regex fragment can match text holding a line break (e.g. `[^/]+`, `\s`, `\W`). */
 export function canMatchNewline(source: string): boolean {
-  let re: RegExp;
-  try {
-    re = new RegExp(`^(?:${source.replace(/\(\?P</g, '(?<')})$`);
-  } catch {
-    return false;
-  }
+  const re = untrustedRegExp(`^(?:${source.replace(/\(\?P</g, '(?<')})$`);
+  if (!re) return false;
   return ['\n', 'a\nb', '\r\n', 'a\r\nb', '%\n'].some((s) => re.test(s));
 }
 

@@ -1,5 +1,6 @@
 import type { Span } from '../core/position.js';
 import { spanOf, type ParsedPython, type PyNode } from '../parse/python.js';
+import { untrustedRegExp } from '../core/untrusted-regex.js';
 
 /**
  * A project's URLconf as Django would resolve it, read statically: the `urlpatterns` of the
@@ -341,11 +342,8 @@ export function pythonRegex(pattern: string): RegExp | undefined {
   // Constructs JavaScript reads differently or not at all: refuse rather than guess.
   if (/\\[AZNU]|\(\?P=|\(\?\(|\(\?>|\(\?[aiLmsux-]+[:)]|[*+?}]\+/.test(src)) return undefined;
   src = src.replace(/\(\?P</g, '(?<');
-  try {
-    return new RegExp(src, flags);
-  } catch {
-    return undefined;
-  }
+  // From the repository: compiled so that it cannot run away on the tool's probe paths.
+  return untrustedRegExp(src, flags);
 }
 
 export type Resolution =

@@ -30,6 +30,7 @@ import type {
   K8sVolume,
   K8sWorkload,
 } from './types.js';
+import { untrustedRegExp } from '../../core/untrusted-regex.js';
 
 export interface K8sModel {
   files: K8sFile[];
@@ -502,11 +503,8 @@ function applyKustomizations(k8s: K8sModel): void {
 /** kustomize target names are regular expressions anchored on both ends. */
 function nameMatches(pattern: string, name: string | undefined): boolean {
   if (name === undefined) return false;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(name);
-  } catch {
-    return pattern === name;
-  }
+  const re = untrustedRegExp(`^(?:${pattern})$`);
+  return re ? re.test(name) : pattern === name;
 }
 
 export type { YamlScalar };

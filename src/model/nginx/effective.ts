@@ -4,6 +4,7 @@ import type { DeploymentModel } from '../types.js';
 import type { NginxArg, NginxConfig, NginxDirective, NginxVersion } from './types.js';
 import { hasPlaceholder as templatePlaceholder } from '../../parse/nginx/template.js';
 import { detectNginxVersion } from './version.js';
+import { untrustedRegExp } from '../../core/untrusted-regex.js';
 
 /**
  * Questions nginx rules ask of a configuration tree, answered the way nginx itself would:
@@ -714,11 +715,8 @@ export function compileNginxRegex(pattern: string, caseless: boolean): RegExp | 
   }
   // PCRE named groups (?P<name>...) and (?<name>...) both exist; JavaScript knows the latter.
   src = src.replace(/\(\?P</g, '(?<');
-  try {
-    return new RegExp(src, flags);
-  } catch {
-    return undefined;
-  }
+  // From the repository: compiled so that it cannot run away (a location regex is a stranger's input).
+  return untrustedRegExp(src, flags);
 }
 
 /** Directives of a block and of the `if`/`limit_except` blocks directly in it. */
