@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildModel } from '../src/model/build.js';
 import { globToRegExp } from '../src/model/nginx/build.js';
@@ -345,5 +346,40 @@ describe('glob', () => {
     expect(globToRegExp('sites-enabled/*').test('sites-enabled/shop')).toBe(true);
     expect(globToRegExp('a/[ab]?.conf').test('a/bx.conf')).toBe(true);
     expect(globToRegExp('a/[!ab].conf').test('a/a.conf')).toBe(false);
+  });
+
+  it('matches as the lookahead regex it replaced (random patterns and paths), in linear time', () => {
+    // The translation before the linear-time one: `(?!\.)` at the start of each segment.
+    const reference = (pattern: string): RegExp => {
+      let re = '^';
+      let segmentStart = true;
+      for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i]!;
+        if (c === '*') re += segmentStart ? '(?!\\.)[^/]*' : '[^/]*';
+        else if (c === '?') re += segmentStart ? '[^/.]' : '[^/]';
+        else if (c === '[') {
+          const close = pattern.indexOf(']', i + 2);
+          if (close < 0) re += '\\[';
+          else {
+            let body = pattern.slice(i + 1, close);
+            if (body.startsWith('!')) body = `^${body.slice(1)}`;
+            re += `[${body.replace(/\\/g, '\\\\')}]`;
+            i = close;
+          }
+        } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+        segmentStart = c === '/';
+      }
+      return new RegExp(`${re}$`);
+    };
+    const part = (xs: string[]) => fc.array(fc.constantFrom(...xs), { maxLength: 8 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(part(['*', '?', '.', 'a', 'b', '/', '[ab]', '[!a]', 'conf', '[.]']), part(['a', 'b', '.', '/', 'conf', '.hidden', 'x.conf']), (pattern, path) => {
+        expect(globToRegExp(pattern).test(path), `${pattern} ${path}`).toBe(reference(pattern).test(path));
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
+    const t0 = performance.now();
+    expect(globToRegExp('conf.d/' + '*a'.repeat(12) + 'b').test('conf.d/' + 'a'.repeat(60))).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(500);
   });
 });

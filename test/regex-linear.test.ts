@@ -55,10 +55,6 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 /** Regexes built at run time, by file and call, with why building them is safe. */
 const DYNAMIC: Array<{ file: string; code: RegExp; why: string }> = [
-  { file: 'src/model/containers/analyse.ts', code: /new RegExp\(re \+ '\$'\)/, why: 'a glob translated character by character; every other character is escaped' },
-  { file: 'src/model/nginx/build.ts', code: /new RegExp\(`\$\{re\}\$`\)/, why: "an nginx include glob translated character by character (fnmatch), other characters escaped" },
-  { file: 'src/parse/dockerfile/dockerignore.ts', code: /new RegExp\(re\)/, why: '.dockerignore patterns translated character by character as BuildKit does; other characters escaped' },
-  { file: 'src/model/settings/interpreter.ts', code: /new RegExp\(`\^\$\{pattern\.replace/, why: 'include() glob: metacharacters escaped, * and ? become [^.]* and [^.]' },
   { file: 'src/model/nginx/version.ts', code: /new RegExp\(String\.raw/, why: 'built from constant patterns (NGINX_IMAGE, TAG)' },
   { file: 'src/model/settings/builtins.ts', code: /new RegExp\(`/, why: "built from the constant set of Python's whitespace characters" },
   { file: 'src/parse/nginx/template.ts', code: /new RegExp\(PLACEHOLDER\.source/, why: 'a constant pattern with the g flag' },

@@ -76,7 +76,7 @@ describe('untrustedRegExp: a stranger\'s regex cannot hang the audit', () => {
 });
 
 describe('a repository with hostile regexes audits at once', () => {
-  it('an nginx location, a re_path() route and a CORS origin regex that backtrack forever: the audit finishes', async () => {
+  it('an nginx location, a re_path() route, a CORS origin regex and globs that backtrack forever: the audit finishes', async () => {
     const root = mkdtempSync(join(tmpdir(), 'audit-deploy-redos-'));
     dirs.push(root);
     mkdirSync(join(root, 'shop', 'settings'), { recursive: true });
@@ -90,6 +90,15 @@ describe('a repository with hostile regexes audits at once', () => {
     );
     writeFileSync(join(root, 'shop', 'urls.py'), 'from django.urls import re_path\nfrom django.contrib import admin\nurlpatterns = [re_path(r"^((a|a)*)*$", admin.site.urls), re_path(r"^(.?){30}.{30}z", admin.site.urls)]\n');
     writeFileSync(join(root, 'deploy', 'nginx.conf'), 'events {}\nhttp {\n  server {\n    listen 80;\n    server_name shop.example.com;\n    location ~ ((.|.)*)*z { return 403; }\n    location ~* (?=/)((.|.)*)*z { return 403; }\n    location / { proxy_pass http://127.0.0.1:8000; }\n  }\n}\n');
+    // Globs are regexes too: a .dockerignore line, a COPY source, an nginx include, a split-settings include().
+    const stars = '*a'.repeat(12) + 'b';
+    writeFileSync(join(root, '.dockerignore'), `${stars}\n**/${stars}\n`);
+    writeFileSync(join(root, 'Dockerfile'), `FROM python:3.12-slim\nCOPY ${stars} /app/\nCOPY . /app/\nCMD ["gunicorn", "shop.wsgi"]\n`);
+    writeFileSync(join(root, 'deploy', 'extra.conf'), `include ${'a'.repeat(70)}/${stars};\n`);
+    mkdirSync(join(root, 'a'.repeat(70)), { recursive: true });
+    writeFileSync(join(root, 'a'.repeat(70), 'a'.repeat(60) + '.conf'), 'server_tokens off;\n');
+    writeFileSync(join(root, 'shop', 'settings', 'base.py'), `from split_settings.tools import include\ninclude("${stars}.py")\n`);
+    writeFileSync(join(root, 'shop', 'settings', 'a'.repeat(60) + '.py'), 'X = 1\n');
     const t0 = performance.now();
     const result = await runAudit({ root });
     // Without the guard this takes longer than the test's timeout (the patterns above never finish).

@@ -7,6 +7,7 @@ import type { DfInstruction } from '../../parse/dockerfile/parse.js';
 import { splitShell, type ShellWord, type SplitCommand } from '../../parse/shell-words.js';
 import { substitute } from './dockerfile.js';
 import type { DockerBuildContext, DockerCopySource, DockerLaunchScript, DockerRun, DockerShellCommand, DockerStage, DockerfileModel } from './types.js';
+import { untrustedRegExp } from '../../core/untrusted-regex.js';
 
 /**
  * What the Dockerfile rules need beyond syntax: RUN scripts split into commands with spans, the
@@ -285,11 +286,8 @@ function globRegex(glob: string): RegExp {
       }
     } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
-  try {
-    return new RegExp(re + '$');
-  } catch {
-    return /$^/;
-  }
+  // Linear time (a glob of many stars backtracks without end); one that cannot be run safely matches nothing.
+  return untrustedRegExp(re + '$') ?? /$^/;
 }
 
 // ---------------------------------------------------------------------------------------------

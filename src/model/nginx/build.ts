@@ -9,6 +9,7 @@ import { parseNginx, type ParsedDirective, type ParsedNginxFile } from '../../pa
 import { hasPlaceholder, placeholdersIn, templateEngineOf, type TemplateEngine } from '../../parse/nginx/template.js';
 import type { ModelSources } from '../build.js';
 import type { NginxConfig, NginxContext, NginxDirective, NginxInclude, NginxProblem } from './types.js';
+import { untrustedRegExp } from '../../core/untrusted-regex.js';
 
 /**
  * nginx configuration trees from the discovered files.
@@ -548,14 +549,28 @@ function normalizePath(p: string): string {
   return out.join('/');
 }
 
-/** glob(3) without flags: `*` and `?` never match `/` nor a leading `.`; `[...]` classes. */
-export function globToRegExp(pattern: string): RegExp {
+/** What a glob pattern says of a path. */
+export interface PathMatcher {
+  test(path: string): boolean;
+}
+
+/**
+ * glob(3) without flags: `*` and `?` never match `/` nor a leading `.`; `[...]` classes.
+ *
+ * Run in linear time (include patterns come from the repository: `*a*a*a*a*a*a*a*a*ab` made the
+ * backtracking engine run without end): the pattern without the leading-dot rule is a regex V8's
+ * linear engine runs, and the rule is checked per path segment, which `*` and `?` never cross.
+ */
+export function globToRegExp(pattern: string): PathMatcher {
   let re = '^';
   let segmentStart = true;
+  // Per segment of the pattern: whether it starts with a wildcard (which may not match a leading dot).
+  const wildStart: boolean[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') re += segmentStart ? '(?!\\.)[^/]*' : '[^/]*';
-    else if (c === '?') re += segmentStart ? '[^/.]' : '[^/]';
+    if (segmentStart) wildStart.push(c === '*' || c === '?');
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
     else if (c === '[') {
       const close = pattern.indexOf(']', i + 2);
       if (close < 0) re += '\\[';
@@ -568,7 +583,15 @@ export function globToRegExp(pattern: string): RegExp {
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
     segmentStart = c === '/';
   }
-  return new RegExp(`${re}$`);
+  if (segmentStart) wildStart.push(false);
+  const regex = untrustedRegExp(`${re}$`) ?? /$^/;
+  return {
+    test(path: string): boolean {
+      if (!regex.test(path)) return false;
+      const segments = path.split('/');
+      return segments.every((s, i) => !(wildStart[i] && s.startsWith('.')));
+    },
+  };
 }
 
 // Exported for tests.

@@ -54,6 +54,7 @@ import {
   type Ref,
   type Val,
 } from './values.js';
+import { untrustedRegExp } from '../../core/untrusted-regex.js';
 
 export interface ModuleSourceLike {
   module: string;
@@ -1103,7 +1104,8 @@ export class Interp {
       this.problem(node, `include(): cannot expand the pattern '${pattern}' here`);
       return [];
     }
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^.]*').replace(/\?/g, '[^.]')}$`);
+    // Linear time (a glob of many stars backtracks without end); one that cannot be run safely matches nothing.
+    const re = untrustedRegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^.]*').replace(/\?/g, '[^.]')}$`) ?? /$^/;
     return this.opts.listModules().filter((m) => re.test(m)).sort();
   }
 

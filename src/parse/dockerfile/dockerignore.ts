@@ -1,5 +1,6 @@
 import type { SourceText } from '../../core/source.js';
 import type { Span } from '../../core/position.js';
+import { untrustedRegExp } from '../../core/untrusted-regex.js';
 
 /**
  * A `.dockerignore` file read as BuildKit reads it (moby/patternmatcher and the ignorefile reader):
@@ -96,11 +97,9 @@ function compilePattern(p: string): RegExp {
     } else re += escapeRe(c);
   }
   re += '$';
-  try {
-    return new RegExp(re);
-  } catch {
-    return /$^/;
-  }
+  // Linear time: a pattern such as `*a*a*a*a*a*a*a*a*a*a*a*ab` made the backtracking engine run for
+  // more than a minute on one 60-character path. One that cannot be run safely matches nothing.
+  return untrustedRegExp(re) ?? /$^/;
 }
 
 function escapeRe(c: string): string {
