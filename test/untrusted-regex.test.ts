@@ -88,7 +88,7 @@ describe('a repository with hostile regexes audits at once', () => {
       join(root, 'shop', 'settings', 'production.py'),
       'DEBUG = False\nSECRET_KEY = "x"\nALLOWED_HOSTS = ["shop.example.com"]\nROOT_URLCONF = "shop.urls"\nINSTALLED_APPS = ["corsheaders"]\nMIDDLEWARE = ["corsheaders.middleware.CorsMiddleware"]\nCORS_ALLOWED_ORIGIN_REGEXES = [r"((.|.)*)*z"]\n',
     );
-    writeFileSync(join(root, 'shop', 'urls.py'), 'from django.urls import re_path\nfrom django.contrib import admin\nurlpatterns = [re_path(r"^((a|a)*)*$", admin.site.urls), re_path(r"^(.?){30}.{30}z", admin.site.urls)]\n');
+    writeFileSync(join(root, 'shop', 'urls.py'), `from django.urls import path, re_path\nfrom django.contrib import admin\nurlpatterns = [re_path(r"^((a|a)*)*$", admin.site.urls), re_path(r"^(.?){30}.{30}z", admin.site.urls), path("${'<path:p>'.repeat(12)}z", admin.site.urls)]\n`);
     writeFileSync(join(root, 'deploy', 'nginx.conf'), 'events {}\nhttp {\n  server {\n    listen 80;\n    server_name shop.example.com;\n    location ~ ((.|.)*)*z { return 403; }\n    location ~* (?=/)((.|.)*)*z { return 403; }\n    location / { proxy_pass http://127.0.0.1:8000; }\n  }\n}\n');
     // Globs are regexes too: a .dockerignore line, a COPY source, an nginx include, a split-settings include().
     const stars = '*a'.repeat(12) + 'b';

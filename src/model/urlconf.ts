@@ -296,7 +296,8 @@ export function routeToRegex(route: string, endpoint: boolean): RegExp | undefin
   }
   src += escapeRegex(rest);
   if (endpoint) src += '$';
-  return new RegExp(src);
+  // Linear time: a route of many <path:x> converters (each `.+`) backtracks polynomially without end.
+  return untrustedRegExp(src);
 }
 
 /**
