@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classify } from '../src/discover/classify.js';
 import { decodeBytes, readText } from '../src/discover/read.js';
 import type { DiscoveredFile } from '../src/discover/types.js';
-import { discover } from '../src/discover/walk.js';
+import fc from 'fast-check';
+import ignore from 'ignore';
+import { discover, gitignoreLiterals } from '../src/discover/walk.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -108,6 +110,32 @@ describe('classify', () => {
     ['Procfile.dev', 'procfile'],
   ])('%s -> %s', (path, kind) => {
     expect(classify(path)).toBe(kind);
+  });
+});
+
+describe('.gitignore literals (the pre-test that spares the ignore library most paths)', () => {
+  it('a path holding none of a file\'s literals is neither ignored nor re-included by it (random patterns and paths)', () => {
+    const token = fc.constantFrom('a', 'B', 'build', 'node_modules', '.pyc', '*', '**', '?', '/', '[ab]', '[!x]', '\\*', '\\#', ' ', '.env', 'dist', 'Media', '-', '_');
+    const pattern = fc.tuple(fc.constantFrom('', '!', '/', '#', '\\!'), fc.array(token, { minLength: 1, maxLength: 5 }), fc.constantFrom('', '/', ' ', '\\ ')).map(([a, b, c]) => a + b.join('') + c);
+    const text = fc.array(pattern, { maxLength: 5 }).map((lines) => lines.join('\n'));
+    const segment = fc.array(fc.constantFrom('a', 'b', 'B', 'build', 'node_modules', 'x.pyc', '.env', 'dist', 'media', 'MEDIA', 'sub', '-', '_', '*'), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+    const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((a) => a.join('/'));
+    fc.assert(
+      fc.property(text, path, fc.boolean(), (gitignore, p, isDir) => {
+        const literals = gitignoreLiterals(gitignore);
+        if (!literals || literals.some((l) => p.toLowerCase().includes(l))) return;
+        const said = ignore().add(gitignore).test(isDir ? `${p}/` : p);
+        expect([said.ignored, said.unignored], `${JSON.stringify(gitignore)} ${p}`).toEqual([false, false]);
+      }),
+      { numRuns: 5000, seed: 23 },
+    );
+  });
+
+  it('a pattern without literal text could match anything: no pre-test', () => {
+    expect(gitignoreLiterals('*.pyc\n/media/\nnode_modules/\n!keep.pyc\n# note\n')).toEqual(['.pyc', 'media', 'node_modules', 'keep.pyc']);
+    expect(gitignoreLiterals('*.pyc\n*\n')).toBeUndefined();
+    expect(gitignoreLiterals('/**/\n')).toBeUndefined();
+    expect(gitignoreLiterals('[Bb]uild/\n')).toEqual(['uild']);
   });
 });
 
