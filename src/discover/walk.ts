@@ -231,11 +231,25 @@ export function gitignoreLiterals(text: string): string[] | undefined {
     if (raw.trim() === '' || raw.startsWith('#')) continue;
     const line = raw.startsWith('!') ? raw.slice(1) : raw;
     // Bracket expressions and wildcards are no literal text; slashes and backslashes only cut the text.
-    const pieces = line.replace(/\[[^\]]*\]/g, '*').split(/[*?[\]\\/\s]+/);
+    const pieces = withoutBrackets(line).split(/[*?[\]\\/\s]+/);
     let longest = '';
     for (const p of pieces) if (p.length > longest.length) longest = p;
     if (longest === '') return undefined;
     out.push(longest.toLowerCase());
+  }
+  return out;
+}
+
+/** The text with each `[...]` (from a `[` to the next `]`) replaced by `*`: in one pass (a regex for it is quadratic on `[[[[...`). */
+function withoutBrackets(line: string): string {
+  let out = '';
+  let i = 0;
+  while (i < line.length) {
+    const open = line.indexOf('[', i);
+    const close = open < 0 ? -1 : line.indexOf(']', open + 1);
+    if (close < 0) return out + line.slice(i);
+    out += `${line.slice(i, open)}*`;
+    i = close + 1;
   }
   return out;
 }
