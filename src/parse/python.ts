@@ -2,7 +2,7 @@ import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import { LineIndex, type Span } from '../core/position.js';
 import type { ParseProblem } from '../model/settings-types.js';
-import { CopiedNode, flatten, nodeBeyondDepth, TreeTooDeep, unflatten, wrapNative, type FlatTree, type PyNode } from './py-tree.js';
+import { CopiedNode, flatten, materialize, nodeBeyondDepth, TreeTooDeep, unflatten, wrapNative, type FlatTree, type PyNode } from './py-tree.js';
 import { blankRuns, longCommentRuns } from './python-runs.js';
 
 export type { PyNode };
@@ -93,7 +93,7 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
       // Node text is always sliced from the original text (the parser may have seen blanked comments).
       if (options.flat === 'timeout') throw new ParseTimedOut();
       if (options.flat && text.length <= COPY_TREE_MAX_CHARS) root = unflatten(options.flat, text);
-      else if (text.length <= COPY_TREE_MAX_CHARS) root = unflatten(flatten(parseQuietly(text, options.quietRunMinTokens, limitMs), MAX_TREE_DEPTH), text);
+      else if (text.length <= COPY_TREE_MAX_CHARS) root = materialize(parseQuietly(text, options.quietRunMinTokens, limitMs), text, MAX_TREE_DEPTH);
       else {
         const tree = parseQuietly(text, options.quietRunMinTokens, limitMs);
         const deep = nodeBeyondDepth(tree, MAX_TREE_DEPTH);
