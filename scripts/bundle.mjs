@@ -42,7 +42,7 @@ writeFileSync(
 // source on every run that reads a Dockerfile (its require took ~30 ms). It is still loaded on first
 // use: the source's createRequire(...)('dockerfile-ast') becomes a plain require, which esbuild turns
 // into a call of the bundled module's lazy initialiser.
-const LAZY_BUNDLED = ['dockerfile-ast'];
+const LAZY_BUNDLED = ['dockerfile-ast', 'yaml'];
 const lazyRequires = {
   name: 'lazy-bundled-requires',
   setup(b) {

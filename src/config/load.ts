@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, newLineCounter, parseDocument } from '../parse/yaml-lib.js';
 import { SEVERITY_ORDER, type Severity } from '../core/finding.js';
 import { readToml, TomlError, tomlTable, type TomlValue } from '../parse/toml.js';
 import { ConfigError, emptyConfig, type Attestation, type AuditConfig } from './types.js';
@@ -62,7 +63,7 @@ function readFile(abs: string, shown: string): string {
 
 function fromYaml(abs: string, shown: string): AuditConfig {
   const text = readFile(abs, shown);
-  const lines = new LineCounter();
+  const lines = newLineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const where = (node: YamlNode | null | undefined): string => {
     const offset = node?.range?.[0];

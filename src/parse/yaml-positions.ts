@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlAstNode } from 'yaml';
+import type { Document, Node as YamlAstNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from './yaml-lib.js';
 import type { Span } from '../core/position.js';
 import type { SourceText } from '../core/source.js';
 

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import type { Document, Node as YamlNode, Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from '../yaml-lib.js';
 import type { SourceText } from '../../core/source.js';
 import type { Span } from '../../core/position.js';
 

@@ -1,0 +1,27 @@
+/**
+ * The `yaml` library, loaded on first use.
+ *
+ * Why: its modules build their schemas and tag tables when loaded, about 3 ms of start-up that a
+ * repository without YAML (or an audit that reads none before its first compose file) need not pay. The
+ * bundle turns the require below into a call of the bundled module's initialiser (scripts/bundle.mjs,
+ * LAZY_BUNDLED), so the library's code still comes from the code cache.
+ */
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+
+let lib: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  lib ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return lib;
+}
+
+export const isAlias: typeof Yaml.isAlias = (node) => yaml().isAlias(node);
+export const isMap: typeof Yaml.isMap = <K, V>(node: unknown): node is Yaml.YAMLMap<K, V> => yaml().isMap<K, V>(node);
+export const isPair: typeof Yaml.isPair = <K, V>(node: unknown): node is Yaml.Pair<K, V> => yaml().isPair<K, V>(node);
+export const isScalar: typeof Yaml.isScalar = <T>(node: unknown): node is Yaml.Scalar<T> => yaml().isScalar<T>(node);
+export const isSeq: typeof Yaml.isSeq = <T>(node: unknown): node is Yaml.YAMLSeq<T> => yaml().isSeq<T>(node);
+export const parseDocument: typeof Yaml.parseDocument = (...args) => yaml().parseDocument(...args);
+export const parseAllDocuments: typeof Yaml.parseAllDocuments = (...args) => yaml().parseAllDocuments(...args);
+export function newLineCounter(): Yaml.LineCounter {
+  return new (yaml().LineCounter)();
+}
