@@ -126,6 +126,28 @@ describe('the bundled sample', () => {
     expect((await run([SAMPLE, '--color', 'always'], { NO_COLOR: '1' })).stdout).toContain(ESC);
     expect((await run([SAMPLE, '--format', 'json'], { FORCE_COLOR: '1' })).stdout).not.toContain(ESC);
   });
+
+  it('colour: a terminal turns it on; only the text report asks whether there is one', async () => {
+    const { main } = await import('../src/cli/main.js');
+    const terminal = () => {
+      const out = Object.assign(new Capture(), { asked: 0 });
+      Object.defineProperty(out, 'isTTY', { get: () => (out.asked++, true) });
+      return out;
+    };
+    const text = terminal();
+    await main([SAMPLE], { stdout: text, stderr: new Capture(), env: {} });
+    expect(text.text).toContain(ESC);
+    expect(text.asked).toBe(1);
+    for (const format of ['json', 'sarif', 'markdown']) {
+      const out = terminal();
+      await main([SAMPLE, '--format', format], { stdout: out, stderr: new Capture(), env: {} });
+      expect(out.text, format).not.toContain(ESC);
+      expect(out.asked, format).toBe(0);
+    }
+    const noColor = terminal();
+    await main([SAMPLE], { stdout: noColor, stderr: new Capture(), env: { NO_COLOR: '1' } });
+    expect(noColor.asked).toBe(0);
+  });
 });
 
 describe('hostile and odd repositories', () => {

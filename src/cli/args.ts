@@ -185,13 +185,14 @@ export function parseCliArgs(argv: string[]): CliOptions {
 
 /**
  * Colour decision for `--color auto`: FORCE_COLOR wins when set ("0"/"false" turn colour off,
- * anything else on), then a non-empty NO_COLOR turns it off, then a terminal turns it on.
+ * anything else on), then a non-empty NO_COLOR turns it off, then a terminal turns it on. The
+ * terminal is asked last and only then: on a character device that takes node:tty (src/cli/stdio.ts).
  */
-export function useColor(mode: CliOptions['color'], isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+export function useColor(mode: CliOptions['color'], isTTY: () => boolean, env: NodeJS.ProcessEnv): boolean {
   if (mode === 'always') return true;
   if (mode === 'never') return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return !['0', 'false'].includes(force.toLowerCase());
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return isTTY;
+  return isTTY();
 }

@@ -143,7 +143,9 @@ async function audit(opts: CliOptions, io: CliIO): Promise<number> {
     });
   }
 
-  const color = !opts.output && useColor(opts.color, Boolean(io.stdout.isTTY), io.env);
+  // Only the text report has colour, so only it asks whether standard output is a terminal (for
+  // /dev/null, a character device, that question loads node:tty and node:net: ~4 ms).
+  const color = opts.format === 'text' && !opts.output && useColor(opts.color, () => Boolean(io.stdout.isTTY), io.env);
   const pathPrefix = relative(process.cwd(), resolve(opts.path)).split('\\').join('/');
   const report = await render(result, opts.format, { color, secrets: result.secrets, pathPrefix: pathPrefix.startsWith('..') ? '' : pathPrefix, linkBase: githubLinkBase(io.env) });
   emit(opts, io, report, result);
@@ -267,12 +269,16 @@ async function explainRule(opts: CliOptions, io: CliIO): Promise<number> {
  * once the run has taken a noticeable time, so quick runs print nothing extra.
  */
 function makeProgress(io: CliIO): { stage: (what: string) => void; done: () => void } {
-  const enabled = !io.env.CI && io.env.TERM !== 'dumb' && Boolean(io.stderr.isTTY);
+  // Whether standard error is a terminal is asked only once a run has gone on that long: on a
+  // character device the question loads node:tty, start-up time a quick run need not spend.
+  let enabled: boolean | undefined;
   const started = Date.now();
   let shown = false;
   return {
     stage(what: string) {
-      if (!enabled || Date.now() - started < 200) return;
+      if (enabled === false || Date.now() - started < 200) return;
+      enabled ??= !io.env.CI && io.env.TERM !== 'dumb' && Boolean(io.stderr.isTTY);
+      if (!enabled) return;
       io.stderr.write(`\r\x1b[Kaudit-deploy: ${what}…`);
       shown = true;
     },

@@ -3,6 +3,8 @@
  * of the audit ask it at safe points, between files while the model is built and between rules,
  * and stop doing more work once it is spent; what they did not do is reported, never passed.
  */
+import { monotonicMs } from '../core/clock.js';
+
 export interface TimeBudget {
   /** The limit, in milliseconds. */
   readonly limitMs: number;
@@ -14,7 +16,7 @@ export interface TimeBudget {
 export const DEFAULT_MAX_TIME_SECONDS = 60;
 
 /** A budget measured on `clock` (milliseconds; tests pass their own clock). */
-export function timeBudget(limitMs: number, clock: () => number = () => performance.now()): TimeBudget {
+export function timeBudget(limitMs: number, clock: () => number = monotonicMs): TimeBudget {
   const start = clock();
   let spent = false;
   return {

@@ -9,40 +9,10 @@
  * were posted; SIGNAL_STATE: RUNNING, FINISHED or FAILED), which lets the main thread wait for a
  * tree synchronously (Atomics.wait) inside its synchronous model builders.
  */
-import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Notice } from '../core/finding.js';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readText } from '../discover/read.js';
 import type { DiscoveredFile } from '../discover/types.js';
-import type { FlatTree } from './py-tree.js';
-
-export const SIGNAL_POSTED = 0;
-export const SIGNAL_STATE = 1;
-export const RUNNING = 0;
-export const FINISHED = 1;
-export const FAILED = 2;
-
-/** What the main thread sends: the files to parse, in the order it will probably ask for them. */
-export interface ParseAheadPlan {
-  files: Array<Pick<DiscoveredFile, 'path' | 'absPath' | 'size'>>;
-  maxBytes?: number;
-}
-
-/**
- * One file: its text (undefined: not readable as text), read notice, and flat tree ('timeout': the
- * parser's time limit was reached; undefined: parse it on the main thread).
- */
-export interface ParseAheadResult {
-  path: string;
-  text?: string;
-  notice?: Notice;
-  flat?: FlatTree | 'timeout';
-}
-
-export interface ParseAheadWorkerData {
-  port: MessagePort;
-  signal: Int32Array;
-  parseAhead: true;
-}
+import { FAILED, FINISHED, SIGNAL_POSTED, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData } from './python-ahead-protocol.js';
 
 function run(): void {
   const { port, signal } = workerData as ParseAheadWorkerData;
@@ -71,7 +41,8 @@ function run(): void {
   });
 }
 
-// Bundled into the CLI too (for the constants and types): runs only as the parse-ahead worker.
+// Runs only as the parse-ahead worker (the CLI bundle does not include this module: the main thread's
+// side imports only python-ahead-protocol.ts).
 if (!isMainThread && (workerData as { parseAhead?: boolean } | null | undefined)?.parseAhead === true) {
   try {
     run();

@@ -15,11 +15,15 @@
  * the file is not in its plan) is parsed on the main thread.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { monotonicMs } from '../core/clock.js';
 import type { Notice } from '../core/finding.js';
 import type { FlatTree } from './py-tree.js';
-import { FAILED, RUNNING, SIGNAL_POSTED, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData } from './python-ahead-worker.js';
+import { FAILED, RUNNING, SIGNAL_POSTED, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData } from './python-ahead-protocol.js';
+
+type WorkerThreads = typeof import('node:worker_threads');
 
 /**
  * Fewer Python files to parse than this and the worker is not started: a new V8 isolate with
@@ -51,6 +55,7 @@ export class ParseAhead {
     private readonly port: MessagePort,
     private readonly signal: Int32Array,
     private readonly stallLimitMs: number,
+    private readonly receiveMessageOnPort: WorkerThreads['receiveMessageOnPort'],
   ) {
     // A worker that fails (it cannot load, it throws) must never take the audit down with it.
     worker.on('error', () => {
@@ -69,11 +74,13 @@ export class ParseAhead {
     const script = options.script ?? workerScript();
     if (!script) return undefined;
     try {
+      // Loaded only here: node:worker_threads costs 2-3 ms to load, and most audits never start the worker.
+      const { MessageChannel, receiveMessageOnPort, Worker } = createRequire(import.meta.url)('node:worker_threads') as WorkerThreads;
       const { port1, port2 } = new MessageChannel();
       const signal = new Int32Array(new SharedArrayBuffer(8));
       const workerData: ParseAheadWorkerData = { port: port2, signal, parseAhead: true };
       const worker = new Worker(script, { workerData, transferList: [port2], stdout: true, stderr: true });
-      return new ParseAhead(worker, port1, signal, options.stallLimitMs ?? STALL_LIMIT_MS);
+      return new ParseAhead(worker, port1, signal, options.stallLimitMs ?? STALL_LIMIT_MS, receiveMessageOnPort);
     } catch {
       return undefined;
     }
@@ -100,11 +107,11 @@ export class ParseAhead {
   flatTree(path: string, text: string): FlatTree | 'timeout' | undefined {
     if (!this.planned.has(path)) return undefined;
     let result = this.results.get(path);
-    let deadline = performance.now() + this.stallLimitMs;
+    let deadline = monotonicMs() + this.stallLimitMs;
     while (!result && !this.dead) {
       if (this.drain()) {
         result = this.results.get(path);
-        deadline = performance.now() + this.stallLimitMs;
+        deadline = monotonicMs() + this.stallLimitMs;
         continue;
       }
       const posted = Atomics.load(this.signal, SIGNAL_POSTED);
@@ -114,7 +121,7 @@ export class ParseAhead {
         if (state === FAILED) this.dead = true;
         break;
       }
-      const left = deadline - performance.now();
+      const left = deadline - monotonicMs();
       if (left <= 0) {
         this.dead = true;
         break;
@@ -142,7 +149,7 @@ export class ParseAhead {
   /** Takes every message already delivered; whether there was any. */
   private drain(): boolean {
     let any = false;
-    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+    for (let m = this.receiveMessageOnPort(this.port); m; m = this.receiveMessageOnPort(this.port)) {
       any = true;
       this.received++;
       const result = m.message as ParseAheadResult;

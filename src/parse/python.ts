@@ -1,5 +1,6 @@
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
+import { monotonicMs } from '../core/clock.js';
 import { LineIndex, type Span } from '../core/position.js';
 import type { ParseProblem } from '../model/settings-types.js';
 import { CopiedNode, flatten, materialize, nodeBeyondDepth, TreeTooDeep, unflatten, wrapNative, type FlatTree, type PyNode } from './py-tree.js';
@@ -169,7 +170,7 @@ class ParseTimedOut extends Error {
 function parseText(text: string, deadline: number): Parser.Tree {
   const parser = sharedParser();
   // tree-sitter checks its clock as it goes and gives up (null) once the time is spent.
-  parser.setTimeoutMicros(Math.max(1, Math.round((deadline - performance.now()) * 1000)));
+  parser.setTimeoutMicros(Math.max(1, Math.round((deadline - monotonicMs()) * 1000)));
   // The callback form avoids the binding's limits on one huge string argument.
   const chunk = 64 * 1024;
   const tree = parser.parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : '')) as Parser.Tree | null;
@@ -188,7 +189,7 @@ function parseText(text: string, deadline: number): Parser.Tree {
  * when no run is left or after three rounds, the original text is parsed as it is.
  */
 function parseQuietly(text: string, minTokens: number | undefined, limitMs: number): Parser.Tree {
-  const deadline = performance.now() + limitMs;
+  const deadline = monotonicMs() + limitMs;
   let runs = longCommentRuns(text, minTokens);
   for (let round = 0; runs.length > 0 && round < 3; round++) {
     const tree = parseText(blankRuns(text, runs), deadline);
