@@ -7,6 +7,8 @@ import { readText } from '../src/discover/read.js';
 import type { DiscoveredFile } from '../src/discover/types.js';
 import { discover } from '../src/discover/walk.js';
 import { buildModel } from '../src/model/build.js';
+import { makeSourceText } from '../src/core/source.js';
+import { scanTarget, type SecretFileRole } from '../src/model/secrets/scan.js';
 import { CopiedNode, unflatten, type FlatTree, type PyNode } from '../src/parse/py-tree.js';
 import { ParseAhead } from '../src/parse/python-ahead.js';
 import { COPY_TREE_MAX_CHARS, flatParse, parsePython, type ParsedPython } from '../src/parse/python.js';
@@ -173,6 +175,57 @@ describe('parse-ahead: the worker parses as the main thread does', () => {
   });
 });
 
+describe('parse-ahead: the secrets scan shared with the worker', () => {
+  const token = 'ghp_' + 'aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5';
+  const scanFiles = () =>
+    filesOf([
+      { name: '.env.production', content: `SECRET_KEY=q8Zr2LmX9vKp4TnW7yBc3HdF6gJs1Ae5\nGITHUB_TOKEN=${token}\n` },
+      { name: 'deploy.sh', content: `#!/bin/sh\ncurl https://deploy:S3cr3tPassw0rdXyZ@db.internal/\n` },
+      { name: 'blob.sh', content: Buffer.from([0x23, 0x21, 0, 1, 2]) },
+      { name: 'latin1.sh', content: Buffer.from([0x65, 0xe9, 0x0a]) },
+      { name: 'README.md', content: `example: ${token}\n` },
+    ]).map((file, i) => ({ file: { ...file, kind: (['dotenv', 'shell-script', 'shell-script', 'shell-script', 'docs'] as const)[i]! }, role: (['production', 'other', 'other', 'other', 'docs'] as SecretFileRole[])[i]! }));
+
+  it('answers each file, in order, with the read the main thread makes and the secrets found in it', () => {
+    const scan = scanFiles();
+    const ahead = ParseAhead.start({ script: workerScript })!;
+    try {
+      ahead.submit({ files: [], scan });
+      expect(ahead.awaitScanned(scan.length)).toBe(true);
+      expect(ahead.scannedCount()).toBe(scan.length);
+      scan.forEach((target, i) => {
+        const read = readText(target.file as DiscoveredFile);
+        const secrets = read.text === undefined ? undefined : scanTarget(target, makeSourceText(target.file.path, read.text));
+        expect(ahead.scanned(i), target.file.path).toEqual({ scan: true, path: target.file.path, ...read, secrets });
+      });
+      // Found something worth the test: the token and the URL password, the binary file's notice.
+      expect(ahead.scanned(0)!.secrets!.map((h) => h.detector)).toContain('github-token');
+      expect(ahead.scanned(1)!.secrets!.map((h) => h.kind)).toEqual(['url']);
+      expect(ahead.scanned(2)!.notice?.kind).toBe('binary');
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it('stops before the files the main thread has taken', () => {
+    const scan = scanFiles();
+    // Python first, so that the worker is still parsing when the main thread takes the last three.
+    const python = filesOf(Array.from({ length: 20 }, (_, i) => ({ name: `m${i}.py`, content: `X${i} = [${'1, '.repeat(2000)}]\n` })));
+    const ahead = ParseAhead.start({ script: workerScript })!;
+    try {
+      ahead.submit({ files: python, scan });
+      ahead.keepScanFrom(2);
+      expect(ahead.awaitScanned(2)).toBe(true);
+      // The worker has finished: nothing more is coming.
+      expect(ahead.awaitScanned(3)).toBe(false);
+      expect(ahead.scannedCount()).toBe(2);
+      expect(ahead.scanned(1)!.path).toBe(scan[1]!.file.path);
+    } finally {
+      ahead.close();
+    }
+  });
+});
+
 describe('parse-ahead: the model is the same either way', () => {
   it('builds the same model of a repository with many projects with the worker forced on and off', async () => {
     // Twelve small Django projects: settings package, URLconfs, gunicorn configuration.
@@ -190,6 +243,15 @@ describe('parse-ahead: the model is the same either way', () => {
       writeFileSync(join(p, 'app', '__init__.py'), '');
       writeFileSync(join(p, 'app', 'urls.py'), 'from django.urls import path\nurlpatterns = [path("health/", lambda r: None)]\n');
       writeFileSync(join(p, 'gunicorn.conf.py'), `bind = "0.0.0.0:${8000 + i}"\nworkers = ${i + 1}\n`);
+      // For the secrets scan: secrets, a binary file and a file outside UTF-8, whose notices must come in order.
+      writeFileSync(join(p, '.env.production'), `SECRET_KEY=q8Zr2LmX9vKp4TnW7yBc3HdF6gJs${i}Ae5\nAPI_TOKEN=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z${String(i).padStart(3, '0')}\n`);
+      writeFileSync(join(p, 'deploy.sh'), `#!/bin/sh\npsql postgres://app:Xk${i}9vQ2mZ7rT4wY8@db.internal/app\n`);
+      writeFileSync(join(p, 'blob.sh'), Buffer.from([0x23, 0x21, 0, i]));
+      writeFileSync(join(p, 'notes.conf'), Buffer.from([0x65, 0xe9, 0x0a]));
+      // Files only the secrets scan reads (app code, docs): their reads happen in the scan itself.
+      writeFileSync(join(p, 'app', 'keys.py'), `STRIPE_KEY = "sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'.slice(i % 3)}${i}"\n`);
+      writeFileSync(join(p, 'app', 'blob.py'), Buffer.from([0x23, 0, i]));
+      writeFileSync(join(p, 'NOTES.md'), Buffer.concat([Buffer.from(`token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z${String(i).padStart(3, '0')} `), Buffer.from([0xe9, 0x0a])]));
     }
     // The plan holds 12 x (3 settings modules + 2 URLconfs + 1 gunicorn configuration) = 72 files: 'auto' would start the worker too.
     expect(discover(repo).files.length).toBeGreaterThan(72);
@@ -200,16 +262,34 @@ describe('parse-ahead: the model is the same either way', () => {
     expect(strip(there)).toBe(strip(here));
     expect(here.djangoProjects).toHaveLength(12);
     expect(here.parseProblems.length).toBe(4);
+    expect(here.secrets!.length).toBeGreaterThanOrEqual(36);
+    expect(here.notices.filter((n) => n.kind === 'binary')).toHaveLength(24);
+    // The scan split between the threads: the main thread takes the last N files, the worker the rest.
+    for (const share of [1, 17, 1000]) expect(strip(await buildModelWith(repo, workerScript, share)), `main thread's share ${share}`).toBe(strip(here));
   });
 });
 
-/** buildModel with the parse-ahead worker forced on, from the given script. */
-async function buildModelWith(repo: string, script: string) {
+/**
+ * buildModel with the parse-ahead worker forced on, from the given script; with `mainShare`, the
+ * main thread is made to scan that many of the secrets scan's last files itself (it is told the
+ * worker has answered none until it has taken them, then that the worker will answer the rest).
+ */
+async function buildModelWith(repo: string, script: string, mainShare?: number) {
   const original = ParseAhead.start;
   let started = 0;
   ParseAhead.start = (options = {}) => {
     started++;
-    return original.call(ParseAhead, { ...options, script });
+    const ahead = original.call(ParseAhead, { ...options, script });
+    if (ahead && mainShare !== undefined) {
+      let taken = 0;
+      const keep = ahead.keepScanFrom.bind(ahead);
+      ahead.keepScanFrom = (index) => {
+        taken++;
+        keep(index);
+      };
+      ahead.scannedCount = () => (taken < mainShare ? 0 : Number.MAX_SAFE_INTEGER);
+    }
+    return ahead;
   };
   try {
     const model = await buildModel(repo, { parseAhead: 'always' });

@@ -2,7 +2,7 @@ import ignore from 'ignore';
 import type { Notice } from '../core/finding.js';
 import { formatLimit, namesList, type TimeBudget } from '../engine/budget.js';
 import { makeSourceText, type SourceText } from '../core/source.js';
-import { readText } from '../discover/read.js';
+import { readText, type ReadResult } from '../discover/read.js';
 import type { DiscoveredFile } from '../discover/types.js';
 import { discover } from '../discover/walk.js';
 import { parsePython, type ParsedPython } from '../parse/python.js';
@@ -32,7 +32,7 @@ import { buildK8s } from './k8s/build.js';
 import { buildWorkflows } from './workflows/build.js';
 import { buildScripts } from './scripts/build.js';
 import { findBackupSchedules } from './scripts/backups.js';
-import { scanSecrets } from './secrets/scan.js';
+import { scanTarget, secretScanTargets, type SecretHit, type SecretScanTarget } from './secrets/scan.js';
 import { buildPackageJsons, buildPm2Files } from './pm2/build.js';
 import { buildTerraform } from './terraform/build.js';
 
@@ -153,6 +153,36 @@ class SourceCache implements ModelSources {
     return [...this.unread].sort();
   }
 
+  /** Whether text() was asked for the file already (whatever the answer). */
+  asked(path: string): boolean {
+    return this.texts.has(path) || this.unread.has(path);
+  }
+
+  /**
+   * The read text() would make of a file not asked for yet, made now but not kept: the caller hands it
+   * to adopt() later, so that reads made out of order are still kept and reported in order. Undefined
+   * when the time budget is spent (the file is then left unread, as text() leaves it).
+   */
+  readDetached(path: string): ReadResult | undefined {
+    const file = this.byPath.get(path);
+    if (!file || this.budget?.expired()) {
+      if (file) this.unread.add(path);
+      return undefined;
+    }
+    return readText(file, this.maxBytes);
+  }
+
+  /**
+   * Keeps a read made elsewhere (readDetached, the parse-ahead worker) as the file's one read, as if
+   * text() had made it now: its notice is reported, its text kept for every later reader.
+   */
+  adopt(path: string, read: ReadResult, src?: SourceText): SourceText | undefined {
+    if (read.notice) this.notices.push(read.notice);
+    const kept = read.text === undefined ? null : src?.text === read.text ? src : makeSourceText(path, read.text);
+    this.texts.set(path, kept);
+    return kept ?? undefined;
+  }
+
   /** Syntax problems of every Python file parsed so far. */
   syntaxProblems(): ParseProblem[] {
     return [...this.parsed.values()].flatMap((p) => p.problems.filter((q) => q.kind === 'syntax'));
@@ -236,15 +266,25 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
   try {
     const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes, onFile });
     const projectRoots = findProjectRoots(files);
-    ahead?.submit({ files: parseAheadPlan(files, projectRoots), maxBytes: opts.maxFileBytes });
     const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts, opts.budget, ahead);
-    return buildFromFiles(rootAbs, files, notices, projectRoots, opts, cache);
+    const secretTargets = secretScanTargets(files.filter((f) => cache.byPath.has(f.path)), cache);
+    ahead?.submit({ files: parseAheadPlan(files, projectRoots), scan: secretTargets.map(({ file, role }) => ({ file: { path: file.path, absPath: file.absPath, size: file.size, kind: file.kind }, role })), maxBytes: opts.maxFileBytes });
+    return buildFromFiles(rootAbs, files, notices, projectRoots, opts, cache, secretTargets, ahead);
   } finally {
     ahead?.close();
   }
 }
 
-function buildFromFiles(rootAbs: string, files: DiscoveredFile[], notices: Notice[], projectRoots: string[], opts: BuildOptions, cache: SourceCache): { model: DeploymentModel; sources: ModelSources } {
+function buildFromFiles(
+  rootAbs: string,
+  files: DiscoveredFile[],
+  notices: Notice[],
+  projectRoots: string[],
+  opts: BuildOptions,
+  cache: SourceCache,
+  secretTargets: SecretScanTarget[],
+  ahead: ParseAhead | undefined,
+): { model: DeploymentModel; sources: ModelSources } {
   const djangoProjects: DjangoProject[] = [];
   const evaluators = new Map<DjangoProject, ProjectEvaluator>();
   for (const root of projectRoots) {
@@ -265,7 +305,7 @@ function buildFromFiles(rootAbs: string, files: DiscoveredFile[], notices: Notic
   const pm2Files = buildPm2Files(files, cache);
   const packageJsons = buildPackageJsons(files, cache);
   const terraform = buildTerraform(files, cache, notices);
-  const secrets = scanSecrets(files.filter((f) => cache.byPath.has(f.path)), cache);
+  const secrets = scanSecretsWithHelp(secretTargets, cache, ahead);
   const services = [
     ...serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache),
     ...kubernetesEnvironments({ objects: k8s.objects, kustomizations: k8s.kustomizations, dockerfiles: containers.dockerfiles, appServers, files }, cache),
@@ -307,6 +347,57 @@ function buildFromFiles(rootAbs: string, files: DiscoveredFile[], notices: Notic
     });
   }
   return { model, sources: cache };
+}
+
+/**
+ * The secrets scan (src/model/secrets/scan.ts), shared with the parse-ahead worker when there is one:
+ * the worker scans from the first file on once its Python is parsed, this thread from the last file
+ * back, until they meet. Each file is still read once, and what the two found is taken in the scan's
+ * order, so the secrets, the notices and the texts kept are those of the scan done here alone. A
+ * worker's answer counts only for the very text this thread holds when the file was read before.
+ */
+function scanSecretsWithHelp(targets: SecretScanTarget[], cache: SourceCache, ahead: ParseAhead | undefined): SecretHit[] {
+  type Own = { hits: SecretHit[]; read?: ReadResult; src?: SourceText };
+  const mine: Array<Own | undefined> = [];
+  let from = targets.length;
+  if (ahead) {
+    while (from > 0 && ahead.scannedCount() < from) {
+      from--;
+      ahead.keepScanFrom(from);
+      const target = targets[from]!;
+      const path = target.file.path;
+      if (cache.asked(path)) {
+        const src = cache.text(path);
+        mine[from] = { hits: src ? scanTarget(target, src) : [] };
+        continue;
+      }
+      const read = cache.readDetached(path);
+      const src = read?.text === undefined ? undefined : makeSourceText(path, read.text);
+      mine[from] = { hits: src ? scanTarget(target, src) : [], read, src };
+    }
+    // The worker's share: [0, from). Whatever it does not deliver is scanned below as if alone.
+    ahead.awaitScanned(from);
+  }
+  const out: SecretHit[] = [];
+  targets.forEach((target, i) => {
+    const path = target.file.path;
+    const own = mine[i];
+    if (own) {
+      if (own.read) cache.adopt(path, own.read, own.src);
+      out.push(...own.hits);
+      return;
+    }
+    const answer = ahead?.scanned(i);
+    if (answer?.path === path && !cache.asked(path)) {
+      cache.adopt(path, answer);
+      out.push(...(answer.secrets ?? []));
+      return;
+    }
+    const src = cache.text(path);
+    if (!src) return;
+    out.push(...(answer?.path === path && answer.text === src.text && answer.secrets ? answer.secrets : scanTarget(target, src)));
+  });
+  return out;
 }
 
 /** The kinds of Python file the parse-ahead worker parses: settings modules, URLconfs, gunicorn configurations. */

@@ -6,18 +6,46 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Notice } from '../core/finding.js';
 import type { DiscoveredFile } from '../discover/types.js';
+import type { SecretFileRole, SecretHit } from '../model/secrets/scan.js';
 import type { FlatTree } from './py-tree.js';
 
 export const SIGNAL_POSTED = 0;
 export const SIGNAL_STATE = 1;
+/** The secrets-scan files from this index on are the main thread's: the worker stops before them. */
+export const SIGNAL_SCAN_LIMIT = 2;
+/** Int32 slots in the shared signal. */
+export const SIGNAL_SLOTS = 3;
 export const RUNNING = 0;
 export const FINISHED = 1;
 export const FAILED = 2;
 
-/** What the main thread sends: the files to parse, in the order it will probably ask for them. */
+/**
+ * What the main thread sends: the files to parse, in the order it will probably ask for them; then
+ * the files to scan for secrets (src/model/secrets/scan.ts), in the order of the scan.
+ */
 export interface ParseAheadPlan {
   files: Array<Pick<DiscoveredFile, 'path' | 'absPath' | 'size'>>;
+  scan?: ScanAheadTarget[];
   maxBytes?: number;
+}
+
+/** A file to scan for secrets, with what the scan needs to know of it. */
+export interface ScanAheadTarget {
+  file: Pick<DiscoveredFile, 'path' | 'absPath' | 'size' | 'kind'>;
+  role: SecretFileRole;
+}
+
+/**
+ * One scanned file (the plan's scan list is answered in order, one message a file): its text and
+ * read notice as for a parsed file, and the secrets found in that text (undefined: not scanned,
+ * because the text was not readable or is over the scan's size limit).
+ */
+export interface ScanAheadResult {
+  scan: true;
+  path: string;
+  text?: string;
+  notice?: Notice;
+  secrets?: SecretHit[];
 }
 
 /**

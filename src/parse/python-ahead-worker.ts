@@ -3,20 +3,29 @@
  * given, the Python files the model builders are expected to parse, and posts each file's text and
  * read notice with its flattened syntax tree. It reads with the main thread's own reader (same
  * decoding, limits and notices); the main thread uses a tree only for the very text it holds, so a
- * file that changed between two reads is simply parsed again there.
+ * file that changed between two reads is simply parsed again there. Then, the Python done, it scans
+ * the files the secrets scan reads (the same reader and scanner), from the first on, posting each
+ * file's text with the secrets found in it, until it reaches the files the main thread took.
  *
  * workerData holds the port to post on and a shared Int32Array (SIGNAL_POSTED: how many messages
- * were posted; SIGNAL_STATE: RUNNING, FINISHED or FAILED), which lets the main thread wait for a
- * tree synchronously (Atomics.wait) inside its synchronous model builders.
+ * were posted; SIGNAL_STATE: RUNNING, FINISHED or FAILED; SIGNAL_SCAN_LIMIT: where the main thread's
+ * share of the scan begins), which lets the main thread wait for a tree synchronously (Atomics.wait)
+ * inside its synchronous model builders.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { makeSourceText } from '../core/source.js';
 import { readText } from '../discover/read.js';
 import type { DiscoveredFile } from '../discover/types.js';
-import { FAILED, FINISHED, SIGNAL_POSTED, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData } from './python-ahead-protocol.js';
+import { scanTarget } from '../model/secrets/scan.js';
+import { FAILED, FINISHED, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
 
 function run(): void {
   const { port, signal } = workerData as ParseAheadWorkerData;
   // The port stays open: closing it could drop messages the main thread has not taken yet.
+  const posted = (): void => {
+    Atomics.add(signal, SIGNAL_POSTED, 1);
+    Atomics.notify(signal, SIGNAL_POSTED);
+  };
   const finish = (state: number): void => {
     Atomics.store(signal, SIGNAL_STATE, state);
     Atomics.notify(signal, SIGNAL_POSTED);
@@ -31,8 +40,18 @@ function run(): void {
         const flat = text === undefined ? undefined : flatParse(text);
         const result: ParseAheadResult = { path: file.path, text, notice, flat };
         port.postMessage(result, flat && flat !== 'timeout' ? [flat.nodes.buffer as ArrayBuffer] : []);
-        Atomics.add(signal, SIGNAL_POSTED, 1);
-        Atomics.notify(signal, SIGNAL_POSTED);
+        posted();
+      }
+      // Then the secrets scan, from its first file on, until the main thread (which scans from the
+      // last file back) says the rest is its own.
+      const scan = plan.scan ?? [];
+      for (let i = 0; i < scan.length && i < Atomics.load(signal, SIGNAL_SCAN_LIMIT); i++) {
+        const target = scan[i]!;
+        const { text, notice } = readText(target.file as DiscoveredFile, plan.maxBytes);
+        const secrets = text === undefined ? undefined : scanTarget(target, makeSourceText(target.file.path, text));
+        const result: ScanAheadResult = { scan: true, path: target.file.path, text, notice, secrets };
+        port.postMessage(result);
+        posted();
       }
       finish(FINISHED);
     } catch {

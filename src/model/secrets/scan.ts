@@ -74,15 +74,36 @@ export function secretFileRole(file: DiscoveredFile, configured?: 'production' |
   return 'other';
 }
 
-export function scanSecrets(files: readonly DiscoveredFile[], sources: ModelSources): SecretHit[] {
+/** A file the scan reads, and its role. */
+export interface SecretScanTarget {
+  file: DiscoveredFile;
+  role: SecretFileRole;
+}
+
+/** Texts longer than this are not scanned (generated or hostile, and the scan is per character). */
+export const SCAN_MAX_CHARS = 2_000_000;
+
+/** The files the scan reads, in the order it reads them: scanned kinds, tests and examples left out. */
+export function secretScanTargets(files: readonly DiscoveredFile[], sources: Pick<ModelSources, 'configuredRole'>): SecretScanTarget[] {
+  const out: SecretScanTarget[] = [];
+  for (const file of files) {
+    if (!SCANNED.has(file.kind)) continue;
+    const role = secretFileRole(file, sources.configuredRole(file.path));
+    if (role !== 'skip') out.push({ file, role });
+  }
+  return out;
+}
+
+/** The secrets in one target's text (none when the text is too long to scan). */
+export function scanTarget(target: Pick<SecretScanTarget, 'role'> & { file: Pick<DiscoveredFile, 'kind'> }, src: SourceText): SecretHit[] {
+  return src.text.length > SCAN_MAX_CHARS ? [] : scanText(src, target.file.kind, target.role);
+}
+
+export function scanSecrets(files: readonly DiscoveredFile[], sources: Pick<ModelSources, 'configuredRole' | 'text'>): SecretHit[] {
   const out: SecretHit[] = [];
-  for (const f of files) {
-    if (!SCANNED.has(f.kind)) continue;
-    const role = secretFileRole(f, sources.configuredRole(f.path));
-    if (role === 'skip') continue;
-    const src = sources.text(f.path);
-    if (!src || src.text.length > 2_000_000) continue;
-    out.push(...scanText(src, f.kind, role));
+  for (const target of secretScanTargets(files, sources)) {
+    const src = sources.text(target.file.path);
+    if (src) out.push(...scanTarget(target, src));
   }
   return out;
 }
