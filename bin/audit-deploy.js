@@ -82,7 +82,8 @@ function loadBundle(file) {
     cachedData = undefined;
   }
   // The CommonJS wrapper, plus the bundle's stand-in for import.meta.url (scripts/bundle.mjs defines it).
-  const source = `(function (exports, require, module, __filename, __dirname, __auditDeployModuleUrl) {${readFileSync(file, 'utf8')}\n})`;
+  // Latin-1: the build makes sure the bundle is ASCII (scripts/bundle.mjs), and Latin-1 skips UTF-8 decoding.
+  const source = `(function (exports, require, module, __filename, __dirname, __auditDeployModuleUrl) {${readFileSync(file, 'latin1')}\n})`;
   const script = new Script(source, { filename: file, cachedData });
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, createRequire(file), mod, file, join(file, '..'), pathToFileURL(file).href);

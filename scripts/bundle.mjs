@@ -72,6 +72,14 @@ const result = await build({
   minifySyntax: true,
 });
 if (process.env.BUNDLE_ANALYZE) console.log(await analyzeMetafile(result.metafile, { verbose: false }));
+// The launcher reads the bundle as Latin-1, half the time of UTF-8 decoding (~4 ms of a 200 ms run),
+// which gives the same text only while the bundle is ASCII. esbuild escapes non-ASCII characters
+// everywhere but in regular expression literals: write those with \u escapes.
+const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(join(dist, 'audit-deploy.cjs'), 'latin1'));
+if (nonAscii) {
+  const text = readFileSync(join(dist, 'audit-deploy.cjs'), 'latin1');
+  throw new Error(`dist/audit-deploy.cjs must be ASCII (the launcher reads it as Latin-1); found a non-ASCII byte near: ${text.slice(Math.max(0, nonAscii.index - 60), nonAscii.index + 20)}`);
+}
 rmSync(entry);
 rmSync(join(dist, 'audit-deploy.mjs'), { force: true }); // the ES module bundle of earlier builds
 console.log(`bundled ${ruleFiles.length} rules into dist/audit-deploy.cjs`);

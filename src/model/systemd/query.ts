@@ -61,7 +61,8 @@ export function parseTimespan(value: string): number | undefined {
   while (rest.length > 0) {
     rest = rest.replace(/^\s+/, '');
     if (rest === '') break;
-    const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Zµμ]*)/.exec(rest);
+    // µ and μ (micro sign, Greek mu) escaped: the bundle stays ASCII, which the launcher reads as Latin-1 (scripts/bundle.mjs).
+    const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z\u00b5\u03bc]*)/.exec(rest);
     if (!m) return undefined;
     const n = Number(m[1]);
     const unit = m[2]!;
