@@ -227,6 +227,30 @@ describe('the installed command', () => {
     expect(r.stdout).toBe('function true\n');
   });
 
+  it('the bundle loads the tree-sitter addons from where the build found them, and searches for them when they are not there', () => {
+    const bundle = readFileSync(join(REPO, 'dist', 'audit-deploy.cjs'), 'latin1');
+    const recorded = [...bundle.matchAll(/__auditDeployNative\("(tree-sitter(?:-python)?)","([^"]+)"\)/g)].map((m) => m[1]);
+    expect(recorded.sort()).toEqual(['tree-sitter', 'tree-sitter-python']);
+    // A copy whose recorded places are wrong (dist/ moved to another machine), inside node_modules so that
+    // its require finds the packages: node-gyp-build searches, and the audit is the same.
+    const out = join(REPO, 'node_modules', '.cache', 'audit-deploy-tests');
+    mkdirSync(out, { recursive: true });
+    const moved = join(out, `moved-bundle-${process.pid}.cjs`);
+    writeFileSync(moved, bundle.replace(/__auditDeployNative\("(tree-sitter(?:-python)?)","[^"]+"\)/g, '__auditDeployNative("$1","build/nowhere/none.node")'), 'latin1');
+    try {
+      const audit = (file: string) =>
+        spawnSync(process.execPath, ['-e', `const l = require(${JSON.stringify(join(REPO, 'bin', 'audit-deploy.js'))}); l.loadBundle(${JSON.stringify(file)}).main(['fixtures/sample-shop', '--format', 'json'])`], { cwd: REPO, encoding: 'utf8' });
+      const here = audit(join(REPO, 'dist', 'audit-deploy.cjs'));
+      const there = audit(moved);
+      expect(there.stderr).toBe('');
+      expect(JSON.parse(there.stdout).findings.length).toBeGreaterThan(0);
+      expect(there.stdout).toBe(here.stdout);
+    } finally {
+      rmSync(moved, { force: true });
+      rmSync(`${moved}.v8cache`, { force: true });
+    }
+  });
+
   it('bin/audit-deploy.js runs the quick start on the sample', () => {
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'audit-deploy.js'), 'fixtures/sample-shop', '--color', 'never'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status).toBe(1);
