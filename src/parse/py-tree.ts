@@ -287,6 +287,13 @@ export function unflatten(flat: FlatTree, source: string): CopiedNode {
     const flags = nodes[at + 3]!;
     const node = new CopiedNode(types[nodes[at]!]!, nodes[at + 1]!, nodes[at + 2]!, (flags & NAMED) !== 0, (flags & MISSING) !== 0, source);
     if (flags & HAS_ERROR) node.hasError = true;
+    // Sized once: arrays grown by push keep room for 16 more elements, which made the child lists
+    // most of a copied tree's memory (and of the garbage collector's copying).
+    const children = nodes[at + 5]!;
+    if (children > 0) {
+      node.children = new Array<CopiedNode>(children);
+      node.childFields = new Array<string | null>(children);
+    }
     return node;
   };
   const root = make(0);
@@ -299,10 +306,14 @@ export function unflatten(flat: FlatTree, source: string): CopiedNode {
       expected.pop();
     }
     const parent = open[open.length - 1]!;
-    expected[expected.length - 1] = expected[expected.length - 1]! - 1;
+    const left = expected[expected.length - 1]! - 1;
+    expected[expected.length - 1] = left;
     const child = make(row);
     const field = nodes[row * NODE_WIDTH + 4]!;
-    attach(parent, child, field === 0 ? null : fields[field - 1]!);
+    const index = parent.children.length - 1 - left;
+    child.parent = parent;
+    parent.children[index] = child;
+    parent.childFields[index] = field === 0 ? null : fields[field - 1]!;
     const children = nodes[row * NODE_WIDTH + 5]!;
     if (children > 0) {
       open.push(child);
@@ -376,17 +387,6 @@ function pythonDepth(types: readonly string[]): number {
   let depth = 0;
   for (let i = 0; i < types.length; i++) if (!(types[i] === 'boolean_operator' && types[i - 1] === 'boolean_operator')) depth++;
   return depth;
-}
-
-function attach(parent: CopiedNode, child: CopiedNode, field: string | undefined | null): void {
-  child.parent = parent;
-  if (parent.children === NO_CHILDREN) {
-    parent.children = [child];
-    parent.childFields = [field ? field : null];
-    return;
-  }
-  parent.children.push(child);
-  parent.childFields.push(field ? field : null);
 }
 
 /**
