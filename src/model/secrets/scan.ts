@@ -99,15 +99,6 @@ export function scanTarget(target: Pick<SecretScanTarget, 'role'> & { file: Pick
   return src.text.length > SCAN_MAX_CHARS ? [] : scanText(src, target.file.kind, target.role);
 }
 
-export function scanSecrets(files: readonly DiscoveredFile[], sources: Pick<ModelSources, 'configuredRole' | 'text'>): SecretHit[] {
-  const out: SecretHit[] = [];
-  for (const target of secretScanTargets(files, sources)) {
-    const src = sources.text(target.file.path);
-    if (src) out.push(...scanTarget(target, src));
-  }
-  return out;
-}
-
 /** A line's `NAME = value` / `NAME: value` / `"name": "value"` / `export NAME=value` shape. */
 const ASSIGNMENT = /^[ \t]*(?:-[ \t]+)?(?:export[ \t]+|readonly[ \t]+|declare[ \t]+(?:-[a-z]+[ \t]+)?|set[ \t]+)?(["']?)([A-Za-z_][A-Za-z0-9_.-]{0,100})\1[ \t]*(?:=>|:=|=|:)[ \t]*/;
 const ENV_DIRECTIVE = /^[ \t]*(?:Environment|env)[ \t]*=/i;
