@@ -365,4 +365,17 @@ describe('placeholder values in env sources', () => {
       expect(isPlaceholderValue(v), v).toBe(false);
     }
   });
+
+  it('the literal pre-tests leave every answer as the regular expressions alone give it', async () => {
+    const { isPlaceholderValue, isWrappedPlaceholder } = await import('../src/model/env/placeholder.js');
+    const fc = (await import('fast-check')).default;
+    const { WORDS, YOUR, URL_TEMPLATE } = (await import('../src/model/env/placeholder.js')).PLACEHOLDER_PATTERNS;
+    const plain = (value: string) => {
+      const v = value.trim();
+      return v !== '' && (isWrappedPlaceholder(v) || WORDS.test(v) || YOUR.test(v) || URL_TEMPLATE.test(v));
+    };
+    const pieces = fc.constantFrom('your', 'YOUR', 'YoUr', 'yOur', '-', '_', ' ', '.', ':', '/', '@', '://', 'secret', 'Key', 'own', 'postgres', 'user', 'USER', 'pass', 'host', '${X}', '<a>', 'x', 'é', 'İ', 'ſ', 'K');
+    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.oneof(pieces, fc.string({ maxLength: 3 })), { maxLength: 12 }).map((p) => p.join('')));
+    fc.assert(fc.property(value, (v) => isPlaceholderValue(v) === plain(v)), { numRuns: 5000 });
+  });
 });

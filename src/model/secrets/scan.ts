@@ -55,6 +55,10 @@ const SCANNED = new Set<FileKind>([
 const TEST_PATH = /(?:^|\/)(?:tests?|testing|__tests__|spec|specs|fixtures?|testdata|test[-_]data|examples?|samples?|mocks?|e2e)(?:\/|$)|(?:^|\/)(?:test_[^/]*|[^/]*_test|[^/]*\.test|[^/]*\.spec|conftest)\.[a-z]+$/i;
 const DEV_WORDS = new Set(['dev', 'develop', 'development', 'local', 'test', 'tests', 'testing', 'ci', 'example', 'examples', 'sample', 'demo', 'debug']);
 
+/** Paths of templates and examples; the regex runs only on paths holding one of the words (it is costly to compile). */
+const TEMPLATE_PATH = /(?:^|[/._-])(?:example|sample|template|dist|tpl)(?:[/._-]|$)/i;
+const TEMPLATE_WORDS = ['example', 'sample', 'template', 'dist', 'tpl'];
+
 export function secretFileRole(file: DiscoveredFile, configured?: 'production' | 'development'): SecretFileRole | 'skip' {
   if (TEST_PATH.test(file.path)) return 'skip';
   if (file.kind === 'docs') return 'docs';
@@ -67,8 +71,9 @@ export function secretFileRole(file: DiscoveredFile, configured?: 'production' |
     const base = file.path.split('/').pop()!;
     return base === '.env' ? 'other' : 'development';
   }
-  const words = file.path.toLowerCase().split(/[/._-]+/);
-  if (/(?:^|[/._-])(?:example|sample|template|dist|tpl)(?:[/._-]|$)/i.test(file.path)) return 'skip';
+  const lower = file.path.toLowerCase();
+  const words = lower.split(/[/._-]+/);
+  if (TEMPLATE_WORDS.some((w) => lower.includes(w)) && TEMPLATE_PATH.test(file.path)) return 'skip';
   if (words.some((w) => DEV_WORDS.has(w))) return 'development';
   if (words.some((w) => w === 'production' || w === 'prod' || w === 'staging' || w === 'live')) return 'production';
   return 'other';
