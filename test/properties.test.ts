@@ -131,6 +131,32 @@ describe('parsers never throw, and their positions stay inside the text', () => 
   }
 });
 
+describe('positions', () => {
+  it('LineIndex answers every offset and line as a line-by-line scan of the text does (\\n, \\r\\n, lone \\r)', () => {
+    const breaks = fc.constantFrom('\n', '\r\n', '\r', '\n\r', 'a', 'bc', ' ', '\u2028', '\u00e9');
+    const text = fc.oneof(fc.string({ maxLength: 60 }), fc.array(breaks, { maxLength: 40 }).map((p) => p.join('')));
+    fc.assert(
+      fc.property(text, (t) => {
+        // The reference: every line start, found one character at a time.
+        const starts = [0];
+        for (let i = 0; i < t.length; i++) {
+          if (t[i] === '\n' || (t[i] === '\r' && t[i + 1] !== '\n')) starts.push(i + 1);
+          else if (t[i] === '\r') starts.push(++i + 1);
+        }
+        const lines = new LineIndex(t);
+        expect(lines.lineCount).toBe(starts.length);
+        for (let o = 0; o <= t.length; o++) {
+          let line = 0;
+          while (line + 1 < starts.length && starts[line + 1]! <= o) line++;
+          expect(lines.positionAt(o)).toEqual({ line: line + 1, column: o - starts[line]! + 1, offset: o });
+        }
+        starts.forEach((start, i) => expect(lines.offsetAt(i + 1, 1)).toBe(start));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('the span check has something to check', () => {
   it.each([
     ['nginx', () => parseNginx('n.conf', 'server {\n  listen 80;\n}\n')],

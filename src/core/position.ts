@@ -18,21 +18,19 @@ export interface Span {
   end: Position;
 }
 
-/** Index of line starts for a text, to turn offsets into positions and back. */
+/**
+ * Index of line starts for a text, to turn offsets into positions and back. Built on first use: most
+ * texts read (every file the secrets scan reads, say) never need a position.
+ */
 export class LineIndex {
-  private readonly starts: number[];
+  private startsCache: Int32Array | undefined;
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
+  constructor(readonly text: string) {}
+
+  /** Offsets where lines start: after each \n, \r\n or lone \r. */
+  private get starts(): Int32Array {
+    this.startsCache ??= lineStarts(this.text);
+    return this.startsCache;
   }
 
   get lineCount(): number {
@@ -89,4 +87,25 @@ export function formatSpan(span: Span): string {
 export function compareSpans(a: Span, b: Span): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.start.offset - b.start.offset || a.end.offset - b.end.offset;
+}
+
+/**
+ * Line start offsets (a typed array: its contents live outside the garbage-collected heap, which does
+ * not copy them around). Texts without a carriage return, nearly all, are searched with indexOf.
+ */
+function lineStarts(text: string): Int32Array {
+  const starts = [0];
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return Int32Array.from(starts);
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return Int32Array.from(starts);
 }
