@@ -104,7 +104,11 @@ describe('parse-ahead: the worker parses as the main thread does', () => {
     const ahead = ParseAhead.start({ script: workerScript })!;
     expect(ahead).toBeDefined();
     try {
-      ahead.submit({ files });
+      // A one-file scan after the Python: once it is answered, every tree has been posted, so that no
+      // file below is claimed for the main thread for want of the worker getting to it first.
+      const [sentinel] = filesOf([{ name: 'sentinel.sh', content: 'true\n' }]);
+      ahead.submit({ files, scan: [{ file: { ...sentinel!, kind: 'shell-script' }, role: 'other' }] });
+      expect(ahead.awaitScanned(1)).toBe(true);
       let fromWorker = 0;
       for (const f of files) {
         const mine = readText(f);
@@ -121,6 +125,27 @@ describe('parse-ahead: the worker parses as the main thread does', () => {
       expect(fromWorker).toBeGreaterThan(files.length - 10);
       // Everything has arrived by now: the worker's read is the main thread's read (text and notice alike).
       for (const f of files) expect(ahead.read(f.path), f.path).toEqual({ path: f.path, ...readText(f) });
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it('leaves a file the worker has not started to the main thread, and the worker then skips it', () => {
+    // Slow to parse, so that the worker is still on the first ones when the main thread asks for the last.
+    const files = filesOf(Array.from({ length: 12 }, (_, i) => ({ name: `m${i}.py`, content: `X${i} = [${'(1, "a"), '.repeat(4000)}]\n` })));
+    const last = files[files.length - 1]!;
+    const [sentinel] = filesOf([{ name: 'sentinel.sh', content: 'true\n' }]);
+    const ahead = ParseAhead.start({ script: workerScript })!;
+    try {
+      ahead.submit({ files, scan: [{ file: { ...sentinel!, kind: 'shell-script' }, role: 'other' }] });
+      const t0 = performance.now();
+      expect(ahead.flatTree(last.path, readText(last).text!)).toBeUndefined();
+      // Not waited for: the main thread parses it.
+      expect(performance.now() - t0).toBeLessThan(100);
+      expect(ahead.awaitScanned(1)).toBe(true);
+      // The worker skipped it and parsed every other file.
+      expect(ahead.read(last.path)).toBeUndefined();
+      for (const f of files.slice(0, 2)) expect(ahead.flatTree(f.path, readText(f).text!), f.path).toBeDefined();
     } finally {
       ahead.close();
     }
@@ -146,14 +171,18 @@ describe('parse-ahead: the worker parses as the main thread does', () => {
       const ahead = ParseAhead.start({ script, stallLimitMs: 300 });
       if (!ahead) continue; // could not even be started: parsed here
       try {
-        ahead.submit({ files: [file!] });
+        ahead.submit({ files: [file!], scan: [{ file: { ...file!, kind: 'python' }, role: 'other' }] });
+        // A file the worker never took is parsed here at once; the scan it never answers is given up
+        // on after the stall limit, and at once after that.
         const t0 = performance.now();
         expect(ahead.flatTree(file!.path, 'DEBUG = False\n')).toBeUndefined();
-        // Given up after the stall limit, and at once for every later file.
-        expect(performance.now() - t0).toBeLessThan(3000);
+        expect(performance.now() - t0).toBeLessThan(50);
         const t1 = performance.now();
-        expect(ahead.flatTree(file!.path, 'DEBUG = False\n')).toBeUndefined();
-        expect(performance.now() - t1).toBeLessThan(50);
+        expect(ahead.awaitScanned(1)).toBe(false);
+        expect(performance.now() - t1).toBeLessThan(3000);
+        const t2 = performance.now();
+        expect(ahead.awaitScanned(1)).toBe(false);
+        expect(performance.now() - t2).toBeLessThan(50);
       } finally {
         ahead.close();
       }
@@ -165,7 +194,9 @@ describe('parse-ahead: the worker parses as the main thread does', () => {
     const [file] = filesOf([{ name: 'a.py', content: text }]);
     const ahead = ParseAhead.start({ script: workerScript })!;
     try {
-      ahead.submit({ files: [file!] });
+      const [sentinel] = filesOf([{ name: 'sentinel.sh', content: 'true\n' }]);
+      ahead.submit({ files: [file!], scan: [{ file: { ...sentinel!, kind: 'shell-script' }, role: 'other' }] });
+      expect(ahead.awaitScanned(1)).toBe(true);
       const flat = ahead.flatTree(file!.path, text) as FlatTree;
       expect(flat.nodes).toBeInstanceOf(Int32Array);
       expect(treeDifference(unflatten(flat, text), parsePython('a.py', text).root)).toBeUndefined();

@@ -15,6 +15,14 @@ export const SIGNAL_STATE = 1;
 export const SIGNAL_SCAN_LIMIT = 2;
 /** Int32 slots in the shared signal. */
 export const SIGNAL_SLOTS = 3;
+
+/**
+ * Who parses each file of the plan (ParseAheadPlan.claims, one slot a file): nobody yet, the main
+ * thread (which got to it first: the worker skips it), or the worker (the main thread waits for it).
+ */
+export const CLAIM_FREE = 0;
+export const CLAIM_MAIN = 1;
+export const CLAIM_WORKER = 2;
 export const RUNNING = 0;
 export const FINISHED = 1;
 export const FAILED = 2;
@@ -25,6 +33,8 @@ export const FAILED = 2;
  */
 export interface ParseAheadPlan {
   files: Array<Pick<DiscoveredFile, 'path' | 'absPath' | 'size'>>;
+  /** Shared, one slot per file: CLAIM_FREE, CLAIM_MAIN or CLAIM_WORKER (set by submit). */
+  claims?: Int32Array;
   scan?: ScanAheadTarget[];
   maxBytes?: number;
 }

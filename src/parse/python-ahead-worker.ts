@@ -17,7 +17,7 @@ import { makeSourceText } from '../core/source.js';
 import { readText } from '../discover/read.js';
 import type { DiscoveredFile } from '../discover/types.js';
 import { scanTarget } from '../model/secrets/scan.js';
-import { FAILED, FINISHED, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
+import { CLAIM_FREE, CLAIM_WORKER, FAILED, FINISHED, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
 
 function run(): void {
   const { port, signal } = workerData as ParseAheadWorkerData;
@@ -35,7 +35,10 @@ function run(): void {
       // Loaded here rather than imported above, so that a parser that cannot load (the native
       // module) is a failure the main thread hears of at once, not a worker that never answers.
       const { flatParse } = await import('./python.js');
-      for (const file of plan.files) {
+      for (let i = 0; i < plan.files.length; i++) {
+        // A file the main thread got to first is its own: skipped here.
+        if (plan.claims && Atomics.compareExchange(plan.claims, i, CLAIM_FREE, CLAIM_WORKER) !== CLAIM_FREE) continue;
+        const file = plan.files[i]!;
         const { text, notice } = readText(file as DiscoveredFile, plan.maxBytes);
         const flat = text === undefined ? undefined : flatParse(text);
         const result: ParseAheadResult = { path: file.path, text, notice, flat };

@@ -27,7 +27,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import { monotonicMs } from '../core/clock.js';
 import type { Notice } from '../core/finding.js';
 import type { FlatTree } from './py-tree.js';
-import { FAILED, RUNNING, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_SLOTS, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
+import { CLAIM_FREE, CLAIM_MAIN, CLAIM_WORKER, FAILED, RUNNING, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_SLOTS, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
@@ -50,7 +50,9 @@ export interface ParseAheadOptions {
 export type ParseAheadMode = 'auto' | 'always' | 'never';
 
 export class ParseAhead {
-  private readonly planned = new Set<string>();
+  /** The plan's files, by path: their index in the plan (and in `claims`). */
+  private readonly planned = new Map<string, number>();
+  private claims: Int32Array | undefined;
   private readonly results = new Map<string, ParseAheadResult>();
   /** The scan's answers, in the plan's scan order (the worker answers them in order). */
   private readonly scanResults: ScanAheadResult[] = [];
@@ -97,9 +99,10 @@ export class ParseAhead {
   /** Hands the worker the files to parse, in order. */
   submit(plan: ParseAheadPlan): void {
     if (this.dead) return;
-    for (const f of plan.files) this.planned.add(f.path);
+    plan.files.forEach((f, i) => this.planned.set(f.path, i));
+    this.claims = new Int32Array(new SharedArrayBuffer(Math.max(1, plan.files.length) * Int32Array.BYTES_PER_ELEMENT));
     Atomics.store(this.signal, SIGNAL_SCAN_LIMIT, plan.scan?.length ?? 0);
-    this.worker.postMessage(plan);
+    this.worker.postMessage({ ...plan, claims: this.claims });
   }
 
   /** The worker's read of a file when it has already arrived (never waits). */
@@ -111,11 +114,18 @@ export class ParseAhead {
 
   /**
    * The flat tree of `path` when the worker parsed exactly `text` ('timeout' when the parser's time
-   * limit was reached there); waits for it when it is still coming. Undefined means: parse it here.
+   * limit was reached there). Undefined means: parse it here. A file the worker has not started is
+   * claimed for this thread (the worker then skips it) rather than waited for; only a file the worker
+   * is parsing now is waited for.
    */
   flatTree(path: string, text: string): FlatTree | 'timeout' | undefined {
-    if (!this.planned.has(path)) return undefined;
-    this.waitFor(() => this.results.has(path));
+    const index = this.planned.get(path);
+    if (index === undefined || this.closed) return undefined;
+    if (!this.results.has(path)) this.drain();
+    if (!this.results.has(path)) {
+      if (this.dead || Atomics.compareExchange(this.claims!, index, CLAIM_FREE, CLAIM_MAIN) !== CLAIM_WORKER) return undefined;
+      this.waitFor(() => this.results.has(path));
+    }
     const result = this.results.get(path);
     if (!result) return undefined;
     const flat = result.flat;
