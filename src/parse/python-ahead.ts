@@ -12,7 +12,9 @@
  * The audit's result cannot depend on the worker, only its speed: a tree is used only for exactly the
  * text the main thread holds; a file the worker has not read yet is read on the main thread as
  * before; whatever the worker does not deliver (it failed, it made no progress for STALL_LIMIT_MS,
- * the file is not in its plan) is parsed on the main thread.
+ * the file is not in its plan) is parsed on the main thread. Nor does the main thread wait for a file
+ * the worker has not started: each planned file has a shared claim, taken by compare-and-exchange by
+ * whichever thread gets to it first, so the main thread waits only for a file being parsed right then.
  *
  * Its Python done (by the time the Django projects are built), the worker would sit idle for the rest
  * of the audit, so it then takes the secrets scan's reading and scanning too, from the first file on,
@@ -96,7 +98,7 @@ export class ParseAhead {
     }
   }
 
-  /** Hands the worker the files to parse, in order. */
+  /** Hands the worker the files to parse, in order, and then the files of the secrets scan. */
   submit(plan: ParseAheadPlan): void {
     if (this.dead) return;
     plan.files.forEach((f, i) => this.planned.set(f.path, i));
