@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isUpperName } from '../src/model/settings/values.js';
 import { run, val } from './evaluator-helpers.js';
 
 const one = (expr: string, pre = ''): unknown => val(run(`${pre}\nX = ${expr}\n`), 'X');
@@ -363,5 +365,32 @@ TEMPLATES_DIR = os.path.join(BASE_DIR, "templates")
     expect(val(s, 'FROM_STR')).toEqual({ path: '/srv/a/../b' });
     expect(val(s, 'EXISTS')).toEqual({ unknown: [] });
     expect(val(s, 'TEMPLATES_DIR')).toBe('/app/templates');
+  });
+});
+
+describe('isUpperName (which names Django reads as settings)', () => {
+  it('answers as Python str.isupper()', () => {
+    for (const [name, upper] of [['DEBUG', true], ['SECRET_KEY_2', true], ['_X', true], ['Debug', false], ['debug', false], ['_', false], ['123', false], ['', false], ['\u00c9T\u00c9', true], ['\u00c9T\u00e9', false], ['\u01c5', false], ['A\u01c5', false], ['\u0130', true]] as const) {
+      expect(isUpperName(name), name).toBe(upper);
+    }
+  });
+  it('gives on ASCII and other names what a character-by-character case test gives', () => {
+    // The reference: the test this function made of every character before its ASCII fast path.
+    const reference = (name: string): boolean => {
+      let cased = false;
+      for (const ch of name) {
+        if (ch.toLowerCase() === ch.toUpperCase()) continue;
+        if (ch !== ch.toUpperCase()) return false;
+        cased = true;
+      }
+      return cased;
+    };
+    const chars = fc.constantFrom(...'AZaz_09-.\u00c9\u00e9\u01c5\u0130\u00df\u03a3\u03c3\u4e2d'.split(''));
+    fc.assert(fc.property(fc.array(chars, { maxLength: 12 }).map((cs) => cs.join('')), (name) => {
+      expect(isUpperName(name)).toBe(reference(name));
+    }), { numRuns: 3000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 12 }), (name) => {
+      expect(isUpperName(name)).toBe(reference(name));
+    }), { numRuns: 3000 });
   });
 });

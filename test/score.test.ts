@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ChecklistSection, Severity } from '../src/core/finding.js';
+import { SEVERITY_WEIGHT, type ChecklistSection, type Severity } from '../src/core/finding.js';
 import type { ItemStatus, RuleOutcome } from '../src/engine/result.js';
-import { computeReadiness, SCORING_VERSION } from '../src/score/readiness.js';
+import { compareOutcomes, computeReadiness, SCORING_VERSION } from '../src/score/readiness.js';
 
 let counter = 0;
 function item(severity: Severity, status: ItemStatus, opts: { id?: string; section?: ChecklistSection } = {}): RuleOutcome {
@@ -146,5 +147,31 @@ describe('computeReadiness', () => {
     const b = computeReadiness([...outcomes].reverse());
     expect(outcomes.map((o) => o.meta.id)).toEqual(before);
     expect(a).toEqual(b);
+  });
+});
+
+describe('computeReadiness on random outcomes', () => {
+  it('lists items in compareOutcomes order and sums and counts them as one filter per status would', () => {
+    const sections: string[] = ['security', 'backups', 'ci-cd', 'configuration', 'web-server', 'no-such-section'];
+    const severities: Severity[] = ['blocker', 'high', 'medium', 'low'];
+    const statuses: ItemStatus[] = ['pass', 'fail', 'unknown', 'na', 'silenced'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ section: fc.constantFrom(...sections), severity: fc.constantFrom(...severities), status: fc.constantFrom(...statuses), id: fc.constantFrom('A1', 'B2', 'C3', 'DJ001', 'NGX010', 'SYS2') }), { maxLength: 40 }),
+        (specs) => {
+          const outcomes = specs.map((s) => item(s.severity, s.status, { id: s.id, section: s.section as ChecklistSection }));
+          const r = computeReadiness(outcomes);
+          expect(r.items.map((i) => `${i.id}/${i.section}/${i.severity}/${i.status}`)).toEqual(
+            [...outcomes].sort(compareOutcomes).map((o) => `${o.meta.id}/${o.meta.section}/${o.meta.severity}/${o.status}`),
+          );
+          const weight2 = (keep: (o: RuleOutcome) => boolean) => outcomes.filter(keep).reduce((n, o) => n + 2 * SEVERITY_WEIGHT[o.meta.severity], 0);
+          expect(r.passedWeight * 2).toBe(weight2((o) => o.status === 'pass'));
+          expect(r.applicableWeight * 2).toBe(weight2((o) => o.status === 'pass' || o.status === 'fail' || o.status === 'unknown'));
+          for (const s of statuses) expect(r.counts[s]).toBe(outcomes.filter((o) => o.status === s).length);
+          if (outcomes.some((o) => o.status === 'fail' && o.meta.severity === 'blocker')) expect(r.status).toBe('NOT READY');
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -51,36 +51,34 @@ export function losesPoints(status: ItemStatus): boolean {
  * A failing blocker makes the status NOT READY whatever the number says.
  */
 export function computeReadiness(outcomes: RuleOutcome[], threshold = DEFAULT_THRESHOLD): Readiness {
-  const ordered = [...outcomes].sort(compareOutcomes);
-  const passed2 = sumDoubledWeight(ordered.filter((o) => o.status === 'pass'));
-  const applicable2 = sumDoubledWeight(ordered.filter((o) => isApplicable(o.status)));
+  // One pass for the sums and counts (a monorepo computes this for each of its project sections too).
+  let passed2 = 0;
+  let applicable2 = 0;
+  let blockerFails = false;
+  const counts = { pass: 0, fail: 0, unknown: 0, na: 0, silenced: 0 };
+  for (const o of outcomes) {
+    counts[o.status]++;
+    if (o.status === 'pass') passed2 += DOUBLED_WEIGHT[o.meta.severity];
+    if (isApplicable(o.status)) applicable2 += DOUBLED_WEIGHT[o.meta.severity];
+    if (o.status === 'fail' && o.meta.severity === 'blocker') blockerFails = true;
+  }
   const score = applicable2 === 0 ? null : Math.floor((100 * passed2) / applicable2);
   return {
     scoringVersion: SCORING_VERSION,
     score,
-    status: statusOf(score, ordered, threshold),
+    status: statusOf(score, blockerFails, threshold),
     threshold,
-    counts: countStatuses(ordered),
+    counts,
     passedWeight: passed2 / 2,
     applicableWeight: applicable2 / 2,
-    items: ordered.map((o) => toItem(o, applicable2)),
+    items: inChecklistOrder(outcomes).map((o) => toItem(o, applicable2)),
   };
 }
 
-function statusOf(score: number | null, outcomes: RuleOutcome[], threshold: number): Readiness['status'] {
+function statusOf(score: number | null, blockerFails: boolean, threshold: number): Readiness['status'] {
   if (score === null) return 'NO DATA';
-  if (outcomes.some((o) => o.meta.severity === 'blocker' && o.status === 'fail')) return 'NOT READY';
+  if (blockerFails) return 'NOT READY';
   return score >= threshold ? 'READY' : 'NOT READY';
-}
-
-function sumDoubledWeight(outcomes: RuleOutcome[]): number {
-  return outcomes.reduce((sum, o) => sum + DOUBLED_WEIGHT[o.meta.severity], 0);
-}
-
-function countStatuses(outcomes: RuleOutcome[]): Readiness['counts'] {
-  const counts = { pass: 0, fail: 0, unknown: 0, na: 0, silenced: 0 };
-  for (const o of outcomes) counts[o.status]++;
-  return counts;
 }
 
 function toItem(outcome: RuleOutcome, applicable2: number): ReadinessItem {
@@ -104,6 +102,16 @@ const SEVERITY_RANK = new Map<string, number>(SEVERITY_ORDER.map((s, i) => [s, i
 function sectionRank(section: string): number {
   // An unknown section sorts after every known one rather than crashing the report.
   return SECTION_RANK.get(section) ?? CHECKLIST_SECTION_ORDER.length;
+}
+
+/**
+ * The outcomes sorted as compareOutcomes sorts them, each one's section and severity ranks looked up
+ * once instead of at every comparison (the same order: the key is the two ranks, the id breaks ties).
+ */
+function inChecklistOrder(outcomes: readonly RuleOutcome[]): RuleOutcome[] {
+  const keyed = outcomes.map((o) => ({ o, key: sectionRank(o.meta.section) * 16 + (SEVERITY_RANK.get(o.meta.severity) ?? -1) + 1 }));
+  keyed.sort((a, b) => a.key - b.key || (a.o.meta.id < b.o.meta.id ? -1 : a.o.meta.id > b.o.meta.id ? 1 : 0));
+  return keyed.map((k) => k.o);
 }
 
 /** Checklist order: section, then severity (worst first), then id. */

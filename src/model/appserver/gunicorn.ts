@@ -94,11 +94,21 @@ export function buildGunicorn(input: GunicornInput, ctx: BuildContext): { option
   // Defaults, some of them from the environment.
   const defaults = defaultLayer(launch, lookup, configDoubt);
   const options: Record<string, AppServerOption> = {};
+  // Run for each of a hundred-odd settings of every gunicorn instance (hundreds on a monorepo): no
+  // list of layers made per setting.
   for (const s of GUNICORN_SETTINGS) {
-    const layers = [defaults.get(s.name), fileLayer.get(s.name), envLayer.get(s.name), cliLayer.get(s.name)].filter((o): o is AppServerOption => o !== undefined);
-    if (layers.length === 0) continue;
-    const top = layers[layers.length - 1]!;
-    const history = layers.flatMap((l) => l.history);
+    const fromDefault = defaults.get(s.name);
+    const fromFile = fileLayer.get(s.name);
+    const fromEnv = envLayer.get(s.name);
+    const fromCli = cliLayer.get(s.name);
+    const top = fromCli ?? fromEnv ?? fromFile ?? fromDefault;
+    if (top === undefined) continue;
+    // Lowest layer first.
+    const history: AppServerOption['history'] = [];
+    if (fromDefault) history.push(...fromDefault.history);
+    if (fromFile) history.push(...fromFile.history);
+    if (fromEnv) history.push(...fromEnv.history);
+    if (fromCli) history.push(...fromCli.history);
     const effective: AppServerOption = { ...top, history };
     if (top.source === 'config-file' && configDoubt) {
       effective.certain = false;

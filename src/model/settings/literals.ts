@@ -9,6 +9,8 @@ export interface StringPrefix {
 /** Prefix letters of a string node (`rb"..."`, `f'...'`, `u"..."`). */
 export function stringPrefix(node: PyNode): StringPrefix {
   const start = node.children.find((c) => c.type === 'string_start')?.text ?? '"';
+  // No prefix letters (most literals): nothing to look for.
+  if (start[0] === '"' || start[0] === "'") return { raw: false, bytes: false, format: false };
   const letters = start.replace(/['"]+$/, '').toLowerCase();
   return { raw: letters.includes('r'), bytes: letters.includes('b'), format: letters.includes('f') || letters.includes('t') };
 }

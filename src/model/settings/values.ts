@@ -337,6 +337,19 @@ export function toPublic(v: Val, memo = new Map<Val, Val>()): PyValue {
 
 /** Python's str.isupper(): at least one cased character and no lower-case one. */
 export function isUpperName(name: string): boolean {
+  // Asked of every name a settings module binds, on every evaluation: ASCII names (nearly all) by
+  // their character codes, without a string per character.
+  let cased = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+    if (c >= 65 && c <= 90) cased = true;
+    else if (c >= 128) return isUpperUnicode(name);
+  }
+  return cased;
+}
+
+function isUpperUnicode(name: string): boolean {
   let cased = false;
   for (const ch of name) {
     const lower = ch.toLowerCase();
