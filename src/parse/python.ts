@@ -80,7 +80,9 @@ function useTypedNodeClasses(): void {
  */
 export function parsePython(path: string, text: string, options: { quietRunMinTokens?: number; flat?: FlatTree | 'timeout'; timeLimitMs?: number } = {}): ParsedPython {
   const lines = new LineIndex(text);
-  const tooDeep = nestingBeyondPython(text);
+  // A flat tree (or the parser's time limit) comes only for a text flatParse found nested within
+  // Python's limits: the scan is not made again for it.
+  const tooDeep = options.flat === undefined ? nestingBeyondPython(text) : undefined;
   if (tooDeep) {
     // CPython refuses the whole file, so there is nothing to evaluate; and a tree that deep would
     // overflow the stack of every recursive walk over it.
