@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAudit } from '../src/cli/audit.js';
+import { moduleHolder, ProjectResolver } from '../src/model/build.js';
 import { emptyConfig } from '../src/config/types.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -213,5 +215,31 @@ describe('units and overlays named for staging are staging services, not product
     const debug = staging.findings.filter((f) => f.ruleId === 'DJ018');
     expect(debug.map(line)).toEqual(['shop/settings.py:3 DJ018 fail']);
     expect(debug[0]!.related.map((r) => `${r.span.file}:${r.span.start.line}`)).toContain('deploy/staging/shop.service:8');
+  });
+});
+
+describe('per-service settings: which projects may hold a service application (moduleHolder)', () => {
+  it('never rules out a project the module resolver finds the application in', () => {
+    // The resolver is the reference: a pair ruled out must be one whose module it resolves outside the project.
+    const segment = fc.constantFrom('svc', 'shop', 'app', 'wsgi', 'svc.py', 'a');
+    const dir = fc.array(segment, { minLength: 0, maxLength: 3 }).map((s) => s.join('/'));
+    const file = fc.tuple(dir, fc.constantFrom('wsgi.py', '__init__.py', 'svc.py', 'shop.py', 'app.py', 'x.txt')).map(([d, b]) => (d ? `${d}/${b}` : b));
+    fc.assert(
+      fc.property(fc.uniqueArray(file, { maxLength: 14 }), fc.array(dir, { minLength: 1, maxLength: 3 }), fc.array(dir, { minLength: 1, maxLength: 6 }), (paths, roots, modulePaths) => {
+        const files = paths.map((path) => ({ path, absPath: `/repo/${path}`, kind: 'python' as const, size: 1 }));
+        const byPath = new Map(files.map((f) => [f.path, f]));
+        for (const root of roots) {
+          const resolver = new ProjectResolver({ byPath, python: () => undefined }, root === '' ? [''] : [root, '']);
+          const mine = root === '' ? files : files.filter((f) => f.path.startsWith(`${root}/`));
+          const holds = moduleHolder(root, mine);
+          for (const path of modulePaths) {
+            if (path === '') continue;
+            const found = resolver.fileOf(path.split('/').join('.'));
+            if (found !== undefined && (root === '' || found.startsWith(`${root}/`))) expect(holds(path), `${root} ${path} -> ${found}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

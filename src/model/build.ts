@@ -310,7 +310,8 @@ function buildFromFiles(
     ...serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache),
     ...kubernetesEnvironments({ objects: k8s.objects, kustomizations: k8s.kustomizations, dockerfiles: containers.dockerfiles, appServers, files }, cache),
   ];
-  const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services));
+  const apps = services.map((service) => appOf(service));
+  const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services, apps));
   const envUsage = scanEnvUsage(files, withContainerScripts(cache, containers), envCandidates([...djangoProjects, ...djangoServiceVariants]));
   const backingServices = buildBackingServices(files, cache, containers.composeProjects, notices, k8s.objects);
   const model: DeploymentModel = {
@@ -441,6 +442,12 @@ interface ProjectEvaluator {
   productionAsked: ReadonlyMap<string, EnvEntry | undefined>;
   /** The file of a dotted module, if the project has it. */
   fileOf(module: string): string | undefined;
+  /**
+   * Whether fileOf may answer a file inside the project for a module of this path (`shop/wsgi` for
+   * shop.wsgi): a module file of the project's own, or a path that lies under the project's folder.
+   * False means fileOf answers nothing inside it (see settingsPerService).
+   */
+  mayHoldModule(path: string): boolean;
 }
 
 function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache, opts: BuildOptions, notices: Notice[]): { project: DjangoProject; evaluator: ProjectEvaluator } | undefined {
@@ -526,6 +533,7 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     evaluate: (layers, name, module) => evaluate(new LayeredEnv(layers), name, true, module),
     productionAsked: productionEnv.asked,
     fileOf: (m) => resolver.fileOf(m),
+    mayHoldModule: moduleHolder(root, mine),
   };
   const project: DjangoProject = {
     root,
@@ -551,14 +559,18 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
  * environment is not complete in the repository keeps the project's production env files beneath
  * its own layers, as the part the repository does not show.
  */
-function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator, services: ServiceEnvironment[]): DjangoProject[] {
+function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator, services: ServiceEnvironment[], apps: ReadonlyArray<ServiceApp | undefined>): DjangoProject[] {
   const out: DjangoProject[] = [];
-  for (const service of services) {
-    const app = service.instance.app?.value.split(':')[0];
+  for (let i = 0; i < services.length; i++) {
+    const service = services[i]!;
+    const app = apps[i];
     if (!app) continue;
     // A unit or kustomize overlay named for staging is staging's (src/model/environments.ts), not the gate's.
     if (isStagingService(service)) continue;
-    const appFile = evaluator.fileOf(app);
+    // Every project is asked about every service (a monorepo: tens of thousands of pairs); most
+    // pairs are told apart here without building and looking up the module's candidate files.
+    if (!evaluator.mayHoldModule(app.path)) continue;
+    const appFile = evaluator.fileOf(app.module);
     if (!appFile || !within(project.root, appFile)) continue;
     const layers = service.complete ? service.layers : [...project.envLayers, ...service.layers];
     const chosen = new LayeredEnv(layers).lookup('DJANGO_SETTINGS_MODULE');
@@ -583,6 +595,35 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
     });
   }
   return out;
+}
+
+/** The module of the application a service runs (`shop.wsgi` of `shop.wsgi:application`) and its path (`shop/wsgi`). */
+interface ServiceApp {
+  module: string;
+  path: string;
+}
+
+function appOf(service: ServiceEnvironment): ServiceApp | undefined {
+  const module = service.instance.app?.value.split(':')[0];
+  return module ? { module, path: module.split('.').join('/') } : undefined;
+}
+
+/**
+ * ProjectEvaluator.mayHoldModule for a project: ProjectResolver looks a module up as `<root>/<path>.py`
+ * and `<root>/<path>/__init__.py`, then as `<path>.py` and `<path>/__init__.py` from the repository
+ * root. Only a project file of the first two forms can lie inside the project, or one of the last two
+ * when the path is under the project's folder or is the folder itself (its `__init__.py`).
+ */
+export function moduleHolder(root: string, mine: readonly DiscoveredFile[]): (path: string) => boolean {
+  if (root === '') return () => true;
+  const prefix = `${root}/`;
+  const own = new Set<string>();
+  for (const f of mine) {
+    if (!f.path.startsWith(prefix)) continue;
+    if (f.path.endsWith('/__init__.py')) own.add(f.path.slice(prefix.length, -'/__init__.py'.length));
+    if (f.path.endsWith('.py')) own.add(f.path.slice(prefix.length, -'.py'.length));
+  }
+  return (path) => own.has(path) || path.startsWith(prefix) || path === root;
 }
 
 /**
