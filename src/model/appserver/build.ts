@@ -12,6 +12,7 @@ import { buildGunicorn } from './gunicorn.js';
 import { buildDaphne, buildRunserver, buildUvicorn } from './others.js';
 import type { AppServerEnvironment, AppServerInstance, ExternalCommandLine } from './types.js';
 import { buildUwsgi, hasUwsgiSection, uwsgiSectionSpan } from './uwsgi.js';
+import { filesByPath } from '../files.js';
 
 export interface AppServerInputs {
   /** Units already built: their ExecStart lines start app servers. */
@@ -27,7 +28,8 @@ export interface AppServerInputs {
  */
 export function buildAppServers(files: DiscoveredFile[], sources: ModelSources, inputs: AppServerInputs, notices: Notice[]): AppServerInstance[] {
   const ctx: BuildContext = { sources, notices };
-  const allPaths = new Map(files.map((f) => [f.path, f]));
+  // The model's shared map: the directory and base-name indexes made over it are then made once a run.
+  const allPaths = filesByPath(files);
   const out: AppServerInstance[] = [];
 
   for (const unit of inputs.systemdUnits) {

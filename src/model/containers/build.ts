@@ -15,6 +15,7 @@ import { buildProject, dirOf, planProjects, readComposeFiles, scalarStart, type 
 import { copySourcesOf, launchScriptsOf, runsOf, scriptInImage, sensitiveIn, type RepoView } from './analyse.js';
 import { buildStages } from './dockerfile.js';
 import type { ComposeProject, ComposeService, ContainerEnvLayer, DockerBuildContext, DockerCommand, DockerfileModel, DockerStage } from './types.js';
+import { filesByPath } from '../files.js';
 
 export interface Containers {
   dockerfiles: DockerfileModel[];
@@ -83,7 +84,7 @@ export function buildContainers(files: DiscoveredFile[], sources: ModelSources, 
     }
   }
   // Scripts a Dockerfile starts (an extension-less `entrypoint`) are no kind the source cache reads: read them here.
-  const byPath = new Map(files.map((f) => [f.path, f]));
+  const byPath = filesByPath(files);
   const extra = new Map<string, SourceText | undefined>();
   const repo: RepoView = {
     paths,

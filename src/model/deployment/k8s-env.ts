@@ -9,6 +9,7 @@ import type { EnvLayer } from '../env/types.js';
 import { bool11 } from '../k8s/build.js';
 import type { K8sContainer, K8sKustomization, K8sObject } from '../k8s/types.js';
 import { VarsLayer, type ServiceEnvironment } from './service-env.js';
+import { filesByPath } from '../files.js';
 
 /**
  * The environment of each production Kubernetes container that runs the Django app, layered as the
@@ -149,16 +150,9 @@ function keysOf(n: YamlNode | undefined): unknown {
   return items(n).map(keysOf);
 }
 
-const pathMaps = new WeakMap<DiscoveredFile[], ReadonlyMap<string, DiscoveredFile>>();
-
-/** The repository's paths, built once per run (every container asks). */
+/** The repository's paths, built once per run (every container asks), shared with the other builders. */
 function pathsOf(files: DiscoveredFile[]): ReadonlyMap<string, DiscoveredFile> {
-  let m = pathMaps.get(files);
-  if (!m) {
-    m = new Map(files.map((f) => [f.path, f]));
-    pathMaps.set(files, m);
-  }
-  return m;
+  return filesByPath(files);
 }
 
 /** The app server the container starts: its own command/args, else the repository's image's. */

@@ -10,6 +10,7 @@ import { hasPlaceholder, placeholdersIn, templateEngineOf, type TemplateEngine }
 import type { ModelSources } from '../build.js';
 import type { NginxConfig, NginxContext, NginxDirective, NginxInclude, NginxProblem } from './types.js';
 import { untrustedRegExp } from '../../core/untrusted-regex.js';
+import { filesByPath } from '../files.js';
 
 /**
  * nginx configuration trees from the discovered files.
@@ -68,7 +69,7 @@ export function buildNginxConfigs(files: DiscoveredFile[], sources: ModelSources
 }
 
 class NginxBuilder {
-  private readonly byPath: Map<string, DiscoveredFile>;
+  private readonly byPath: ReadonlyMap<string, DiscoveredFile>;
   private readonly loaded = new Map<string, LoadedFile | null>();
   private readonly noticed = new Set<string>();
 
@@ -77,7 +78,7 @@ class NginxBuilder {
     private readonly sources: ModelSources,
     private readonly notices: Notice[],
   ) {
-    this.byPath = new Map(files.map((f) => [f.path, f]));
+    this.byPath = filesByPath(files);
     for (const n of notices) if (n.file && (n.kind === 'too-large' || n.kind === 'unreadable' || n.kind === 'binary')) this.skipped.set(n.file, n.message);
   }
 
