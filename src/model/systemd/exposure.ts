@@ -111,6 +111,18 @@ const BOOL_KEYS = [
 
 /** The exposure of a service unit, or a reason it cannot be computed. */
 export function computeExposure(unit: SystemdUnit): Exposure | { unknown: string } {
+  // Asked by two rules (SYS015, SYS016) of every service unit: assessed once per unit.
+  let exposure = exposures.get(unit);
+  if (!exposure) {
+    exposure = assessUnit(unit);
+    exposures.set(unit, exposure);
+  }
+  return exposure;
+}
+
+const exposures = new WeakMap<SystemdUnit, Exposure | { unknown: string }>();
+
+function assessUnit(unit: SystemdUnit): Exposure | { unknown: string } {
   if (unit.type !== 'service') return { unknown: 'not a service unit' };
   const info = securityInfo(unit);
   if ('unknown' in info) return info;
