@@ -148,11 +148,14 @@ function rawJsonReport(result: AuditResult): JsonReport {
  * otherwise repeat the whole checklist 50 times).
  */
 function summaryOf(r: Readiness): JsonReadinessSummary {
-  const { items, ...numbers } = readinessOf(r);
-  return { ...numbers, notPassed: items.filter((i) => i.pointsLost > 0) };
+  return { ...readinessNumbers(r), notPassed: r.items.filter((i) => i.pointsLost > 0).map(itemOf) };
 }
 
 function readinessOf(r: Readiness): Readiness {
+  return { ...readinessNumbers(r), items: r.items.map(itemOf) };
+}
+
+function readinessNumbers(r: Readiness): Omit<Readiness, 'items'> {
   return {
     scoringVersion: r.scoringVersion,
     score: r.score,
@@ -161,16 +164,11 @@ function readinessOf(r: Readiness): Readiness {
     counts: { pass: r.counts.pass, fail: r.counts.fail, unknown: r.counts.unknown, na: r.counts.na, silenced: r.counts.silenced },
     passedWeight: r.passedWeight,
     applicableWeight: r.applicableWeight,
-    items: r.items.map((i) => ({
-      id: i.id,
-      title: i.title,
-      severity: i.severity,
-      section: i.section,
-      status: i.status,
-      weight: i.weight,
-      pointsLost: i.pointsLost,
-    })),
   };
+}
+
+function itemOf(i: Readiness['items'][number]): Readiness['items'][number] {
+  return { id: i.id, title: i.title, severity: i.severity, section: i.section, status: i.status, weight: i.weight, pointsLost: i.pointsLost };
 }
 
 function projectOf(p: ProjectSummary, result: AuditResult): JsonProject {
