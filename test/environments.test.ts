@@ -230,8 +230,7 @@ describe('per-service settings: which projects may hold a service application (m
         const byPath = new Map(files.map((f) => [f.path, f]));
         for (const root of roots) {
           const resolver = new ProjectResolver({ byPath, python: () => undefined }, root === '' ? [''] : [root, '']);
-          const mine = root === '' ? files : files.filter((f) => f.path.startsWith(`${root}/`));
-          const holds = moduleHolder(root, mine);
+          const holds = moduleHolder(root, files);
           for (const path of modulePaths) {
             if (path === '') continue;
             const found = resolver.fileOf(path.split('/').join('.'));

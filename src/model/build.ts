@@ -22,7 +22,7 @@ import { readUrlConf } from './urlconf.js';
 import { buildAppServers } from './appserver/build.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { envCandidates, scanEnvUsage } from './deployment/env-usage.js';
-import { filesOfKind, filesUnder } from './files.js';
+import { filesOfKind, filesUnder, moduleFilesUnder } from './files.js';
 import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { buildBackingServices } from './deployment/backing.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
@@ -533,7 +533,7 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     evaluate: (layers, name, module) => evaluate(new LayeredEnv(layers), name, true, module),
     productionAsked: productionEnv.asked,
     fileOf: (m) => resolver.fileOf(m),
-    mayHoldModule: moduleHolder(root, mine),
+    mayHoldModule: moduleHolder(root, files),
   };
   const project: DjangoProject = {
     root,
@@ -614,15 +614,10 @@ function appOf(service: ServiceEnvironment): ServiceApp | undefined {
  * root. Only a project file of the first two forms can lie inside the project, or one of the last two
  * when the path is under the project's folder or is the folder itself (its `__init__.py`).
  */
-export function moduleHolder(root: string, mine: readonly DiscoveredFile[]): (path: string) => boolean {
+export function moduleHolder(root: string, files: readonly DiscoveredFile[]): (path: string) => boolean {
   if (root === '') return () => true;
   const prefix = `${root}/`;
-  const own = new Set<string>();
-  for (const f of mine) {
-    if (!f.path.startsWith(prefix)) continue;
-    if (f.path.endsWith('/__init__.py')) own.add(f.path.slice(prefix.length, -'/__init__.py'.length));
-    if (f.path.endsWith('.py')) own.add(f.path.slice(prefix.length, -'.py'.length));
-  }
+  const own = moduleFilesUnder(files, root);
   return (path) => own.has(path) || path.startsWith(prefix) || path === root;
 }
 

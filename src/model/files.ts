@@ -69,3 +69,28 @@ function lowerBound(sorted: readonly string[], key: string): number {
   }
   return lo;
 }
+
+const moduleFiles = new WeakMap<readonly DiscoveredFile[], Map<string, Set<string>>>();
+
+/**
+ * The module paths a folder holds a Python file for (`shop/wsgi` for `<root>/shop/wsgi.py` or
+ * `<root>/shop/wsgi/__init__.py`), indexed once per file list and folder: what tells, with one set
+ * lookup, whether a dotted module resolves inside a project (monorepos ask it for every project and
+ * every app server or service).
+ */
+export function moduleFilesUnder(files: readonly DiscoveredFile[], root: string): ReadonlySet<string> {
+  let byRoot = moduleFiles.get(files);
+  if (!byRoot) moduleFiles.set(files, (byRoot = new Map()));
+  let paths = byRoot.get(root);
+  if (!paths) {
+    paths = new Set();
+    const base = root ? `${root}/` : '';
+    for (const f of filesUnder(files, root)) {
+      if (!f.path.endsWith('.py')) continue;
+      paths.add(f.path.slice(base.length, -'.py'.length));
+      if (f.path.endsWith('/__init__.py')) paths.add(f.path.slice(base.length, -'/__init__.py'.length));
+    }
+    byRoot.set(root, paths);
+  }
+  return paths;
+}

@@ -150,11 +150,6 @@ function keysOf(n: YamlNode | undefined): unknown {
   return items(n).map(keysOf);
 }
 
-/** The repository's paths, built once per run (every container asks), shared with the other builders. */
-function pathsOf(files: DiscoveredFile[]): ReadonlyMap<string, DiscoveredFile> {
-  return filesByPath(files);
-}
-
 /** The app server the container starts: its own command/args, else the repository's image's. */
 function containerServer(obj: K8sObject, c: MergedContainer, inputs: KubernetesInputs, sources: ModelSources, linked: DockerfileModel | undefined): AppServerInstance | undefined {
   const words = [...c.command, ...c.args].map(asScalar);
@@ -177,7 +172,7 @@ function containerServer(obj: K8sObject, c: MergedContainer, inputs: KubernetesI
         web: true,
         environment: { vars: [], complete: false, openBy: 'the Kubernetes container environment' },
       },
-      pathsOf(inputs.files),
+      filesByPath(inputs.files),
       sources,
     );
   }

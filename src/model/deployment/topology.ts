@@ -1,4 +1,4 @@
-import { filesUnder } from '../files.js';
+import { moduleFilesUnder } from '../files.js';
 import type { AppServerInstance } from '../appserver/types.js';
 import { nginxTargets, reaches, type NginxTarget } from '../appserver/proxy.js';
 import { listenAddresses } from '../appserver/query.js';
@@ -62,34 +62,10 @@ function findProjectOfInstance(model: DeploymentModel, inst: AppServerInstance):
   if (!module || !/^[A-Za-z_][\w.]*$/.test(module)) return undefined;
   const rel = module.split('.').join('/');
   // Every instance against every project (a monorepo: tens of thousands of pairs): one set lookup each.
-  const hits = model.djangoProjects.filter((p) => moduleFilesOf(model.files, p.root).has(rel));
+  const hits = model.djangoProjects.filter((p) => moduleFilesUnder(model.files, p.root).has(rel));
   // The deepest project root wins (a monorepo's service, not the repository root).
   return hits.sort((a, b) => b.root.length - a.root.length)[0];
 }
-
-/**
- * The module paths a project folder holds a file for (`shop/wsgi` for `<root>/shop/wsgi.py` or
- * `<root>/shop/wsgi/__init__.py`), indexed once per file list and folder: views of the model made by
- * spreading it (staging) share the list.
- */
-function moduleFilesOf(files: DeploymentModel['files'], root: string): ReadonlySet<string> {
-  let byRoot = moduleFiles.get(files);
-  if (!byRoot) moduleFiles.set(files, (byRoot = new Map()));
-  let paths = byRoot.get(root);
-  if (!paths) {
-    paths = new Set();
-    const base = root ? `${root}/` : '';
-    for (const f of root ? filesUnder(files, root) : files) {
-      if (!f.path.startsWith(base) || !f.path.endsWith('.py')) continue;
-      paths.add(f.path.slice(base.length, -'.py'.length));
-      if (f.path.endsWith('/__init__.py')) paths.add(f.path.slice(base.length, -'/__init__.py'.length));
-    }
-    byRoot.set(root, paths);
-  }
-  return paths;
-}
-
-const moduleFiles = new WeakMap<DeploymentModel['files'], Map<string, Set<string>>>();
 
 function computeProxiedApps(model: DeploymentModel): ProxiedApp[] {
   const out: ProxiedApp[] = [];
