@@ -1,7 +1,8 @@
 import { buildSync } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readText } from '../src/discover/read.js';
 import type { DiscoveredFile } from '../src/discover/types.js';
@@ -24,6 +25,7 @@ const REPO = resolve(import.meta.dirname, '..');
 let workerScript: string;
 let brokenScript: string;
 let silentScript: string;
+let closeDriver: string;
 let dir: string;
 
 beforeAll(() => {
@@ -36,10 +38,12 @@ beforeAll(() => {
   writeFileSync(brokenScript, "throw new Error('the parser cannot load here');\n");
   silentScript = join(out, `python-ahead-silent-${process.pid}.cjs`);
   writeFileSync(silentScript, "setTimeout(() => {}, 60000);\n");
+  closeDriver = join(out, `parse-ahead-close-driver-${process.pid}.mjs`);
+  buildSync({ entryPoints: [join(REPO, 'test', 'support', 'parse-ahead-close-driver.ts')], outfile: closeDriver, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['tree-sitter', 'tree-sitter-python'], logLevel: 'error' });
   dir = mkdtempSync(join(tmpdir(), 'audit-deploy-parse-ahead-'));
 });
 afterAll(() => {
-  for (const f of [workerScript, brokenScript, silentScript]) rmSync(f, { force: true });
+  for (const f of [workerScript, brokenScript, silentScript, closeDriver]) rmSync(f, { force: true });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -202,6 +206,22 @@ describe('parse-ahead: the worker parses as the main thread does', () => {
       expect(treeDifference(unflatten(flat, text), parsePython('a.py', text).root)).toBeUndefined();
     } finally {
       ahead.close();
+    }
+  });
+});
+
+describe('parse-ahead: closing the worker', () => {
+  it('never takes the process down, whenever it is closed (loading, parsing, scanning, done)', () => {
+    // Terminated inside a parse, the worker aborts the process ("terminate called after throwing an
+    // instance of 'Napi::Error'": the binding calls back into JavaScript for each chunk of the text).
+    // Slow enough to parse (about 10 ms a file) that most delays below land inside a parse.
+    const python = filesOf(Array.from({ length: 30 }, (_, i) => ({ name: `m${i}.py`, content: `X${i} = [${'(1, "a", {"k": f"v{x}"}), '.repeat(1500)}]\n` })));
+    const folder = dirname(python[0]!.absPath);
+    const delays = [0, 1, 2, 3, 5, 8, 12, 17, 25, 35, 50, 70, 100, 140, 200, 300, 450];
+    for (let round = 0; round < 2; round++) {
+      const run = spawnSync(process.execPath, [closeDriver, workerScript, folder, delays.join(',')], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr, `round ${round}`).toBe('');
+      expect({ status: run.status, signal: run.signal, stdout: run.stdout }, `round ${round}`).toEqual({ status: 0, signal: null, stdout: `closed ${delays.length + 1}\n` });
     }
   });
 });

@@ -13,8 +13,17 @@ export const SIGNAL_POSTED = 0;
 export const SIGNAL_STATE = 1;
 /** The secrets-scan files from this index on are the main thread's: the worker stops before them. */
 export const SIGNAL_SCAN_LIMIT = 2;
+/**
+ * Whether the worker is in tree-sitter's native code (loading it, parsing): NATIVE_FREE, NATIVE_BUSY,
+ * NATIVE_STOP or NATIVE_CLOSED. A worker terminated in the middle of a parse takes the whole process
+ * down: the binding calls back into JavaScript for each chunk of the text, and when that call fails
+ * (the thread is being terminated) it throws a C++ exception through the C parser, which aborts
+ * ("terminate called after throwing an instance of 'Napi::Error'"). So the main thread terminates the
+ * worker only once it has closed this gate (python-ahead.ts, close()).
+ */
+export const SIGNAL_NATIVE = 3;
 /** Int32 slots in the shared signal. */
-export const SIGNAL_SLOTS = 3;
+export const SIGNAL_SLOTS = 4;
 
 /**
  * Who parses each file of the plan (ParseAheadPlan.claims, one slot a file): nobody yet, the main
@@ -23,6 +32,15 @@ export const SIGNAL_SLOTS = 3;
 export const CLAIM_FREE = 0;
 export const CLAIM_MAIN = 1;
 export const CLAIM_WORKER = 2;
+/** Not in native code: the worker may enter it (compare-and-exchange to NATIVE_BUSY). */
+export const NATIVE_FREE = 0;
+/** In native code: the main thread may not terminate the worker now. */
+export const NATIVE_BUSY = 1;
+/** In native code, asked to stop: the parse's input ends at once, and the worker closes the gate when out. */
+export const NATIVE_STOP = 2;
+/** Closed for good: the worker enters no native code again and may be terminated at any time. */
+export const NATIVE_CLOSED = 3;
+
 export const RUNNING = 0;
 export const FINISHED = 1;
 export const FAILED = 2;

@@ -17,7 +17,7 @@ import { makeSourceText } from '../core/source.js';
 import { readText } from '../discover/read.js';
 import type { DiscoveredFile } from '../discover/types.js';
 import { scanTarget } from '../model/secrets/scan.js';
-import { CLAIM_FREE, CLAIM_WORKER, FAILED, FINISHED, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
+import { CLAIM_FREE, CLAIM_WORKER, FAILED, FINISHED, NATIVE_BUSY, NATIVE_CLOSED, NATIVE_FREE, NATIVE_STOP, SIGNAL_NATIVE, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
 
 function run(): void {
   const { port, signal } = workerData as ParseAheadWorkerData;
@@ -30,17 +30,42 @@ function run(): void {
     Atomics.store(signal, SIGNAL_STATE, state);
     Atomics.notify(signal, SIGNAL_POSTED);
   };
+  // Native code only between these two (see SIGNAL_NATIVE): false from either means the main thread
+  // is shutting the worker down, and it does nothing more.
+  const enterNative = (): boolean => Atomics.compareExchange(signal, SIGNAL_NATIVE, NATIVE_FREE, NATIVE_BUSY) === NATIVE_FREE;
+  const leaveNative = (): boolean => {
+    if (Atomics.compareExchange(signal, SIGNAL_NATIVE, NATIVE_BUSY, NATIVE_FREE) === NATIVE_BUSY) return true;
+    Atomics.store(signal, SIGNAL_NATIVE, NATIVE_CLOSED);
+    Atomics.notify(signal, SIGNAL_NATIVE);
+    return false;
+  };
+  const stopped = (): boolean => Atomics.load(signal, SIGNAL_NATIVE) === NATIVE_STOP;
   parentPort!.once('message', async (plan: ParseAheadPlan) => {
     try {
+      if (!enterNative()) return finish(FINISHED);
       // Loaded here rather than imported above, so that a parser that cannot load (the native
       // module) is a failure the main thread hears of at once, not a worker that never answers.
-      const { flatParse } = await import('./python.js');
+      const { flatParse } = await import('./python.js').catch((err: unknown) => {
+        leaveNative();
+        throw err;
+      });
+      if (!leaveNative()) return finish(FINISHED);
       for (let i = 0; i < plan.files.length; i++) {
         // A file the main thread got to first is its own: skipped here.
         if (plan.claims && Atomics.compareExchange(plan.claims, i, CLAIM_FREE, CLAIM_WORKER) !== CLAIM_FREE) continue;
         const file = plan.files[i]!;
         const { text, notice } = readText(file as DiscoveredFile, plan.maxBytes);
-        const flat = text === undefined ? undefined : flatParse(text);
+        let flat: ReturnType<typeof flatParse>;
+        if (text !== undefined) {
+          if (!enterNative()) return finish(FINISHED);
+          try {
+            flat = flatParse(text, stopped);
+          } catch (err) {
+            leaveNative();
+            throw err;
+          }
+          if (!leaveNative()) return finish(FINISHED);
+        }
         const result: ParseAheadResult = { path: file.path, text, notice, flat };
         port.postMessage(result, flat && flat !== 'timeout' ? [flat.nodes.buffer as ArrayBuffer] : []);
         posted();

@@ -29,7 +29,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import { monotonicMs } from '../core/clock.js';
 import type { Notice } from '../core/finding.js';
 import type { FlatTree } from './py-tree.js';
-import { CLAIM_FREE, CLAIM_MAIN, CLAIM_WORKER, FAILED, RUNNING, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_SLOTS, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
+import { CLAIM_FREE, CLAIM_MAIN, CLAIM_WORKER, FAILED, NATIVE_BUSY, NATIVE_CLOSED, NATIVE_FREE, NATIVE_STOP, RUNNING, SIGNAL_NATIVE, SIGNAL_POSTED, SIGNAL_SCAN_LIMIT, SIGNAL_SLOTS, SIGNAL_STATE, type ParseAheadPlan, type ParseAheadResult, type ParseAheadWorkerData, type ScanAheadResult } from './python-ahead-protocol.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
@@ -41,6 +41,13 @@ export const PARSE_AHEAD_MIN_FILES = 40;
 
 /** How long the main thread waits for the worker to make any progress before parsing everything itself. */
 const STALL_LIMIT_MS = 5000;
+
+/**
+ * How long close() waits for the worker to leave native code. Asked to stop, a parse reads no more
+ * text and ends within milliseconds; tree-sitter's own time limit (PARSE_TIME_LIMIT_MS, 10 s) bounds
+ * a parse that is slow over the text it already has.
+ */
+const NATIVE_EXIT_LIMIT_MS = 12_000;
 
 export interface ParseAheadOptions {
   /** The worker's script (default: the one beside this module). */
@@ -187,7 +194,11 @@ export class ParseAhead {
     }
   }
 
-  /** Stops the worker: the model is built, nothing more will be asked. */
+  /**
+   * Stops the worker: the model is built, nothing more will be asked. The worker is terminated only
+   * out of native code (see SIGNAL_NATIVE: terminated inside a parse, it would abort the process): when
+   * it is parsing, it is asked to stop and waited for, which takes milliseconds.
+   */
   close(): void {
     if (this.closed) return;
     this.dead = true;
@@ -195,7 +206,26 @@ export class ParseAhead {
     this.results.clear();
     this.scanResults.length = 0;
     this.port.close();
-    void this.worker.terminate().catch(() => undefined);
+    if (this.closeNativeGate()) void this.worker.terminate().catch(() => undefined);
+    // Otherwise (never seen: a parse that outlasts tree-sitter's own time limit) the worker is left to
+    // end its parse and then stop by itself; it is unreferenced, so the audit does not wait for it.
+  }
+
+  /** Shuts the worker out of native code for good; false when it did not leave it in time. */
+  private closeNativeGate(): boolean {
+    const deadline = monotonicMs() + NATIVE_EXIT_LIMIT_MS;
+    for (;;) {
+      const state = Atomics.compareExchange(this.signal, SIGNAL_NATIVE, NATIVE_FREE, NATIVE_CLOSED);
+      if (state === NATIVE_FREE || state === NATIVE_CLOSED) return true;
+      if (state === NATIVE_BUSY) {
+        // Asked to stop; when it has just left native code, the gate is closed on the next round.
+        Atomics.compareExchange(this.signal, SIGNAL_NATIVE, NATIVE_BUSY, NATIVE_STOP);
+        continue;
+      }
+      const left = deadline - monotonicMs();
+      if (left <= 0) return false;
+      Atomics.wait(this.signal, SIGNAL_NATIVE, NATIVE_STOP, left);
+    }
   }
 
   /** Takes every message already delivered; whether there was any. */

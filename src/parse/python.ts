@@ -140,14 +140,18 @@ export function parsePython(path: string, text: string, options: { quietRunMinTo
 /**
  * The flattened tree parsePython would copy for this text, for a parse worker to hand over; undefined
  * when parsePython takes another way (nesting too deep, a file too big to copy, a parser failure), which
- * the main thread then takes itself.
+ * the main thread then takes itself. `stopped` is asked before each chunk of text the parser reads:
+ * once it holds, the parser reads no more (so that a worker being shut down leaves native code soon)
+ * and the result is undefined.
  */
-export function flatParse(text: string): FlatTree | 'timeout' | undefined {
+export function flatParse(text: string, stopped?: () => boolean): FlatTree | 'timeout' | undefined {
   if (text.length > COPY_TREE_MAX_CHARS || nestingBeyondPython(text)) return undefined;
   try {
-    return flatten(parseQuietly(text, undefined, PARSE_TIME_LIMIT_MS), MAX_TREE_DEPTH);
+    const tree = parseQuietly(text, undefined, PARSE_TIME_LIMIT_MS, stopped);
+    // The tree of a text cut short is of no use.
+    return stopped?.() ? undefined : flatten(tree, MAX_TREE_DEPTH);
   } catch (err) {
-    return err instanceof ParseTimedOut ? 'timeout' : undefined;
+    return err instanceof ParseTimedOut && !stopped?.() ? 'timeout' : undefined;
   }
 }
 
@@ -169,13 +173,16 @@ class ParseTimedOut extends Error {
   }
 }
 
-function parseText(text: string, deadline: number): Parser.Tree {
+function parseText(text: string, deadline: number, stopped?: () => boolean): Parser.Tree {
   const parser = sharedParser();
   // tree-sitter checks its clock as it goes and gives up (null) once the time is spent.
   parser.setTimeoutMicros(Math.max(1, Math.round((deadline - monotonicMs()) * 1000)));
   // The callback form avoids the binding's limits on one huge string argument.
   const chunk = 64 * 1024;
-  const tree = parser.parse((index: number) => (index < text.length ? text.slice(index, index + chunk) : '')) as Parser.Tree | null;
+  const read = stopped
+    ? (index: number) => (index < text.length && !stopped() ? text.slice(index, index + chunk) : '')
+    : (index: number) => (index < text.length ? text.slice(index, index + chunk) : '');
+  const tree = parser.parse(read) as Parser.Tree | null;
   if (!tree) {
     // Otherwise the next parse would resume this one.
     parser.reset();
@@ -190,16 +197,16 @@ function parseText(text: string, deadline: number): Parser.Tree {
  * a run it sees inside a string (our scan misread the text) is put back and the text parsed again;
  * when no run is left or after three rounds, the original text is parsed as it is.
  */
-function parseQuietly(text: string, minTokens: number | undefined, limitMs: number): Parser.Tree {
+function parseQuietly(text: string, minTokens: number | undefined, limitMs: number, stopped?: () => boolean): Parser.Tree {
   const deadline = monotonicMs() + limitMs;
   let runs = longCommentRuns(text, minTokens);
   for (let round = 0; runs.length > 0 && round < 3; round++) {
-    const tree = parseText(blankRuns(text, runs), deadline);
+    const tree = parseText(blankRuns(text, runs), deadline, stopped);
     const misread = runs.filter((r) => insideString(tree.rootNode, r.start));
     if (misread.length === 0) return tree;
     runs = runs.filter((r) => !misread.includes(r));
   }
-  return parseText(text, deadline);
+  return parseText(text, deadline, stopped);
 }
 
 /** Whether the offset lies inside a string literal of the tree (replacement fields of f-strings included). */
