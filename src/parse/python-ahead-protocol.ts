@@ -15,11 +15,11 @@ export const SIGNAL_STATE = 1;
 export const SIGNAL_SCAN_LIMIT = 2;
 /**
  * Whether the worker is in tree-sitter's native code (loading it, parsing): NATIVE_FREE, NATIVE_BUSY,
- * NATIVE_STOP or NATIVE_CLOSED. A worker terminated in the middle of a parse takes the whole process
- * down: the binding calls back into JavaScript for each chunk of the text, and when that call fails
- * (the thread is being terminated) it throws a C++ exception through the C parser, which aborts
- * ("terminate called after throwing an instance of 'Napi::Error'"). So the main thread terminates the
- * worker only once it has closed this gate (python-ahead.ts, close()).
+ * NATIVE_STOP or NATIVE_CLOSED. A worker terminated there takes the whole process down ("terminate
+ * called after throwing an instance of 'Napi::Error'"): while parsing, the binding calls back into
+ * JavaScript for each chunk of the text, and when that call fails (the thread is being terminated) it
+ * throws a C++ exception through the C parser; loading the binding aborted the same way. So the main
+ * thread terminates the worker only once it has closed this gate (python-ahead.ts, close()).
  */
 export const SIGNAL_NATIVE = 3;
 /** Int32 slots in the shared signal. */

@@ -179,10 +179,7 @@ function parseText(text: string, deadline: number, stopped?: () => boolean): Par
   parser.setTimeoutMicros(Math.max(1, Math.round((deadline - monotonicMs()) * 1000)));
   // The callback form avoids the binding's limits on one huge string argument.
   const chunk = 64 * 1024;
-  const read = stopped
-    ? (index: number) => (index < text.length && !stopped() ? text.slice(index, index + chunk) : '')
-    : (index: number) => (index < text.length ? text.slice(index, index + chunk) : '');
-  const tree = parser.parse(read) as Parser.Tree | null;
+  const tree = parser.parse((index: number) => (index < text.length && !stopped?.() ? text.slice(index, index + chunk) : '')) as Parser.Tree | null;
   if (!tree) {
     // Otherwise the next parse would resume this one.
     parser.reset();
