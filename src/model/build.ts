@@ -20,6 +20,7 @@ import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js
 import { extractUrlRoutes } from './urls.js';
 import { readUrlConf } from './urlconf.js';
 import { buildAppServers } from './appserver/build.js';
+import { appModuleOf } from './appserver/query.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { envCandidates, scanEnvUsage } from './deployment/env-usage.js';
 import { filesOfKind, filesUnder, moduleFilesUnder } from './files.js';
@@ -310,7 +311,7 @@ function buildFromFiles(
     ...serviceEnvironments(appServers, systemdUnits, containers.composeProjects, cache),
     ...kubernetesEnvironments({ objects: k8s.objects, kustomizations: k8s.kustomizations, dockerfiles: containers.dockerfiles, appServers, files }, cache),
   ];
-  const apps = services.map((service) => appOf(service));
+  const apps = services.map((service) => appModuleOf(service.instance));
   const djangoServiceVariants = djangoProjects.flatMap((p) => settingsPerService(p, evaluators.get(p)!, services, apps));
   const envUsage = scanEnvUsage(files, withContainerScripts(cache, containers), envCandidates([...djangoProjects, ...djangoServiceVariants]));
   const backingServices = buildBackingServices(files, cache, containers.composeProjects, notices, k8s.objects);
@@ -559,7 +560,7 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
  * environment is not complete in the repository keeps the project's production env files beneath
  * its own layers, as the part the repository does not show.
  */
-function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator, services: ServiceEnvironment[], apps: ReadonlyArray<ServiceApp | undefined>): DjangoProject[] {
+function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator, services: ServiceEnvironment[], apps: ReadonlyArray<ReturnType<typeof appModuleOf>>): DjangoProject[] {
   const out: DjangoProject[] = [];
   for (let i = 0; i < services.length; i++) {
     const service = services[i]!;
@@ -595,17 +596,6 @@ function settingsPerService(project: DjangoProject, evaluator: ProjectEvaluator,
     });
   }
   return out;
-}
-
-/** The module of the application a service runs (`shop.wsgi` of `shop.wsgi:application`) and its path (`shop/wsgi`). */
-interface ServiceApp {
-  module: string;
-  path: string;
-}
-
-function appOf(service: ServiceEnvironment): ServiceApp | undefined {
-  const module = service.instance.app?.value.split(':')[0];
-  return module ? { module, path: module.split('.').join('/') } : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ModelSources } from './build.js';
 import { DEPLOY_ROOT, isStagingService, ProjectResolver } from './build.js';
+import { appModuleOf } from './appserver/query.js';
 import { moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
@@ -68,7 +69,7 @@ function servicesOf(project: DjangoProject, variant: DjangoProject | undefined, 
   const base = variant ?? project;
   const resolver = new ProjectResolver(sources, project.root === '' ? [''] : [project.root, '']);
   for (const service of services) {
-    const app = service.instance.app?.value.split(':')[0];
+    const app = appModuleOf(service.instance)?.module;
     const appFile = app ? resolver.fileOf(app) : undefined;
     if (!appFile || !within(project.root, appFile)) continue;
     // What the repository does not show of an incomplete service comes from the staging env files, if any.

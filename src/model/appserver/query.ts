@@ -6,6 +6,12 @@ import type { AppServerInstance, AppServerOption, ListItem } from './types.js';
  * model, its reload switch. Rules use these instead of knowing each server's option names.
  */
 
+/** The dotted module of the application an instance serves (`shop.wsgi` of `shop.wsgi:application`) and its path (`shop/wsgi`). */
+export function appModuleOf(inst: AppServerInstance): { module: string; path: string } | undefined {
+  const module = inst.app?.value.split(':')[0];
+  return module ? { module, path: module.split('.').join('/') } : undefined;
+}
+
 export interface ListenAddress {
   /** As written (`0.0.0.0:$PORT`, `unix:/run/g.sock`, `:3031`). */
   text: string;

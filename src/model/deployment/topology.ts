@@ -1,7 +1,7 @@
 import { moduleFilesUnder } from '../files.js';
 import type { AppServerInstance } from '../appserver/types.js';
 import { nginxTargets, reaches, type NginxTarget } from '../appserver/proxy.js';
-import { listenAddresses } from '../appserver/query.js';
+import { appModuleOf, listenAddresses } from '../appserver/query.js';
 import { APP_PASS, appProxiedLocations, isTlsServer, nginxQuery, type NginxQuery } from '../nginx/effective.js';
 import type { NginxConfig, NginxDirective } from '../nginx/types.js';
 import type { DeploymentModel, DjangoProject } from '../types.js';
@@ -58,11 +58,10 @@ export function projectOfInstance(model: DeploymentModel, inst: AppServerInstanc
 const projectMemo = new WeakMap<readonly DjangoProject[], WeakMap<AppServerInstance, DjangoProject | undefined>>();
 
 function findProjectOfInstance(model: DeploymentModel, inst: AppServerInstance): DjangoProject | undefined {
-  const module = inst.app?.value.split(':')[0];
-  if (!module || !/^[A-Za-z_][\w.]*$/.test(module)) return undefined;
-  const rel = module.split('.').join('/');
+  const app = appModuleOf(inst);
+  if (!app || !/^[A-Za-z_][\w.]*$/.test(app.module)) return undefined;
   // Every instance against every project (a monorepo: tens of thousands of pairs): one set lookup each.
-  const hits = model.djangoProjects.filter((p) => moduleFilesUnder(model.files, p.root).has(rel));
+  const hits = model.djangoProjects.filter((p) => moduleFilesUnder(model.files, p.root).has(app.path));
   // The deepest project root wins (a monorepo's service, not the repository root).
   return hits.sort((a, b) => b.root.length - a.root.length)[0];
 }
