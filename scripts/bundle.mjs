@@ -55,6 +55,24 @@ const lazyRequires = {
   },
 };
 
+// The yaml library's two debugging hooks: its CST parser reads process.env.LOG_TOKENS for every token and
+// its composer process.env.LOG_STREAM for every document, and when either is set prints to standard
+// output, which corrupts a JSON or SARIF report. Each read of process.env crosses into C++ (about 0.4 us
+// even in optimised code; the bench monorepo's 100 small YAML files hold about 20,000 tokens). The bundle
+// reads them as false; src/parse/yaml-lib.ts clears the two variables where the library runs unbundled.
+const YAML_DEBUG_HOOKS = /\bnode_process\.env\.(LOG_TOKENS|LOG_STREAM)\b/g;
+const yamlDebugHooks = {
+  name: 'yaml-debug-hooks',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, (args) => {
+      const published = readFileSync(args.path, 'utf8');
+      const contents = published.replace(YAML_DEBUG_HOOKS, 'false');
+      if (contents === published) console.warn(`${relative(root, args.path)}: no LOG_TOKENS/LOG_STREAM read found; left as published`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 // tree-sitter and its Python grammar: their JavaScript is bundled (so it comes from the code cache
 // instead of being compiled from source on every run) and their native addons are loaded from where
 // node-gyp-build finds them at build time, which skips its search of build/ and prebuilds/ on every
@@ -107,7 +125,7 @@ const NATIVE_HELPER = `function __auditDeployNative(pkg, rel) {
 }`;
 
 const result = await build({
-  plugins: [lazyRequires, nativeLoaders],
+  plugins: [lazyRequires, nativeLoaders, yamlDebugHooks],
   banner: { js: NATIVE_HELPER },
   metafile: Boolean(process.env.BUNDLE_ANALYZE),
   entryPoints: [entry],

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -269,6 +270,29 @@ describe('the installed command', () => {
     expect(head.stderr).not.toContain('internal error');
     expect(head.stderr).not.toContain('EPIPE');
   });
+
+  it('LOG_TOKENS and LOG_STREAM in the environment (the yaml library debugging hooks) change no report, bundled or not', () => {
+    // Both print to standard output when set: into the middle of a JSON or SARIF report (they did).
+    const bundle = readFileSync(join(REPO, 'dist', 'audit-deploy.cjs'), 'latin1');
+    // The library's own reads are gone from the bundle (src/parse/yaml-lib.ts still clears the two).
+    expect(/\bnode_process\.env\.LOG_(TOKENS|STREAM)\b/.test(bundle)).toBe(false);
+    const bin = join(REPO, 'bin', 'audit-deploy.js');
+    const unbundled = `import(${JSON.stringify(pathToFileURL(join(REPO, 'dist', 'src', 'cli', 'main.js')).href)}).then((m) => m.main(process.argv.slice(1))).then((code) => { process.exitCode = code; })`;
+    // Compose files, Kubernetes manifests and a workflow: every reader of YAML.
+    for (const fixture of ['cmp-unhardened-stack', 'k8s-shop-naive', 'gha-naive-deploy']) {
+      for (const format of ['json', 'sarif']) {
+        const args = [join(REPO, 'fixtures', fixture), '--format', format];
+        const plain = spawnSync(process.execPath, [bin, ...args], { cwd: REPO, encoding: 'utf8' });
+        expect(plain.stdout.length, fixture).toBeGreaterThan(1_000);
+        const debugEnv = { ...process.env, LOG_TOKENS: '1', LOG_STREAM: '1' };
+        for (const command of [[bin, ...args], ['--enable-experimental-regexp-engine', '-e', unbundled, ...args]]) {
+          const r = spawnSync(process.execPath, command, { cwd: REPO, encoding: 'utf8', env: debugEnv });
+          expect(r.stderr, `${fixture} ${format}`).toBe('');
+          expect(r.stdout === plain.stdout, `${fixture} ${format} ${command[0]}`).toBe(true);
+        }
+      }
+    }
+  }, 60_000);
 
   it('parse-ahead: reports are byte-identical with Python parsed on a second thread or not (a generated monorepo, the sample)', () => {
     // Eight projects of the benchmark's generator: 8 x 14 Python files to parse, so 'auto' starts the worker.
