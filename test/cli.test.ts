@@ -271,28 +271,45 @@ describe('the installed command', () => {
     expect(head.stderr).not.toContain('EPIPE');
   });
 
-  it('LOG_TOKENS and LOG_STREAM in the environment (the yaml library debugging hooks) change no report, bundled or not', () => {
-    // Both print to standard output when set: into the middle of a JSON or SARIF report (they did).
+  it('the shell environment changes no JSON or SARIF report, bundled or not (Django variables, CI variables, the yaml library debugging hooks)', () => {
+    // The yaml library's LOG_TOKENS and LOG_STREAM print to standard output when set: into the middle of
+    // a JSON or SARIF report (they did). Settings are evaluated against the repository's environment
+    // sources, never the shell's: DEBUG or DJANGO_SETTINGS_MODULE exported here must not change a finding.
     const bundle = readFileSync(join(REPO, 'dist', 'audit-deploy.cjs'), 'latin1');
     // The library's own reads are gone from the bundle (src/parse/yaml-lib.ts still clears the two).
     expect(/\bnode_process\.env\.LOG_(TOKENS|STREAM)\b/.test(bundle)).toBe(false);
     const bin = join(REPO, 'bin', 'audit-deploy.js');
     const unbundled = `import(${JSON.stringify(pathToFileURL(join(REPO, 'dist', 'src', 'cli', 'main.js')).href)}).then((m) => m.main(process.argv.slice(1))).then((code) => { process.exitCode = code; })`;
-    // Compose files, Kubernetes manifests and a workflow: every reader of YAML.
-    for (const fixture of ['cmp-unhardened-stack', 'k8s-shop-naive', 'gha-naive-deploy']) {
+    const shellEnv = {
+      ...process.env,
+      LOG_TOKENS: '1',
+      LOG_STREAM: '1',
+      DEBUG: 'True',
+      DJANGO_DEBUG: '1',
+      DJANGO_SETTINGS_MODULE: 'shop.settings.local',
+      SECRET_KEY: 'django-insecure-shell-value',
+      DATABASE_URL: 'sqlite:///shell.db',
+      ALLOWED_HOSTS: '*',
+      CI: 'true',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'someone/else',
+      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+      TZ: 'Pacific/Chatham',
+    };
+    // The sample's env-driven settings; compose files, Kubernetes manifests and a workflow: every reader of YAML.
+    for (const fixture of ['sample-shop', 'cmp-unhardened-stack', 'k8s-shop-naive', 'gha-naive-deploy']) {
       for (const format of ['json', 'sarif']) {
         const args = [join(REPO, 'fixtures', fixture), '--format', format];
-        const plain = spawnSync(process.execPath, [bin, ...args], { cwd: REPO, encoding: 'utf8' });
+        const plain = spawnSync(process.execPath, [bin, ...args], { cwd: REPO, encoding: 'utf8', env: { PATH: process.env.PATH } });
         expect(plain.stdout.length, fixture).toBeGreaterThan(1_000);
-        const debugEnv = { ...process.env, LOG_TOKENS: '1', LOG_STREAM: '1' };
         for (const command of [[bin, ...args], ['--enable-experimental-regexp-engine', '-e', unbundled, ...args]]) {
-          const r = spawnSync(process.execPath, command, { cwd: REPO, encoding: 'utf8', env: debugEnv });
+          const r = spawnSync(process.execPath, command, { cwd: REPO, encoding: 'utf8', env: shellEnv });
           expect(r.stderr, `${fixture} ${format}`).toBe('');
           expect(r.stdout === plain.stdout, `${fixture} ${format} ${command[0]}`).toBe(true);
         }
       }
     }
-  }, 60_000);
+  }, 90_000);
 
   it('parse-ahead: reports are byte-identical with Python parsed on a second thread or not (a generated monorepo, the sample)', () => {
     // Eight projects of the benchmark's generator: 8 x 14 Python files to parse, so 'auto' starts the worker.
