@@ -245,6 +245,20 @@ describe('discover', () => {
     ]);
   });
 
+  it('names a file or directory whose name is not valid UTF-8 as such, and goes on', () => {
+    const root = tree({ 'a.py': '' });
+    // Linux file names are bytes: 0xff never occurs in UTF-8.
+    writeFileSync(Buffer.from(`${root}/.env.\xffprod`, 'latin1'), 'API_KEY=x\n');
+    mkdirSync(Buffer.from(`${root}/conf\xfe`, 'latin1'));
+    writeFileSync(Buffer.from(`${root}/conf\xfe/nginx.conf`, 'latin1'), 'events {}\n');
+    const { files, notices } = discover(root);
+    expect(files.map((f) => f.path)).toEqual(['a.py']);
+    expect(notices).toEqual([
+      { kind: 'unreadable', file: '.env.\ufffdprod', message: '.env.\ufffdprod: cannot be read (its name is not valid UTF-8, which cannot be opened by name here)' },
+      { kind: 'unreadable', file: 'conf\ufffd', message: 'conf\ufffd: directory cannot be listed (its name is not valid UTF-8, which cannot be opened by name here)' },
+    ]);
+  });
+
   it('skips a FIFO without blocking, with a notice', () => {
     const root = tree({ 'a.py': '' });
     execFileSync('mkfifo', [join(root, 'pipe')]);

@@ -121,7 +121,7 @@ function visitDirectory(state: WalkState, abs: string, rel: string, real: string
   try {
     entries = readdirSync(abs, { withFileTypes: true });
   } catch (err) {
-    state.notices.push(unreadable(rel, `directory cannot be listed (${errorCode(err)})`));
+    state.notices.push(unreadable(rel, `directory cannot be listed (${failure(err, rel)})`));
     return;
   }
   if (looksLikeVirtualenv(abs, entries) || looksLikeBuildOutput(abs, rel)) return;
@@ -136,7 +136,7 @@ function visitSymlink(state: WalkState, abs: string, rel: string, ancestors: str
     real = realpathSync(abs);
     stats = statSync(real);
   } catch (err) {
-    state.notices.push(unreadable(rel, `symbolic link cannot be resolved (${errorCode(err)}); skipped`));
+    state.notices.push(unreadable(rel, `symbolic link cannot be resolved (${failure(err, rel)}); skipped`));
     return;
   }
   if (!isInside(state.rootReal, real)) {
@@ -159,7 +159,7 @@ function visitFile(state: WalkState, abs: string, rel: string): void {
   try {
     size = statSync(abs).size;
   } catch (err) {
-    state.notices.push(unreadable(rel, `cannot be read (${errorCode(err)})`));
+    state.notices.push(unreadable(rel, `cannot be read (${failure(err, rel)})`));
     return;
   }
   addFile(state, abs, rel, size);
@@ -319,6 +319,15 @@ function specialKind(entry: Dirent): string {
   if (entry.isSocket()) return 'socket';
   if (entry.isBlockDevice() || entry.isCharacterDevice()) return 'device';
   return 'unknown type';
+}
+
+/**
+ * Why an entry the listing named cannot be opened. A name that is not valid UTF-8 reaches us with its
+ * bad bytes replaced (U+FFFD), a name no file has: ENOENT would only puzzle the reader.
+ */
+function failure(err: unknown, rel: string): string {
+  const code = errorCode(err);
+  return code === 'ENOENT' && rel.includes('\uFFFD') ? 'its name is not valid UTF-8, which cannot be opened by name here' : code;
 }
 
 function unreadable(rel: string, what: string): Notice {
