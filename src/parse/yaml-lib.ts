@@ -14,8 +14,8 @@ function yaml(): typeof Yaml {
   if (lib === undefined) {
     // The library's debugging hooks print its tokens (LOG_TOKENS) and documents (LOG_STREAM) to standard
     // output when these are set, into the middle of a JSON or SARIF report. The bundle reads them as
-    // false (scripts/bundle.mjs); unbundled, they are cleared for this process (nothing here starts a
-    // process that could miss them).
+    // false (scripts/bundle.mjs); for the library loaded unbundled (dist/src, the tests) they are
+    // cleared from this process's environment (the audit starts no process that could miss them).
     delete process.env.LOG_TOKENS;
     delete process.env.LOG_STREAM;
     lib = createRequire(import.meta.url)('yaml') as typeof Yaml;
