@@ -22,8 +22,9 @@ function busyFor(ms: number): void {
   }
 }
 
+const delays = delayList.split(',').map(Number);
 let closed = 0;
-for (const delay of delayList.split(',').map(Number)) {
+for (const delay of delays) {
   const ahead = ParseAhead.start({ script });
   if (!ahead) throw new Error('the worker did not start');
   ahead.submit({ files });
@@ -33,7 +34,7 @@ for (const delay of delayList.split(',').map(Number)) {
 }
 const last = ParseAhead.start({ script })!;
 last.submit({ files });
-busyFor(Number(delayList.split(',')[0]));
+busyFor(delays[0]!);
 last.close();
 process.stdout.write(`closed ${closed + 1}\n`);
 process.exit(0);
