@@ -18,6 +18,16 @@ import { parseUnitFile } from '../src/parse/systemd/unit.js';
 import { readToml, TomlError } from '../src/parse/toml.js';
 import { parseUwsgiIni } from '../src/parse/uwsgi/ini.js';
 import { parseYamlFile } from '../src/parse/yaml-positions.js';
+import { interpolate } from '../src/parse/compose/interpolate.js';
+import { readComposeFile } from '../src/parse/compose/parse.js';
+import { parseGunicornArgs } from '../src/parse/gunicorn/cli.js';
+import { parseHcl } from '../src/parse/hcl.js';
+import { splitNginxDump } from '../src/parse/nginx/dump.js';
+import { scanLuaBlock } from '../src/parse/nginx/lua.js';
+import { placeholdersIn, templateEngineOf } from '../src/parse/nginx/template.js';
+import { blankRuns, longCommentRuns, type QuietRun } from '../src/parse/python-runs.js';
+import { parseRedisConf } from '../src/parse/redis-conf.js';
+import { parsePep508 } from '../src/parse/requirements.js';
 
 /**
  * Property tests for every parser (issue 7): arbitrary and mutated input never throws, and every
@@ -90,7 +100,32 @@ function checkSpans(value: unknown, text: string, label: string): number {
 
 type Parser = (text: string) => unknown;
 
-const PARSERS: Array<{ name: string; parse: Parser; samples: (p: string) => boolean; allowThrow?: (e: unknown) => boolean }> = [
+/** Offsets a parser answers as plain numbers (not spans): each within [0, length]. */
+function expectOffsetsInside(offsets: Array<number | undefined>, text: string, label: string): void {
+  for (const o of offsets) {
+    if (o === undefined) continue;
+    expect(Number.isInteger(o), `${label}: offset ${o}`).toBe(true);
+    expect(o, `${label}: offset`).toBeGreaterThanOrEqual(0);
+    expect(o, `${label}: offset beyond the text`).toBeLessThanOrEqual(text.length);
+  }
+}
+
+/** What a compose file's `${VAR}` finds: a few names set, the rest unset. */
+const composeLookup = (name: string) => (name.length % 2 === 0 ? { value: `v-${name}` } : undefined);
+
+/** Two copies of a sample saved as an `nginx -T` dump, so that mutations hit the markers and what lies between. */
+const asNginxDump = (text: string) => `nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\n${text}\n# configuration file /etc/nginx/conf.d/site.conf:\n${text}`;
+
+const PARSERS: Array<{
+  name: string;
+  parse: Parser;
+  samples: (p: string) => boolean;
+  /** Makes each sample into the kind of text the parser reads (default: as it is). */
+  asSample?: (text: string) => string;
+  /** More to check of the output than its spans. */
+  check?: (out: unknown, text: string) => void;
+  allowThrow?: (e: unknown) => boolean;
+}> = [
   { name: 'dotenv (python-dotenv)', parse: (t) => parseDotenv('.env', t, 'python-dotenv'), samples: (p) => /\.env/.test(p) },
   { name: 'dotenv (compose)', parse: (t) => parseDotenv('.env', t, 'compose'), samples: (p) => /\.env/.test(p) },
   { name: 'dotenv (systemd)', parse: (t) => parseDotenv('.env', t, 'systemd'), samples: (p) => /\.env/.test(p) },
@@ -108,11 +143,78 @@ const PARSERS: Array<{ name: string; parse: Parser; samples: (p: string) => bool
   { name: '.dockerignore', parse: (t) => parseDockerignore(makeSourceText('.dockerignore', t)), samples: (p) => p.endsWith('.dockerignore') },
   { name: 'YAML with positions', parse: (t) => { const y = parseYamlFile(makeSourceText('x.yml', t)); return { problems: (y as unknown as { problems?: unknown }).problems }; }, samples: (p) => /\.ya?ml$/.test(p) },
   { name: 'pm2 ecosystem', parse: (t) => parsePm2(t, false), samples: (p) => /ecosystem/.test(p) },
+  { name: 'Terraform (HCL)', parse: (t) => parseHcl(t, 'main.tf'), samples: (p) => /\.tf(vars)?$/.test(p) },
+  { name: 'redis.conf', parse: (t) => parseRedisConf(makeSourceText('redis.conf', t)), samples: (p) => /redis[^/]*\.conf$/.test(p) },
+  {
+    name: 'compose file (with interpolation)',
+    // The tree under a name the span check walks (it skips `root`, a back-reference elsewhere).
+    parse: (t) => {
+      const read = readComposeFile(makeSourceText('compose.yaml', t), composeLookup);
+      return { services: read.root, problems: read.problems };
+    },
+    samples: (p) => /(docker-)?compose[^/]*\.ya?ml$/.test(p),
+  },
+  {
+    name: 'compose interpolation',
+    parse: (t) => interpolate(t, composeLookup),
+    samples: (p) => /(docker-)?compose[^/]*\.ya?ml$/.test(p),
+    check: (out, t) => expect(typeof (out as { value: unknown }).value, t).toBe('string'),
+  },
+  {
+    name: 'gunicorn command line',
+    parse: (t) => splitShell(t).commands.map((c) => parseGunicornArgs(c.words)),
+    samples: (p) => /Procfile|\.service$|entrypoint[^/]*\.sh$/.test(p),
+    check: (out, t) => {
+      for (const parsed of out as Array<ReturnType<typeof parseGunicornArgs>>) expectOffsetsInside(parsed.problems.flatMap((q) => [q.start, q.end]), t, 'gunicorn problem');
+    },
+  },
+  {
+    name: 'nginx -T dump',
+    parse: (t) => splitNginxDump(t) ?? [],
+    samples: (p) => /nginx/.test(p) && p.endsWith('.conf'),
+    asSample: asNginxDump,
+    check: (out, t) => {
+      for (const seg of out as Array<{ markerStart: number; start: number; end: number }>) {
+        expectOffsetsInside([seg.markerStart, seg.start, seg.end], t, 'dump segment');
+        expect(seg.start, 'dump segment').toBeLessThanOrEqual(seg.end);
+      }
+    },
+  },
+  {
+    name: 'nginx templates and Lua blocks',
+    parse: (t) => ({ engine: templateEngineOf('site.conf.template', t), placeholders: placeholdersIn(t), luaEnd: scanLuaBlock(t, 0, t.length) }),
+    samples: (p) => /nginx/.test(p) && p.endsWith('.conf'),
+    check: (out, t) => expectOffsetsInside([(out as { luaEnd?: number }).luaEnd], t, 'Lua block end'),
+  },
+  {
+    name: 'PEP 508 requirement lines',
+    parse: (t) => t.split(/\r?\n/).map((line) => [line, parsePep508(line)] as const),
+    samples: (p) => /requirements.*\.txt$/.test(p),
+    check: (out) => {
+      for (const [line, req] of out as Array<readonly [string, { length: number } | undefined]>) if (req) expectOffsetsInside([req.length], line, 'requirement length');
+    },
+  },
+  {
+    name: 'Python comment runs (the pre-scan before tree-sitter)',
+    parse: (t) => longCommentRuns(t, 3),
+    samples: (p) => p.endsWith('.py'),
+    check: (out, t) => {
+      const runs = out as QuietRun[];
+      for (const run of runs) {
+        expectOffsetsInside([run.start, run.end, ...run.tokens.flat()], t, 'comment run');
+        expect(run.start, 'comment run').toBeLessThanOrEqual(run.end);
+      }
+      // Blanking keeps every offset and line break where it was, so tree-sitter's positions still hold.
+      const blanked = blankRuns(t, runs);
+      expect(blanked.length).toBe(t.length);
+      for (let i = 0; i < t.length; i++) if (t[i] === '\n' || t[i] === '\r') expect(blanked[i], `line break at ${i}`).toBe(t[i]);
+    },
+  },
 ];
 
 describe('parsers never throw, and their positions stay inside the text', () => {
-  for (const { name, parse, samples, allowThrow } of PARSERS) {
-    const corpus = fixtureTexts(samples);
+  for (const { name, parse, samples, asSample, check, allowThrow } of PARSERS) {
+    const corpus = fixtureTexts(samples).map(asSample ?? ((t) => t));
     it(`${name} (${corpus.length} fixture files mutated, and arbitrary text)`, () => {
       fc.assert(
         fc.property(fc.oneof(textArb, mutated(corpus)), (text) => {
@@ -124,6 +226,7 @@ describe('parsers never throw, and their positions stay inside the text', () => 
             throw err;
           }
           checkSpans(out, text, name);
+          check?.(out, text);
         }),
         { numRuns: RUNS },
       );
@@ -163,8 +266,20 @@ describe('the span check has something to check', () => {
     ['dotenv', () => parseDotenv('.env', 'A=1\nB="x"\n', 'python-dotenv')],
     ['systemd', () => parseUnitFile('x.service', '[Service]\nExecStart=/bin/true\n')],
     ['Dockerfile', () => parseDockerfile(makeSourceText('Dockerfile', 'FROM python:3.12\nRUN true\n'))],
+    ['Terraform', () => parseHcl('resource "a" "b" {\n  x = 1\n}\n', 'main.tf')],
+    ['redis.conf', () => parseRedisConf(makeSourceText('redis.conf', 'bind 127.0.0.1\nport 6379\n'))],
+    ['compose', () => ({ services: readComposeFile(makeSourceText('compose.yaml', 'services:\n  web:\n    image: x\n'), composeLookup).root })],
   ])('%s output holds spans', (_name, run) => {
     expect(checkSpans(run(), 'server {\n  listen 80;\n}\nA=1\nB="x"\n[Service]\n', 'sample')).toBeGreaterThan(0);
+  });
+
+  it('a sample made into an nginx -T dump splits back into its two files', () => {
+    const sample = 'server {\n  listen 80;\n}\n';
+    const dump = asNginxDump(sample);
+    const segments = splitNginxDump(dump)!;
+    expect(segments.map((seg) => seg.path)).toEqual(['/etc/nginx/nginx.conf', '/etc/nginx/conf.d/site.conf']);
+    // The line break asNginxDump puts before the second marker ends the first file.
+    expect(segments.map((seg) => dump.slice(seg.start, seg.end))).toEqual([`${sample}\n`, sample]);
   });
 });
 
