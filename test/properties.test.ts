@@ -15,7 +15,7 @@ import { parseRequirementsTxt } from '../src/parse/requirements.js';
 import { parseShellScript } from '../src/parse/shell.js';
 import { splitShell, splitSystemdExec } from '../src/parse/shell-words.js';
 import { parseUnitFile } from '../src/parse/systemd/unit.js';
-import { readToml, TomlError } from '../src/parse/toml.js';
+import { readToml, tomlGet, TomlError } from '../src/parse/toml.js';
 import { parseUwsgiIni } from '../src/parse/uwsgi/ini.js';
 import { parseYamlFile } from '../src/parse/yaml-positions.js';
 import { interpolate } from '../src/parse/compose/interpolate.js';
@@ -295,6 +295,67 @@ describe('valid input round-trips', () => {
           const parsed = parseDotenv('.env', text, dialect);
           const got = parsed.entries.map((e) => [e.name, e.value]);
           expect(got, dialect).toEqual(pairs.map(([k, v]) => [k, v]));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  /** A string literal's content: printable ASCII and a few escapes, never a template (`${`, `%{`). */
+  const literalText = fc.string({ maxLength: 16, unit: fc.constantFrom(...'abc XYZ019_-./:"\\\t\n\u00e9'.split('')) });
+
+  it('Terraform: attributes of strings, numbers and booleans come back with their values and spans', () => {
+    const value = fc.oneof(
+      literalText.map((v) => ({ text: JSON.stringify(v), kind: 'string', value: v as unknown })),
+      fc.integer({ min: -1_000_000, max: 1_000_000 }).map((v) => ({ text: String(v), kind: 'number', value: v as unknown })),
+      fc.boolean().map((v) => ({ text: String(v), kind: 'bool', value: v as unknown })),
+    );
+    const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(name, value), { selector: ([n]) => n, maxLength: 8 }), (attrs) => {
+        const text = attrs.map(([n, v]) => `${n} = ${v.text}`).join('\n') + '\n';
+        const parsed = parseHcl(text, 'main.tf');
+        expect(parsed.problems).toEqual([]);
+        expect(parsed.body.attributes.map((a) => a.name)).toEqual(attrs.map(([n]) => n));
+        parsed.body.attributes.forEach((a, i) => {
+          const want = attrs[i]![1];
+          expect(a.value.kind).toBe(want.kind);
+          expect('value' in a.value ? a.value.value : undefined).toEqual(want.value);
+          expect(text.slice(a.value.span.start.offset, a.value.span.end.offset)).toBe(want.text);
+        });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('redis.conf: directives of plain words come back as written, names lower-cased', () => {
+    const word = fc.stringMatching(/^[A-Za-z0-9_./:-]{1,12}$/);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z-]{0,14}$/), fc.array(word, { maxLength: 4 })), { maxLength: 8 }), (lines) => {
+        const text = lines.map(([n, args]) => [n, ...args].join(' ')).join('\n') + '\n';
+        const conf = parseRedisConf(makeSourceText('redis.conf', text));
+        expect(conf.problems).toEqual([]);
+        expect(conf.directives.map((d) => [d.name, d.args.map((a) => a.value)])).toEqual(lines.map(([n, args]) => [n.toLowerCase(), args]));
+        for (const d of conf.directives) for (const a of d.args) expect(text.slice(a.span.start.offset, a.span.end.offset)).toBe(a.value);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('TOML: keys of basic strings and integers come back with their values', () => {
+    const key = fc.stringMatching(/^[a-z][a-z0-9_-]{0,10}$/);
+    const value = fc.oneof(
+      literalText.map((v) => ({ text: JSON.stringify(v), value: v })),
+      fc.integer({ min: -1_000_000, max: 1_000_000 }).map((v) => ({ text: String(v), value: String(v) })),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(key, value), { selector: ([k]) => k, maxLength: 8 }), (pairs) => {
+        const text = `[tool.x]\n${pairs.map(([k, v]) => `${k} = ${v.text}`).join('\n')}\n`;
+        const table = readToml(text);
+        for (const [k, v] of pairs) {
+          const got = tomlGet(table, 'tool', 'x', k);
+          expect(got && 'value' in got ? got.value : undefined, k).toBe(v.value);
+          expect(text.slice(got!.from, got!.to)).toBe(v.text);
         }
       }),
       { numRuns: RUNS },
