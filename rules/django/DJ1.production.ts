@@ -104,14 +104,69 @@ export function appInstalled(project: DjangoProject, app: string): { answer: Tri
 /** MIDDLEWARE as a list of known strings with their positions; undefined when not fully known. */
 export function middlewareList(project: DjangoProject): { items: string[] | undefined; fact: SettingFact } {
   const fact = settingFact(project, 'MIDDLEWARE');
-  const v = fact.value;
-  if (!v || (v.kind !== 'list' && v.kind !== 'tuple')) return { items: undefined, fact };
+  return { items: fact.value ? knownStringList(fact.value) : undefined, fact };
+}
+
+/** A list or tuple of known strings, as Django reads MIDDLEWARE; undefined for anything else. */
+function knownStringList(v: PyValue): string[] | undefined {
+  if (v.kind !== 'list' && v.kind !== 'tuple') return undefined;
   const items: string[] = [];
   for (const i of v.items) {
-    if (i.kind !== 'str') return { items: undefined, fact };
+    if (i.kind !== 'str') return undefined;
     items.push(i.value);
   }
-  return { items, fact };
+  return items;
+}
+
+/**
+ * Every list a value can be, when it is one known list or the evaluator's merge of branches that
+ * each give one (`if whitenoise: MIDDLEWARE += (...)` with `whitenoise` undecidable); undefined when
+ * some branch is not a list of known strings.
+ */
+function possibleStringLists(v: PyValue): string[][] | undefined {
+  if (v.kind !== 'unknown') {
+    const items = knownStringList(v);
+    return items ? [items] : undefined;
+  }
+  if (!v.alternatives || v.alternatives.length === 0) return undefined;
+  const out: string[][] = [];
+  for (const alternative of v.alternatives) {
+    const lists = possibleStringLists(alternative);
+    if (!lists) return undefined;
+    out.push(...lists);
+  }
+  return out;
+}
+
+export interface MiddlewareOrderCheck {
+  /** The middleware whose place is judged: a list with unknown items is undecided only when it holds it. */
+  middleware: string;
+  /** For the unknown case: "where ... sits in MIDDLEWARE". */
+  question: string;
+  /** What is wrong with this order, or undefined when it is right or the rule does not apply to it. */
+  misplaced: (items: string[]) => string | undefined;
+}
+
+/**
+ * Judges the order of MIDDLEWARE. When the settings leave it one of several known lists, each is
+ * judged: silent when none is wrong, reported when every one is, undecided when they differ.
+ */
+export function checkMiddlewareOrder(project: DjangoProject, ctx: RuleContext, check: MiddlewareOrderCheck): void {
+  const fact = settingFact(project, 'MIDDLEWARE');
+  const lists = fact.value ? possibleStringLists(fact.value) : undefined;
+  if (!lists) {
+    if (fact.value?.kind === 'unknown' || (fact.value && pyContains(fact.value, check.middleware) === true)) cannotTell(ctx, check.question, fact);
+    return;
+  }
+  const wrong = lists.map(check.misplaced);
+  if (wrong.every((w) => w === undefined)) return;
+  if (wrong.some((w) => w === undefined)) {
+    cannotTell(ctx, check.question, fact);
+    return;
+  }
+  const same = wrong.every((w) => w === wrong[0]);
+  const also = same ? '' : ` (in the first of the ${lists.length} lists MIDDLEWARE can be here; the others have the same fault)`;
+  ctx.report({ message: `${wrong[0]}${also}`, span: fact.span, target: 'MIDDLEWARE' });
 }
 
 /** Production (main-scope) requirements whose normalised name is in `names`. */

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { pyContains, SECURITY_MIDDLEWARE } from './DJ0.deploy-semantics.js';
-import { cannotTell, middlewareList } from './DJ1.production.js';
+import { SECURITY_MIDDLEWARE } from './DJ0.deploy-semantics.js';
+import { checkMiddlewareOrder } from './DJ1.production.js';
 
 const WHITENOISE = 'whitenoise.middleware.WhiteNoiseMiddleware';
 
@@ -25,26 +25,20 @@ export default defineRule({
   },
   scope: 'django',
   check(project, ctx) {
-    const { items, fact } = middlewareList(project);
-    if (!items) {
-      // A list with some unknown items is only undecided when the middleware itself is in it.
-      if (fact.value?.kind === 'unknown' || (fact.value && pyContains(fact.value, WHITENOISE) === true)) {
-        cannotTell(ctx, 'where WhiteNoiseMiddleware sits in MIDDLEWARE', fact);
-      }
-      return;
-    }
-    const at = items.indexOf(WHITENOISE);
-    if (at < 0) return;
-    const security = items.indexOf(SECURITY_MIDDLEWARE);
-    const expected = security >= 0 ? security + 1 : 0;
-    if (at === expected) return;
-    const before = items.slice(0, at).filter((m) => m !== SECURITY_MIDDLEWARE);
-    const shown = before.slice(0, 3).map((m) => m.slice(m.lastIndexOf('.') + 1)).join(', ') + (before.length > 3 ? ', ...' : '');
-    const where = security > at ? 'above SecurityMiddleware' : `after ${shown}`;
-    ctx.report({
-      message: `WhiteNoiseMiddleware is at position ${at + 1} of MIDDLEWARE, ${where}: it must come directly after SecurityMiddleware so that no other middleware runs for static files`,
-      span: fact.span,
-      target: 'MIDDLEWARE',
+    checkMiddlewareOrder(project, ctx, {
+      middleware: WHITENOISE,
+      question: 'where WhiteNoiseMiddleware sits in MIDDLEWARE',
+      misplaced: (items) => {
+        const at = items.indexOf(WHITENOISE);
+        if (at < 0) return undefined;
+        const security = items.indexOf(SECURITY_MIDDLEWARE);
+        const expected = security >= 0 ? security + 1 : 0;
+        if (at === expected) return undefined;
+        const before = items.slice(0, at).filter((m) => m !== SECURITY_MIDDLEWARE);
+        const shown = before.slice(0, 3).map((m) => m.slice(m.lastIndexOf('.') + 1)).join(', ') + (before.length > 3 ? ', ...' : '');
+        const where = security > at ? 'above SecurityMiddleware' : `after ${shown}`;
+        return `WhiteNoiseMiddleware is at position ${at + 1} of MIDDLEWARE, ${where}: it must come directly after SecurityMiddleware so that no other middleware runs for static files`;
+      },
     });
   },
 });

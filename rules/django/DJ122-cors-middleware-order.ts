@@ -1,6 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { pyContains } from './DJ0.deploy-semantics.js';
-import { cannotTell, middlewareList } from './DJ1.production.js';
+import { checkMiddlewareOrder } from './DJ1.production.js';
 
 const CORS = 'corsheaders.middleware.CorsMiddleware';
 const COMMON = 'django.middleware.common.CommonMiddleware';
@@ -26,21 +25,15 @@ export default defineRule({
   },
   scope: 'django',
   check(project, ctx) {
-    const { items, fact } = middlewareList(project);
-    if (!items) {
-      // A list with some unknown items is only undecided when the middleware itself is in it.
-      if (fact.value?.kind === 'unknown' || (fact.value && pyContains(fact.value, CORS) === true)) {
-        cannotTell(ctx, 'whether CorsMiddleware comes before CommonMiddleware', fact);
-      }
-      return;
-    }
-    const cors = items.indexOf(CORS);
-    const common = items.indexOf(COMMON);
-    if (cors < 0 || common < 0 || cors < common) return;
-    ctx.report({
-      message: `CorsMiddleware (position ${cors + 1}) comes after CommonMiddleware (position ${common + 1}) in MIDDLEWARE: responses CommonMiddleware returns itself, such as APPEND_SLASH redirects, carry no CORS headers and browsers block them`,
-      span: fact.span,
-      target: 'MIDDLEWARE',
+    checkMiddlewareOrder(project, ctx, {
+      middleware: CORS,
+      question: 'whether CorsMiddleware comes before CommonMiddleware',
+      misplaced: (items) => {
+        const cors = items.indexOf(CORS);
+        const common = items.indexOf(COMMON);
+        if (cors < 0 || common < 0 || cors < common) return undefined;
+        return `CorsMiddleware (position ${cors + 1}) comes after CommonMiddleware (position ${common + 1}) in MIDDLEWARE: responses CommonMiddleware returns itself, such as APPEND_SLASH redirects, carry no CORS headers and browsers block them`;
+      },
     });
   },
 });
