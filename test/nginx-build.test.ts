@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildModel } from '../src/model/build.js';
 import { globToRegExp } from '../src/model/nginx/build.js';
+import { apacheSectionAt } from '../src/parse/nginx/apache.js';
 import type { NginxConfig, NginxDirective } from '../src/model/nginx/types.js';
 
 const made: string[] = [];
@@ -334,6 +335,43 @@ describe('nginx builder: nginx -T dumps', () => {
   it('a dump saved as .conf is recognised by its markers', async () => {
     const [c] = await configs({ 'nginx/full.conf': dump });
     expect(c!.source).toBe('dump');
+  });
+});
+
+describe('nginx builder: Apache httpd files where nginx files live', () => {
+  const APACHE_SITE = '# Apache site, Debian layout\n<VirtualHost *:80>\n    ServerName app.example.org\n    ProxyPass / http://127.0.0.1:8000/\n    <Directory /srv/app/static>\n        Require all granted\n    </Directory>\n</VirtualHost>\n';
+
+  it('reads no Apache site as nginx, and says so once per file with the line of its first section', async () => {
+    const model = await buildModel(
+      tree({
+        'etc/apache2/sites-available/app.conf': APACHE_SITE,
+        'deploy/sites-available/app.example.org': APACHE_SITE,
+        'deploy/sites-available/api.conf': '<IfModule mod_ssl.c>\n<VirtualHost *:443>\n</VirtualHost>\n</IfModule>\n',
+        'deploy/sites-available/shop.conf': 'server {\n    listen 80;\n    location / { proxy_pass http://127.0.0.1:8000; }\n}\n',
+      }),
+    );
+    expect(model.nginx.map((c) => c.files[0])).toEqual(['deploy/sites-available/shop.conf']);
+    expect(model.parseProblems.filter((p) => p.file.includes('apache') || p.file.includes('app') || p.file.includes('api'))).toEqual([]);
+    const apache = model.notices.filter((n) => n.message.includes('Apache')).map((n) => `${n.span?.file}:${n.span?.start.line} ${n.message}`);
+    expect(apache).toEqual([
+      'deploy/sites-available/api.conf:1 an Apache httpd configuration (<IfModule>), not nginx: its settings are not checked',
+      'deploy/sites-available/app.example.org:2 an Apache httpd configuration (<VirtualHost>), not nginx: its settings are not checked',
+      'etc/apache2/sites-available/app.conf:2 an Apache httpd configuration (<VirtualHost>), not nginx: its settings are not checked',
+    ]);
+  });
+
+  it('keeps reading as nginx a file nginx accepts, even with a line that starts like an Apache section', async () => {
+    const text = "server {\n    listen 80;\n    location / {\n        return 200 '<html>\n<Location is a word here>\n</html>';\n    }\n}\n";
+    const model = await buildModel(tree({ 'deploy/sites-available/shop.conf': text }));
+    expect(model.nginx.map((c) => c.files[0])).toEqual(['deploy/sites-available/shop.conf']);
+    expect(model.notices.filter((n) => n.message.includes('Apache'))).toEqual([]);
+  });
+
+  it('finds a section tag only at the start of a line, as a whole tag name', () => {
+    expect(apacheSectionAt('server {\n  # <VirtualHost *:80> in a comment\n  return 200 "<Directory x>";\n}\n')).toBeUndefined();
+    expect(apacheSectionAt('<VirtualHostX>\n<Directoryfoo>\n<Location>\n')).toEqual({ line: 3, tag: 'Location' });
+    expect(apacheSectionAt('\t<directory /srv>')).toEqual({ line: 1, tag: 'directory' });
+    expect(apacheSectionAt('')).toBeUndefined();
   });
 });
 

@@ -4,6 +4,7 @@ import { makeSourceText, type SourceText } from '../../core/source.js';
 import { readText } from '../../discover/read.js';
 import type { DiscoveredFile } from '../../discover/types.js';
 import { BLOCK_DIRECTIVES, SIMPLE_DIRECTIVES } from '../../parse/nginx/directives.js';
+import { apacheSectionAt } from '../../parse/nginx/apache.js';
 import { splitNginxDump, type DumpSegment } from '../../parse/nginx/dump.js';
 import { parseNginx, type ParsedDirective, type ParsedNginxFile } from '../../parse/nginx/parse.js';
 import { hasPlaceholder, placeholdersIn, templateEngineOf, type TemplateEngine } from '../../parse/nginx/template.js';
@@ -102,6 +103,17 @@ class NginxBuilder {
         continue;
       }
       if (isDumpName(path) && this.byPath.get(path)!.kind === 'other') continue;
+      // Only a file nginx itself would refuse: one that reads as valid nginx is nginx, whatever it holds.
+      const apache = file.parsed?.problems.some((p) => p.kind === 'syntax') ? apacheSectionAt(file.source.text) : undefined;
+      if (apache) {
+        this.notices.push({
+          kind: 'info',
+          file: path,
+          span: file.source.lines.lineSpan(path, apache.line),
+          message: `an Apache httpd configuration (<${apache.tag}>), not nginx: its settings are not checked`,
+        });
+        continue;
+      }
       if (this.byPath.get(path)!.kind === 'conf-candidate' && !looksLikeNginx(file)) continue;
       const top = file.parsed?.directives ?? [];
       if (top.some((d) => d.block && (d.name === 'http' || d.name === 'events'))) mains.push(path);
