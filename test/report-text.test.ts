@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatText } from '../src/report/text.js';
 import { firstSentence } from '../src/report/common.js';
-import { DB_PASSWORD, makeCleanResult, makeResult, ROOT, SECRET_KEY_VALUE, SECRETS } from './report-fixtures.js';
+import { DB_PASSWORD, makeCleanResult, makeResult, ROOT, SECRET_KEY_VALUE, SECRETS, span } from './report-fixtures.js';
 
 const ANSI = /\u001b\[/;
 
@@ -87,6 +87,21 @@ describe('formatText', () => {
     const r = makeCleanResult();
     r.readiness = { ...r.readiness, score: null, status: 'NO DATA', counts: { pass: 0, fail: 0, unknown: 0, na: 3, silenced: 0 } };
     expect(formatText(r, { color: false }).split('\n')[0]).toBe('Readiness: n/a — NO DATA (threshold 80%)');
+  });
+
+  it('names a notice file once when its message starts with it', () => {
+    const r = makeResult();
+    r.notices = [
+      { kind: 'unreadable', file: 'static/app.js', message: 'static/app.js: symbolic link cannot be resolved (ENOENT); skipped' },
+      { kind: 'info', file: 'gunicorn.conf.py', span: span('gunicorn.conf.py', 3, 1, 3, 9, 40), message: 'gunicorn.conf.py: name x is not defined' },
+      { kind: 'info', file: 'deploy/site.conf', message: 'deploy/site.conf.bak is not read' },
+    ];
+    const block = formatText(r, { color: false }).split('\n').filter((l) => l.startsWith('  unreadable:') || l.startsWith('  info:'));
+    expect(block).toEqual([
+      '  unreadable: static/app.js: symbolic link cannot be resolved (ENOENT); skipped',
+      '  info: gunicorn.conf.py:3:1: name x is not defined',
+      '  info: deploy/site.conf: deploy/site.conf.bak is not read',
+    ]);
   });
 
   it('marks an assumed Django version', () => {

@@ -197,7 +197,9 @@ function noticesBlock(p: Printer, notices: Notice[]): string[] {
   const lines = [p.c.bold(`Notices (${notices.length})`)];
   for (const n of notices) {
     const where = n.span ? formatSpan(n.span) : n.file;
-    lines.push(`  ${n.kind}: ${where ? `${p.clean(where)}: ` : ''}${p.clean(n.message)}`);
+    // Many notices name their file first (JSON and SARIF carry the message alone): here the location says it once.
+    const message = where && n.file && n.message.startsWith(`${n.file}: `) ? n.message.slice(n.file.length + 2) : n.message;
+    lines.push(`  ${n.kind}: ${where ? `${p.clean(where)}: ` : ''}${p.clean(message)}`);
   }
   return lines;
 }
