@@ -30,6 +30,16 @@ describe('secret detection', () => {
     expect(scan('DATABASE_URL=postgres://user:password@host/db\nR=redis://:${REDIS_PASSWORD}@redis:6379\nD=postgres://app:Kx7Lm2Pq9Rt4@localhost/db', 'dotenv', 'development')).toEqual([]);
     expect(scan('D=postgres://app:Kx7Lm2Pq9Rt4@db.corp.net/db')).toEqual(['url:postgres-url@1:18']);
   });
+  it('f-string and str.format templates are not secrets: their fields are filled in at run time', () => {
+    // lava-server's postinst.py writes its generated settings from f-strings like these.
+    const py = 'GEN.write_text(\n    f\"\"\"\nSECRET_KEY: "{get_random_secret_key()}"\nPASSWORD: "{get_random_string()}"\nAPI_TOKEN = "{settings.API_TOKEN_VALUE}"\n\"\"\"\n)\n';
+    expect(scan(py, 'other', 'other')).toEqual([]);
+    expect(looksRandom('{get_random_secret_key()}')).toBe(false);
+    expect(looksRandom('prefix-{token_value}-Kx7Lm2Pq9')).toBe(false);
+    // Braces around what cannot be a Python name or call do not make a template.
+    expect(looksRandom('q3Lk9vZ2{pR7t-X1mB8}nC4dF6h')).toBe(true);
+    expect(looksRandom('q3Lk9vZ2{7tX1mB8}nC4dF6h')).toBe(true);
+  });
   it('names and randomness', () => {
     expect(['SECRET_KEY', 'dbPassword', 'stripe.apiKey', 'GITHUB_TOKEN', 'client_secret'].every(isSecretLikeName)).toBe(true);
     expect(['PASSWORD_RESET_TIMEOUT', 'SECRET_KEY_FILE', 'AUTH_USER_MODEL', 'TOKEN_TTL', 'API_KEY_ID', 'CSRF_COOKIE_NAME'].some(isSecretLikeName)).toBe(false);

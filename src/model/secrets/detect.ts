@@ -87,6 +87,8 @@ export function looksRandom(value: string): boolean {
   if (/\s/.test(v)) return false;
   if (isPlaceholderValue(v) || isFillerToken(v)) return false;
   if (/\$\{?[A-Za-z_]|\{\{|\{%|%\(|<%|\$\(/.test(v)) return false;
+  // A Python format field ({name}, {obj.attr}, {make_key()}): an f-string or str.format template, filled in at run time.
+  if (/\{[A-Za-z_][\w.]*(?:\(\w*\))?\}/.test(v)) return false;
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|https?:\/\/|file:)/.test(v)) return false;
   if (/^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+$/.test(v) && !/\d/.test(v)) return false; // module paths, hostnames
   if (/^[a-z]+(?:[-_][a-z]+)+$/.test(v)) return false; // kebab/snake words
