@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveRelativeImport } from '../src/model/settings/evaluate.js';
+import { buildModel } from '../src/model/build.js';
+import { LayeredEnv } from '../src/model/env/types.js';
+import { evaluateSettings, makeResolver, resolveRelativeImport } from '../src/model/settings/evaluate.js';
 import { evaluate, lineOf, val } from './evaluator-helpers.js';
 
 const base = `import os
@@ -148,6 +153,56 @@ describe('split settings', () => {
     const s = evaluate({ files: { 'settings.py': 'from somelib.defaults import *\nX = SOMETHING\n' } });
     expect(val(s, 'X')).toEqual({ unknown: [] });
     expect(s.problems).toEqual([]);
+  });
+
+  it('a star import of a module that is there but cannot be read may rebind every setting bound before it', () => {
+    const files = [
+      { path: 'proj/__init__.py', text: '' },
+      {
+        path: 'proj/settings.py',
+        text: 'import os\nDEBUG = False\nSECRET_KEY = "change-this-on-your-production-server"\ntry:\n    from .settings_local import *\nexcept ImportError:\n    LOCAL = False\nfrom .settings_local import ADMINS\nSTATIC_ROOT = os.path.join("/srv", "static")\n',
+      },
+    ];
+    const resolver = { ...makeResolver(files), unreadable: (name: string) => (name === 'proj.settings_local' ? 'proj/settings_local.py' : undefined) };
+    const s = evaluateSettings({ module: 'proj.settings', resolver, env: new LayeredEnv([]), environmentName: 'production', deployRoot: '/app' });
+    // Its value here, or whatever the unread file sets.
+    for (const name of ['DEBUG', 'SECRET_KEY']) {
+      const v = s.get(name)!.value;
+      expect(v.kind, name).toBe('unknown');
+      expect(v.kind === 'unknown' && v.alternatives?.map((a) => a.kind), name).toEqual([name === 'DEBUG' ? 'bool' : 'str', 'unknown']);
+      expect(lineOf(s.get(name)!.span), name).toBe(`proj/settings.py:${name === 'DEBUG' ? 2 : 3}`);
+    }
+    // The import succeeds where the file is: the except branch does not run there.
+    expect(s.get('LOCAL')).toBeUndefined();
+    expect(val(s, 'ADMINS')).toEqual({ unknown: [] });
+    // Helpers the rest of the file uses stay what they were.
+    expect(val(s, 'STATIC_ROOT')).toBe('/srv/static');
+    expect(s.problems).toEqual([]);
+  });
+
+  it('a missing module, with nothing in the repository at its path, still takes the except branch', () => {
+    const files = [{ path: 'proj/__init__.py', text: '' }, { path: 'proj/settings.py', text: 'DEBUG = False\ntry:\n    from .settings_local import *\nexcept ImportError:\n    LOCAL = False\n' }];
+    const resolver = { ...makeResolver(files), unreadable: () => undefined };
+    const s = evaluateSettings({ module: 'proj.settings', resolver, env: new LayeredEnv([]), environmentName: 'production', deployRoot: '/app' });
+    expect(val(s, 'DEBUG')).toBe(false);
+    expect(val(s, 'LOCAL')).toBe(false);
+  });
+
+  it('end to end: a settings_local.py that links to /etc (mailman3-web packages it so) leaves DEBUG and SECRET_KEY undecided', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'audit-unread-local-'));
+    try {
+      writeFileSync(join(root, 'manage.py'), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n');
+      writeFileSync(join(root, 'wsgi.py'), 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n');
+      writeFileSync(join(root, 'settings.py'), 'DEBUG = True\nSECRET_KEY = "change-this-on-your-production-server"\ntry:\n    from settings_local import *\nexcept ImportError:\n    pass\n');
+      symlinkSync('/etc/audit-deploy-test-absent/mailman-web.py', join(root, 'settings_local.py'));
+      const model = await buildModel(root);
+      const settings = model.djangoProjects[0]!.settings;
+      expect(settings.get('DEBUG')!.value.kind).toBe('unknown');
+      expect(settings.get('SECRET_KEY')!.value.kind).toBe('unknown');
+      expect(model.notices.some((n) => n.file === 'settings_local.py')).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('import cycles are guarded', () => {

@@ -81,6 +81,12 @@ export interface ModelSources {
   python(path: string): ParsedPython | undefined;
   /** Files left unread because the time budget was spent (sorted); empty when the model is complete. */
   skipped?(): string[];
+  /**
+   * Whether discovery saw the path but could not read it: a link to nothing or to outside the tree,
+   * an unreadable, binary or oversized file. Such a file is there when the repository is deployed;
+   * only its content is unknown.
+   */
+  seenButUnread?(path: string): boolean;
 }
 
 /**
@@ -154,6 +160,13 @@ class SourceCache implements ModelSources {
     return [...this.unread].sort();
   }
 
+  private unreadable?: Set<string>;
+
+  seenButUnread(path: string): boolean {
+    this.unreadable ??= new Set(this.notices.filter((n) => n.file !== undefined && SEEN_BUT_UNREAD.has(n.kind)).map((n) => n.file!));
+    return this.unreadable.has(path);
+  }
+
   /** Whether text() was asked for the file already (whatever the answer). */
   asked(path: string): boolean {
     return this.texts.has(path) || this.unread.has(path);
@@ -194,11 +207,14 @@ class SourceCache implements ModelSources {
 const RESOLVED = new WeakMap<ReadonlyMap<string, DiscoveredFile>, Map<string, Map<string, string | undefined>>>();
 
 /** Dotted module names resolve against the project root first, then the repository root. */
+/** Discovery's notices for a path it saw but could not read (see ModelSources.seenButUnread). */
+const SEEN_BUT_UNREAD = new Set<Notice['kind']>(['unreadable', 'symlink', 'too-large', 'binary']);
+
 export class ProjectResolver implements ModuleResolver {
   /** Answers per root list (each project and staging or service evaluation makes its own resolver). */
   private readonly answers: Map<string, string | undefined>;
 
-  constructor(private readonly cache: Pick<ModelSources, 'byPath' | 'python'>, private readonly roots: string[]) {
+  constructor(private readonly cache: Pick<ModelSources, 'byPath' | 'python' | 'seenButUnread'>, private readonly roots: string[]) {
     let byRoots = RESOLVED.get(cache.byPath);
     if (!byRoots) RESOLVED.set(cache.byPath, (byRoots = new Map()));
     const key = roots.join('\0');
@@ -215,15 +231,20 @@ export class ProjectResolver implements ModuleResolver {
     return file;
   }
 
-  private find(module: string): string | undefined {
+  private find(module: string, has: (path: string) => boolean = (path) => this.cache.byPath.has(path)): string | undefined {
     const rel = module.split('.').join('/');
     for (const root of this.roots) {
       for (const candidate of [`${rel}.py`, `${rel}/__init__.py`]) {
         const path = root ? `${root}/${candidate}` : candidate;
-        if (this.cache.byPath.has(path)) return path;
+        if (has(path)) return path;
       }
     }
     return undefined;
+  }
+
+  unreadable(module: string): string | undefined {
+    const seen = this.cache.seenButUnread;
+    return seen ? this.find(module, (path) => seen.call(this.cache, path)) : undefined;
   }
 
   /** Every Python module under the roots, for django-split-settings include() globs. */

@@ -18,6 +18,8 @@ export interface ModuleResolver {
   resolve(dottedName: string): ModuleSource | undefined;
   /** Every module name known, for django-split-settings glob patterns (optional). */
   modules?(): string[];
+  /** The path of a module's file that is in the repository but could not be read (optional). */
+  unreadable?(dottedName: string): string | undefined;
 }
 
 export interface EvaluateOptions {
@@ -53,6 +55,7 @@ export function evaluateSettings(opts: EvaluateOptions): EvaluatedSettings {
   const interp = new Interp({
     resolve: (name) => opts.resolver.resolve(name),
     listModules: opts.resolver.modules ? () => opts.resolver.modules!() : undefined,
+    unreadable: opts.resolver.unreadable ? (name) => opts.resolver.unreadable!(name) : undefined,
     env: opts.env,
     unsetMode: opts.environmentName === 'unset',
     loadDotenv: opts.loadDotenv,

@@ -32,6 +32,7 @@ import {
   envOfAll,
   FALSE,
   firstUnknown,
+  isUpperName,
   mergeValues,
   NONE,
   noteDictValueSpan,
@@ -66,6 +67,8 @@ export interface InterpOptions {
   resolve(dottedName: string): ModuleSourceLike | undefined;
   /** Every module name the resolver knows, for include() globs; optional. */
   listModules?: () => string[];
+  /** The path of a module's file the repository holds but that could not be read; optional. */
+  unreadable?: (dottedName: string) => string | undefined;
   env: LayeredEnv;
   /** True when the environment is known to define nothing (variables are then unset, not unknown). */
   unsetMode: boolean;
@@ -1003,9 +1006,24 @@ export class Interp {
       throw new ControlSignal('raise', undefined, 'ImportError', node);
     }
     const m = this.importModule(target, modNode);
-    if (!m) throw new ControlSignal('raise', undefined, 'ModuleNotFoundError', node);
+    const star = node.namedChildren.some((c) => c.type === 'wildcard_import');
+    if (!m) {
+      // A file that is there but could not be read (mailman3-web's settings_local.py, a link to
+      // /etc): the import succeeds in production, with settings nobody here can see.
+      const unread = this.opts.unreadable?.(target);
+      if (!unread) throw new ControlSignal('raise', undefined, 'ModuleNotFoundError', node);
+      if (star) {
+        this.opaqueStars.set(this.frame.globals, [...(this.opaqueStars.get(this.frame.globals) ?? []), target]);
+        return this.mayRebindSettings(target, unread, node);
+      }
+      for (const n of node.childrenForFieldName('name')) {
+        const alias = n.type === 'aliased_import' ? n.childForFieldName('alias')!.text : n.text;
+        this.bind(alias, unknown(`imported from ${target} (${unread} could not be read)`, []), node);
+      }
+      return;
+    }
     const ref = refOf(m) as Extract<Ref, { tag: 'module' }>;
-    if (node.namedChildren.some((c) => c.type === 'wildcard_import')) return this.starImport(ref, node);
+    if (star) return this.starImport(ref, node);
     for (const n of node.childrenForFieldName('name')) {
       const name = n.type === 'aliased_import' ? n.childForFieldName('name')!.text : n.text;
       const alias = n.type === 'aliased_import' ? n.childForFieldName('alias')!.text : name;
@@ -1034,6 +1052,8 @@ export class Interp {
       const list = this.opaqueStars.get(this.frame.globals) ?? [];
       list.push(ref.name);
       this.opaqueStars.set(this.frame.globals, list);
+      const unread = this.opts.unreadable?.(ref.name);
+      if (unread) this.mayRebindSettings(ref.name, unread, node);
       return;
     }
     const all = ref.ns.vars.get('__all__')?.value;
@@ -1047,6 +1067,23 @@ export class Interp {
     }
     const inherited = this.opaqueStars.get(ref.ns);
     if (inherited) this.opaqueStars.set(this.frame.globals, [...(this.opaqueStars.get(this.frame.globals) ?? []), ...inherited]);
+  }
+
+  /**
+   * `from module import *` of a module whose file is in the repository but could not be read (a
+   * settings_local.py that links to /etc): any setting bound so far may be rebound by it, so each
+   * becomes its value here or an unknown one. Only settings (upper-case names): the helpers the rest
+   * of the file goes on using (os, Path) are left alone, and names it may add stay unknown (opaqueStars).
+   */
+  private mayRebindSettings(module: string, path: string, node: PyNode): void {
+    const span = this.span(node);
+    const cond: Condition = { text: `from ${module} import *`, variables: [] };
+    const overridden = unknown(`may be set by 'from ${module} import *' (${path} could not be read)`, []);
+    const scope = this.frame.globals;
+    for (const [name, b] of scope.vars) {
+      if (!isUpperName(name)) continue;
+      scope.vars.set(name, { value: mergeValues(b.value, overridden, cond), meta: { span: b.meta?.span ?? span, valueSpan: b.meta?.valueSpan, history: [...(b.meta?.history ?? []), span] } });
+    }
   }
 
   private absoluteModule(modNode: PyNode): string | undefined {
