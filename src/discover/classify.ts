@@ -96,13 +96,21 @@ function isEnvFile(base: string, dirs: string[]): boolean {
   return dirs.includes('.envs');
 }
 
+/**
+ * Dockerfile.prod, dockerfile-web and Dockerfile.j2 are Dockerfiles; dockerfile.js (an editor's
+ * syntax mode, shipped in static assets), Dockerfile.md or Dockerfile.sh are the code or notes
+ * their extension says.
+ */
+const NOT_A_DOCKERFILE = /\.(?:[cm]?js|jsx|ts|tsx|map|py|pyc|rb|go|rs|java|kt|php|pl|lua|json|ya?ml|toml|xml|md|rst|txt|html?|css|scss|less|svg|png|sh|bash|zsh|ps1|bat|cmd|lock|bak|orig|rej|swp|old)$/i;
+
 const SCRIPT_DIRS = new Set(['bin', 'scripts', 'script', 'deploy', 'deployment', 'ops', 'tools']);
 
 /** Containers, orchestration, CI, process managers, scripts, infrastructure code and docs. */
 function classifyContainerOrPipeline(base: string, dirs: string[]): FileKind | undefined {
   const lower = base.toLowerCase();
-  if (/^(?:dockerfile|containerfile)(?:[._-][\w.-]+)?$/i.test(base) || /\.(?:dockerfile|containerfile)$/i.test(base)) return 'dockerfile';
+  // First: BuildKit's per-Dockerfile ignore file is named after it (Dockerfile.dockerignore).
   if (base === '.dockerignore' || base.endsWith('.dockerignore')) return 'dockerignore';
+  if ((/^(?:dockerfile|containerfile)(?:[._-][\w.-]+)?$/i.test(base) && !NOT_A_DOCKERFILE.test(base)) || /\.(?:dockerfile|containerfile)$/i.test(base)) return 'dockerfile';
   if (/\.ya?ml$/i.test(base)) {
     if (/^(?:docker-)?compose(?:[._-][\w.-]*)?\.ya?ml$/i.test(base)) return 'compose';
     const n = dirs.length;
