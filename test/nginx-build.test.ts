@@ -372,6 +372,10 @@ describe('nginx builder: Apache httpd files where nginx files live', () => {
     expect(apacheSectionAt('<VirtualHostX>\n<Directoryfoo>\n<Location>\n')).toEqual({ line: 3, tag: 'Location' });
     expect(apacheSectionAt('\t<directory /srv>')).toEqual({ line: 1, tag: 'directory' });
     expect(apacheSectionAt('')).toBeUndefined();
+    // A D-Bus policy (XML) under etc/: <limit> and <policy> are not Apache's.
+    expect(apacheSectionAt('<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN">\n<busconfig>\n  <limit name="max_replies_per_connection">512</limit>\n  <Location x>\n</busconfig>\n')).toBeUndefined();
+    expect(apacheSectionAt('<busconfig>\n  <limit name="max_replies_per_connection">512</limit>\n</busconfig>\n')).toBeUndefined();
+    expect(apacheSectionAt('<VirtualHost *:80>\n  <Limit GET>\n  </Limit>\n</VirtualHost>\n')).toEqual({ line: 1, tag: 'VirtualHost' });
   });
 });
 

@@ -18,14 +18,15 @@ const APACHE_SECTIONS = new Set([
   'proxy',
   'proxymatch',
   'macro',
-  'limit',
-  'limitexcept',
-  'requireall',
-  'requireany',
 ]);
 
-/** The first Apache section tag of a text (1-based line, the tag as written), or undefined. */
+/**
+ * The first Apache section tag of a text (1-based line, the tag as written), or undefined. Sections
+ * that only nest inside others (<Limit>, <RequireAll>) do not count: XML has such names too (a D-Bus
+ * policy's <limit>), and an XML document is never Apache's.
+ */
 export function apacheSectionAt(text: string): { line: number; tag: string } | undefined {
+  if (/<\?xml\b|<!DOCTYPE\b/i.test(text.slice(0, 4096))) return undefined;
   let line = 1;
   let start = 0;
   while (start <= text.length) {
