@@ -1,4 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { appModuleOf } from '../../src/model/appserver/query.js';
+import type { AppServerInstance } from '../../src/model/appserver/types.js';
 import { moduleAnchor } from '../../src/model/django-helpers.js';
 import { filesOfKind } from '../../src/model/files.js';
 import type { DeploymentModel, DjangoProject } from '../../src/model/types.js';
@@ -17,6 +19,19 @@ function dependencyFiles(project: DjangoProject, model: DeploymentModel): string
   return DEPENDENCY_KINDS.flatMap((kind) => filesOfKind(model.files, kind).filter((f) => inProject(f.path)).map((f) => f.path)).sort();
 }
 
+/** A production web server (not runserver) the repository starts for this project's application. */
+function startedServer(project: DjangoProject, model: DeploymentModel): AppServerInstance | undefined {
+  const paths = new Set(model.files.map((f) => f.path));
+  const ours = (inst: AppServerInstance): boolean => {
+    if (model.djangoProjects.length === 1) return true;
+    const app = appModuleOf(inst);
+    if (!app) return false;
+    const under = project.root === '' ? app.path : `${project.root}/${app.path}`;
+    return paths.has(`${under}.py`) || paths.has(`${under}/__init__.py`);
+  };
+  return model.appServers.find((inst) => inst.role === 'production' && inst.web && inst.server !== 'runserver' && inst.server !== 'other' && ours(inst));
+}
+
 export default defineRule({
   meta: {
     id: 'DJ127',
@@ -26,7 +41,7 @@ export default defineRule({
     section: 'app-server',
     docs: {
       whatItDoes:
-        "Reports a project whose production (non-development) dependencies include no WSGI or ASGI server: gunicorn, uWSGI, uvicorn, daphne, hypercorn, waitress, granian, mod_wsgi and the like. Not applicable when the repository has no dependency file at all.",
+        "Reports a project whose production (non-development) dependencies include no WSGI or ASGI server (gunicorn, uWSGI, uvicorn, daphne, hypercorn, waitress, granian, mod_wsgi and the like) and that the repository does not start under one either (a systemd unit, Procfile, compose service or Dockerfile running Debian's gunicorn or one installed by pip there). Not applicable when the repository has no dependency file at all.",
       whyIsThisBad:
         "Without one, the site is most likely run with manage.py runserver, which Django documents as unfit for production: it has not gone through security audits or performance tests, handles load poorly and serves static files only in DEBUG.",
       example: 'Django==5.1.4\npsycopg==3.2.3',
@@ -44,6 +59,9 @@ export default defineRule({
       return;
     }
     if (project.requirements.some((r) => r.scope === 'main' && APP_SERVERS.has(r.name))) return;
+    // Started by the deployment (a systemd unit running Debian's gunicorn, a Dockerfile that installs
+    // it with pip): the server is there even though the requirements do not name it.
+    if (startedServer(project, model)) return;
     const devOnly = project.requirements.find((r) => r.scope === 'dev' && APP_SERVERS.has(r.name));
     const django = project.requirements.find((r) => r.name === 'django' && r.scope === 'main');
     const note = devOnly ? ` (${devOnly.name} is listed only in development dependencies)` : '';
