@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -163,7 +163,10 @@ describe('split settings', () => {
         text: 'import os\nDEBUG = False\nSECRET_KEY = "change-this-on-your-production-server"\ntry:\n    from .settings_local import *\nexcept ImportError:\n    LOCAL = False\nfrom .settings_local import ADMINS\nSTATIC_ROOT = os.path.join("/srv", "static")\n',
       },
     ];
-    const resolver = { ...makeResolver(files), unreadable: (name: string) => (name === 'proj.settings_local' ? 'proj/settings_local.py' : undefined) };
+    const resolver = {
+      ...makeResolver(files),
+      unseen: (name: string) => (name === 'proj.settings_local' ? { path: 'proj/settings_local.py', kind: 'unreadable' as const, why: 'proj/settings_local.py could not be read' } : undefined),
+    };
     const s = evaluateSettings({ module: 'proj.settings', resolver, env: new LayeredEnv([]), environmentName: 'production', deployRoot: '/app' });
     // Its value here, or whatever the unread file sets.
     for (const name of ['DEBUG', 'SECRET_KEY']) {
@@ -180,12 +183,15 @@ describe('split settings', () => {
     expect(s.problems).toEqual([]);
   });
 
-  it('a missing module, with nothing in the repository at its path, still takes the except branch', () => {
+  it('a missing module with nothing at its path, or only a template, takes the except branch when the import is guarded', () => {
     const files = [{ path: 'proj/__init__.py', text: '' }, { path: 'proj/settings.py', text: 'DEBUG = False\ntry:\n    from .settings_local import *\nexcept ImportError:\n    LOCAL = False\n' }];
-    const resolver = { ...makeResolver(files), unreadable: () => undefined };
-    const s = evaluateSettings({ module: 'proj.settings', resolver, env: new LayeredEnv([]), environmentName: 'production', deployRoot: '/app' });
-    expect(val(s, 'DEBUG')).toBe(false);
-    expect(val(s, 'LOCAL')).toBe(false);
+    // A guarded import with a committed example is as often a developer's own override, absent in production.
+    const template = { path: 'proj/settings_local.py', kind: 'template' as const, why: 'only its template proj/settings_local.example.py is in the repository' };
+    for (const unseen of [() => undefined, () => template]) {
+      const s = evaluateSettings({ module: 'proj.settings', resolver: { ...makeResolver(files), unseen }, env: new LayeredEnv([]), environmentName: 'production', deployRoot: '/app' });
+      expect(val(s, 'DEBUG')).toBe(false);
+      expect(val(s, 'LOCAL')).toBe(false);
+    }
   });
 
   it('end to end: a settings_local.py that links to /etc (mailman3-web packages it so) leaves DEBUG and SECRET_KEY undecided', async () => {
@@ -200,6 +206,34 @@ describe('split settings', () => {
       expect(settings.get('DEBUG')!.value.kind).toBe('unknown');
       expect(settings.get('SECRET_KEY')!.value.kind).toBe('unknown');
       expect(model.notices.some((n) => n.file === 'settings_local.py')).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('end to end: a module made at install time from a committed template (config.py_dpkg_dist, local_settings.example.py) may rebind what comes before it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'audit-template-local-'));
+    try {
+      const write = (rel: string, text: string) => {
+        mkdirSync(join(root, rel, '..'), { recursive: true });
+        writeFileSync(join(root, rel), text);
+      };
+      write('manage.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "lti.settings")\n');
+      write('lti/__init__.py', '');
+      write('lti/wsgi.py', 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "lti.settings")\n');
+      // wims-lti's way: no try, the package's postinst makes lti/config.py from the template.
+      write('lti/settings.py', 'DEBUG = True\nSECRET_KEY = "dev-key"\nTIMEOUT = 5\nfrom lti.config import *\nLAST = 1\n');
+      write('lti/config.py_dpkg_dist', 'DEBUG = False\n');
+      const model = await buildModel(root);
+      const p = model.djangoProjects[0]!;
+      expect(p.settings.get('DEBUG')!.value.kind).toBe('unknown');
+      expect(p.settings.get('TIMEOUT')!.value.kind).toBe('unknown');
+      expect(p.settings.get('LAST')!.value).toMatchObject({ kind: 'int', value: 1 });
+      expect(p.settings.problems).toEqual([]);
+      const reason = p.settings.get('DEBUG')!.value;
+      expect(reason.kind === 'unknown' && reason.alternatives?.[1]?.kind === 'unknown' && reason.alternatives[1].reason).toBe(
+        "may be set by 'from lti.config import *' (only its template lti/config.py_dpkg_dist is in the repository)",
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

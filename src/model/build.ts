@@ -13,7 +13,7 @@ import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
 import { LayeredEnv, type DotenvDialect, type EnvEntry, type EnvLayer, type EnvSourceRole } from './env/types.js';
 import { asStringList } from './python-value.js';
-import { evaluateSettings, type ModuleResolver, type ModuleSource } from './settings/evaluate.js';
+import { evaluateSettings, type ModuleResolver, type ModuleSource, type UnseenModule } from './settings/evaluate.js';
 import type { EvaluatedSettings, ParseProblem } from './settings-types.js';
 import { extractModelClasses, setsDefaultAutoField } from './django-models.js';
 import type { DeploymentModel, DjangoProject, ImplicitPkModel } from './types.js';
@@ -82,11 +82,12 @@ export interface ModelSources {
   /** Files left unread because the time budget was spent (sorted); empty when the model is complete. */
   skipped?(): string[];
   /**
-   * Whether discovery saw the path but could not read it: a link to nothing or to outside the tree,
-   * an unreadable, binary or oversized file. Such a file is there when the repository is deployed;
-   * only its content is unknown.
+   * Why a file the deployment has cannot be read here, or undefined: discovery saw the path but
+   * could not read it (a link to nothing or to outside the tree, an unreadable, binary or oversized
+   * file), or only its template is committed (`config.py_dpkg_dist`, `settings_local.py.sample`,
+   * `local_settings.example.py`), the file itself being made at install time.
    */
-  seenButUnread?(path: string): boolean;
+  unseenContent?(path: string): { kind: 'unreadable' | 'template'; why: string } | undefined;
 }
 
 /**
@@ -103,7 +104,16 @@ class SourceCache implements ModelSources {
   private readonly hasConfiguredRoles: boolean;
   private readonly unread = new Set<string>();
 
-  constructor(files: DiscoveredFile[], private readonly notices: Notice[], private readonly maxBytes?: number, roles: { production?: string[]; development?: string[] } = {}, private readonly budget?: TimeBudget, private readonly ahead?: ParseAhead) {
+  constructor(
+    files: DiscoveredFile[],
+    private readonly notices: Notice[],
+    private readonly maxBytes?: number,
+    roles: { production?: string[]; development?: string[] } = {},
+    private readonly budget?: TimeBudget,
+    private readonly ahead?: ParseAhead,
+    /** Every file discovery found, of any kind (templates of missing modules are 'other'). */
+    private readonly allFiles: readonly DiscoveredFile[] = files,
+  ) {
     this.byPath = new Map(files.map((f) => [f.path, f]));
     this.productionPaths.add(roles.production ?? []);
     this.developmentPaths.add(roles.development ?? []);
@@ -161,10 +171,18 @@ class SourceCache implements ModelSources {
   }
 
   private unreadable?: Set<string>;
+  private allPaths?: Set<string>;
 
-  seenButUnread(path: string): boolean {
+  unseenContent(path: string): { kind: 'unreadable' | 'template'; why: string } | undefined {
     this.unreadable ??= new Set(this.notices.filter((n) => n.file !== undefined && SEEN_BUT_UNREAD.has(n.kind)).map((n) => n.file!));
-    return this.unreadable.has(path);
+    if (this.unreadable.has(path)) return { kind: 'unreadable', why: `${path} is in the repository but could not be read` };
+    if (!path.endsWith('.py')) return undefined;
+    this.allPaths ??= new Set(this.allFiles.map((f) => f.path));
+    const stem = path.slice(0, -3);
+    for (const template of [...TEMPLATE_SUFFIXES.map((s) => `${path}${s}`), ...TEMPLATE_INFIXES.map((s) => `${stem}${s}.py`)]) {
+      if (this.allPaths.has(template)) return { kind: 'template', why: `only its template ${template} is in the repository` };
+    }
+    return undefined;
   }
 
   /** Whether text() was asked for the file already (whatever the answer). */
@@ -207,14 +225,18 @@ class SourceCache implements ModelSources {
 const RESOLVED = new WeakMap<ReadonlyMap<string, DiscoveredFile>, Map<string, Map<string, string | undefined>>>();
 
 /** Dotted module names resolve against the project root first, then the repository root. */
-/** Discovery's notices for a path it saw but could not read (see ModelSources.seenButUnread). */
+/** Discovery's notices for a path it saw but could not read (see ModelSources.unseenContent). */
 const SEEN_BUT_UNREAD = new Set<Notice['kind']>(['unreadable', 'symlink', 'too-large', 'binary']);
+/** Committed templates of a module made at install time: `x.py.sample`, `x.py_dpkg_dist` (Debian's packaging). */
+const TEMPLATE_SUFFIXES = ['.example', '.sample', '.dist', '_dpkg_dist', '.template', '.tmpl', '.default', '.in', '.j2', '.tpl'];
+/** ... and `x.example.py`, `x_sample.py`. */
+const TEMPLATE_INFIXES = ['.example', '_example', '-example', '.sample', '_sample', '.dist', '_dist', '.template', '_template', '.default', '_default'];
 
 export class ProjectResolver implements ModuleResolver {
   /** Answers per root list (each project and staging or service evaluation makes its own resolver). */
   private readonly answers: Map<string, string | undefined>;
 
-  constructor(private readonly cache: Pick<ModelSources, 'byPath' | 'python' | 'seenButUnread'>, private readonly roots: string[]) {
+  constructor(private readonly cache: Pick<ModelSources, 'byPath' | 'python' | 'unseenContent'>, private readonly roots: string[]) {
     let byRoots = RESOLVED.get(cache.byPath);
     if (!byRoots) RESOLVED.set(cache.byPath, (byRoots = new Map()));
     const key = roots.join('\0');
@@ -242,9 +264,12 @@ export class ProjectResolver implements ModuleResolver {
     return undefined;
   }
 
-  unreadable(module: string): string | undefined {
-    const seen = this.cache.seenButUnread;
-    return seen ? this.find(module, (path) => seen.call(this.cache, path)) : undefined;
+  unseen(module: string): UnseenModule | undefined {
+    const unseen = this.cache.unseenContent;
+    if (!unseen) return undefined;
+    let found: ReturnType<typeof unseen>;
+    const path = this.find(module, (p) => (found = unseen.call(this.cache, p)) !== undefined);
+    return path && found ? { path, ...found } : undefined;
   }
 
   /** Every Python module under the roots, for django-split-settings include() globs. */
@@ -288,7 +313,7 @@ export async function buildModelWithSources(rootAbs: string, opts: BuildOptions 
   try {
     const { files, notices } = discover(rootAbs, { maxFileBytes: opts.maxFileBytes, onFile });
     const projectRoots = findProjectRoots(files);
-    const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts, opts.budget, ahead);
+    const cache = new SourceCache(files.filter((f) => TEXT_KINDS.has(f.kind)), notices, opts.maxFileBytes, opts, opts.budget, ahead, files);
     const secretTargets = secretScanTargets(files.filter((f) => cache.byPath.has(f.path)), cache);
     ahead?.submit({ files: parseAheadPlan(files, projectRoots), scan: secretTargets.map(({ file, role }) => ({ file: { path: file.path, absPath: file.absPath, size: file.size, kind: file.kind }, role })), maxBytes: opts.maxFileBytes });
     return buildFromFiles(rootAbs, files, notices, projectRoots, opts, cache, secretTargets, ahead);

@@ -18,8 +18,18 @@ export interface ModuleResolver {
   resolve(dottedName: string): ModuleSource | undefined;
   /** Every module name known, for django-split-settings glob patterns (optional). */
   modules?(): string[];
-  /** The path of a module's file that is in the repository but could not be read (optional). */
-  unreadable?(dottedName: string): string | undefined;
+  /** A module the deployment has whose content cannot be seen here, and why (optional; see ModelSources.unseenContent). */
+  unseen?(dottedName: string): UnseenModule | undefined;
+}
+
+/**
+ * A module whose file the repository shows but cannot be read (`unreadable`: a link to /etc), or
+ * of which only a template is committed (`template`: config.py_dpkg_dist), made at install time.
+ */
+export interface UnseenModule {
+  path: string;
+  kind: 'unreadable' | 'template';
+  why: string;
 }
 
 export interface EvaluateOptions {
@@ -55,7 +65,7 @@ export function evaluateSettings(opts: EvaluateOptions): EvaluatedSettings {
   const interp = new Interp({
     resolve: (name) => opts.resolver.resolve(name),
     listModules: opts.resolver.modules ? () => opts.resolver.modules!() : undefined,
-    unreadable: opts.resolver.unreadable ? (name) => opts.resolver.unreadable!(name) : undefined,
+    unseen: opts.resolver.unseen ? (name) => opts.resolver.unseen!(name) : undefined,
     env: opts.env,
     unsetMode: opts.environmentName === 'unset',
     loadDotenv: opts.loadDotenv,

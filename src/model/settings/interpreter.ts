@@ -9,6 +9,7 @@ import { isPlaceholderValue } from '../env/placeholder.js';
 import type { LayeredEnv } from '../env/types.js';
 import { decidingVariables, truthy, type EnvRead } from '../python-value.js';
 import type { ParseProblem } from '../settings-types.js';
+import type { UnseenModule } from './evaluate.js';
 import { callMethod, getValueAttr, makeBuiltins } from './builtins.js';
 import { formatValue, reprOf, strOf } from './format.js';
 import { makeLibraryModules, type EnvLookupResult } from './env-libs.js';
@@ -67,8 +68,8 @@ export interface InterpOptions {
   resolve(dottedName: string): ModuleSourceLike | undefined;
   /** Every module name the resolver knows, for include() globs; optional. */
   listModules?: () => string[];
-  /** The path of a module's file the repository holds but that could not be read; optional. */
-  unreadable?: (dottedName: string) => string | undefined;
+  /** A module the deployment has whose content cannot be seen here, and why; optional. */
+  unseen?: (dottedName: string) => UnseenModule | undefined;
   env: LayeredEnv;
   /** True when the environment is known to define nothing (variables are then unset, not unknown). */
   unsetMode: boolean;
@@ -126,6 +127,9 @@ export class Interp {
   private readonly opaqueStars = new WeakMap<Scope, string[]>();
   private readonly included = new WeakMap<Scope, Set<string>>();
   frame!: Frame;
+
+  /** How many `try` blocks that catch ImportError are running (see deployedUnseen). */
+  private importGuards = 0;
 
   constructor(readonly opts: InterpOptions) {
     this.builtins = makeBuiltins(this);
@@ -812,6 +816,8 @@ export class Interp {
       if (finallyClause) this.execBlock(finallyClause.namedChildren.filter((c) => c.type === 'block').flatMap((b) => b.namedChildren));
     };
     let raised: ControlSignal | undefined;
+    const guardsImports = handlers.some((h) => this.handlerMatches(h, 'ModuleNotFoundError'));
+    if (guardsImports) this.importGuards++;
     try {
       this.execBlock(body.namedChildren);
     } catch (e) {
@@ -821,6 +827,8 @@ export class Interp {
         throw e;
       }
       raised = e;
+    } finally {
+      if (guardsImports) this.importGuards--;
     }
     try {
       if (raised) {
@@ -1008,17 +1016,18 @@ export class Interp {
     const m = this.importModule(target, modNode);
     const star = node.namedChildren.some((c) => c.type === 'wildcard_import');
     if (!m) {
-      // A file that is there but could not be read (mailman3-web's settings_local.py, a link to
-      // /etc): the import succeeds in production, with settings nobody here can see.
-      const unread = this.opts.unreadable?.(target);
-      if (!unread) throw new ControlSignal('raise', undefined, 'ModuleNotFoundError', node);
+      // A file the deployment has but whose content is not here (mailman3-web's settings_local.py,
+      // a link to /etc; wims-lti's config.py, made at install time from config.py_dpkg_dist): the
+      // import succeeds in production, with settings nobody here can see.
+      const unseen = this.deployedUnseen(target);
+      if (!unseen) throw new ControlSignal('raise', undefined, 'ModuleNotFoundError', node);
       if (star) {
         this.opaqueStars.set(this.frame.globals, [...(this.opaqueStars.get(this.frame.globals) ?? []), target]);
-        return this.mayRebindSettings(target, unread, node);
+        return this.mayRebindSettings(target, unseen.why, node);
       }
       for (const n of node.childrenForFieldName('name')) {
         const alias = n.type === 'aliased_import' ? n.childForFieldName('alias')!.text : n.text;
-        this.bind(alias, unknown(`imported from ${target} (${unread} could not be read)`, []), node);
+        this.bind(alias, unknown(`imported from ${target} (${unseen.why})`, []), node);
       }
       return;
     }
@@ -1052,8 +1061,8 @@ export class Interp {
       const list = this.opaqueStars.get(this.frame.globals) ?? [];
       list.push(ref.name);
       this.opaqueStars.set(this.frame.globals, list);
-      const unread = this.opts.unreadable?.(ref.name);
-      if (unread) this.mayRebindSettings(ref.name, unread, node);
+      const unseen = this.deployedUnseen(ref.name);
+      if (unseen) this.mayRebindSettings(ref.name, unseen.why, node);
       return;
     }
     const all = ref.ns.vars.get('__all__')?.value;
@@ -1070,15 +1079,26 @@ export class Interp {
   }
 
   /**
-   * `from module import *` of a module whose file is in the repository but could not be read (a
-   * settings_local.py that links to /etc): any setting bound so far may be rebound by it, so each
+   * A module the deployment has but whose content is not here: a file that cannot be read, always;
+   * one of which only a template is committed, when the import is not inside a `try` that catches
+   * its ImportError: the settings cannot load without it, so the install makes it from the template.
+   * Guarded, such a module is as often a developer's own override that production never has.
+   */
+  private deployedUnseen(module: string): UnseenModule | undefined {
+    const unseen = this.opts.unseen?.(module);
+    return unseen && (unseen.kind === 'unreadable' || this.importGuards === 0) ? unseen : undefined;
+  }
+
+  /**
+   * `from module import *` of a module the deployment has but whose content is not here (a
+   * settings_local.py that links to /etc, a config.py made from a committed template): any setting bound so far may be rebound by it, so each
    * becomes its value here or an unknown one. Only settings (upper-case names): the helpers the rest
    * of the file goes on using (os, Path) are left alone, and names it may add stay unknown (opaqueStars).
    */
-  private mayRebindSettings(module: string, path: string, node: PyNode): void {
+  private mayRebindSettings(module: string, why: string, node: PyNode): void {
     const span = this.span(node);
     const cond: Condition = { text: `from ${module} import *`, variables: [] };
-    const overridden = unknown(`may be set by 'from ${module} import *' (${path} could not be read)`, []);
+    const overridden = unknown(`may be set by 'from ${module} import *' (${why})`, []);
     const scope = this.frame.globals;
     for (const [name, b] of scope.vars) {
       if (!isUpperName(name)) continue;
