@@ -1091,9 +1091,10 @@ export class Interp {
 
   /**
    * `from module import *` of a module the deployment has but whose content is not here (a
-   * settings_local.py that links to /etc, a config.py made from a committed template): any setting bound so far may be rebound by it, so each
-   * becomes its value here or an unknown one. Only settings (upper-case names): the helpers the rest
-   * of the file goes on using (os, Path) are left alone, and names it may add stay unknown (opaqueStars).
+   * settings_local.py that links to /etc, a config.py made from a committed template): any setting
+   * bound so far may be rebound by it, so each becomes its value here or an unknown one. Only
+   * settings (upper-case names): the helpers the rest of the file goes on using (os, Path) are left
+   * alone, and names it may add stay unknown (opaqueStars).
    */
   private mayRebindSettings(module: string, why: string, node: PyNode): void {
     const span = this.span(node);
