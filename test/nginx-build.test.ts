@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildModel } from '../src/model/build.js';
 import { globToRegExp } from '../src/model/nginx/build.js';
-import { apacheSectionAt } from '../src/parse/nginx/apache.js';
+import { apacheSectionAt, apacheWsgiScripts } from '../src/parse/apache.js';
 import type { NginxConfig, NginxDirective } from '../src/model/nginx/types.js';
 
 const made: string[] = [];
@@ -353,6 +353,7 @@ describe('nginx builder: Apache httpd files where nginx files live', () => {
     expect(model.nginx.map((c) => c.files[0])).toEqual(['deploy/sites-available/shop.conf']);
     expect(model.parseProblems.filter((p) => p.file.includes('apache') || p.file.includes('app') || p.file.includes('api'))).toEqual([]);
     const apache = model.notices.filter((n) => n.message.includes('Apache')).map((n) => `${n.span?.file}:${n.span?.start.line} ${n.message}`);
+    expect(model.apacheSites!.map((a) => a.file).sort()).toEqual(['deploy/sites-available/api.conf', 'deploy/sites-available/app.example.org', 'etc/apache2/sites-available/app.conf']);
     expect(apache).toEqual([
       'deploy/sites-available/api.conf:1 an Apache httpd configuration (<IfModule>), not nginx: its settings are not checked',
       'deploy/sites-available/app.example.org:2 an Apache httpd configuration (<VirtualHost>), not nginx: its settings are not checked',
@@ -365,6 +366,14 @@ describe('nginx builder: Apache httpd files where nginx files live', () => {
     const model = await buildModel(tree({ 'deploy/sites-available/shop.conf': text }));
     expect(model.nginx.map((c) => c.files[0])).toEqual(['deploy/sites-available/shop.conf']);
     expect(model.notices.filter((n) => n.message.includes('Apache'))).toEqual([]);
+  });
+
+  it('reads the WSGI files mod_wsgi loads: WSGIScriptAlias in any case, quoted or not, never in a comment', () => {
+    const text = '<VirtualHost *:80>\n  # WSGIScriptAlias / /old/wsgi.py\n  WSGIScriptAlias / /srv/app/app/wsgi.py process-group=app\n  wsgiscriptaliasmatch ^/api/(.*) "/srv/api/api/wsgi.py"\n  WSGIScriptAlias /x\n</VirtualHost>\n';
+    expect(apacheWsgiScripts(text)).toEqual([
+      { script: '/srv/app/app/wsgi.py', line: 3, column: 3 },
+      { script: '/srv/api/api/wsgi.py', line: 4, column: 3 },
+    ]);
   });
 
   it('finds a section tag only at the start of a line, as a whole tag name', () => {

@@ -32,6 +32,19 @@ function startedServer(project: DjangoProject, model: DeploymentModel): AppServe
   return model.appServers.find((inst) => inst.role === 'production' && inst.web && inst.server !== 'runserver' && inst.server !== 'other' && ours(inst));
 }
 
+/**
+ * An Apache site of the repository whose WSGIScriptAlias loads this project's WSGI file (mod_wsgi,
+ * often installed from the distribution, never in the requirements). With one project, any.
+ */
+function modWsgiScript(project: DjangoProject, model: DeploymentModel): string | undefined {
+  const scripts = (model.apacheSites ?? []).flatMap((s) => s.wsgiScripts.map((w) => w.script));
+  if (scripts.length === 0) return undefined;
+  if (model.djangoProjects.length === 1) return scripts[0];
+  const prefix = project.root === '' ? '' : `${project.root}/`;
+  const ours = filesOfKind(model.files, 'django-wsgi').filter((f) => f.path.startsWith(prefix)).map((f) => f.path.slice(prefix.length));
+  return scripts.find((script) => ours.some((rel) => script === rel || script.endsWith(`/${rel}`)));
+}
+
 export default defineRule({
   meta: {
     id: 'DJ127',
@@ -41,7 +54,7 @@ export default defineRule({
     section: 'app-server',
     docs: {
       whatItDoes:
-        "Reports a project whose production (non-development) dependencies include no WSGI or ASGI server (gunicorn, uWSGI, uvicorn, daphne, hypercorn, waitress, granian, mod_wsgi and the like) and that the repository does not start under one either (a systemd unit, Procfile, compose service or Dockerfile running Debian's gunicorn or one installed by pip there). Not applicable when the repository has no dependency file at all.",
+        "Reports a project whose production (non-development) dependencies include no WSGI or ASGI server (gunicorn, uWSGI, uvicorn, daphne, hypercorn, waitress, granian, mod_wsgi and the like) and that the repository does not start under one either (a systemd unit, Procfile, compose service or Dockerfile running Debian's gunicorn or one installed by pip there, or an Apache site whose WSGIScriptAlias loads the project's WSGI file through mod_wsgi). Not applicable when the repository has no dependency file at all.",
       whyIsThisBad:
         "Without one, the site is most likely run with manage.py runserver, which Django documents as unfit for production: it has not gone through security audits or performance tests, handles load poorly and serves static files only in DEBUG.",
       example: 'Django==5.1.4\npsycopg==3.2.3',
@@ -61,7 +74,7 @@ export default defineRule({
     if (project.requirements.some((r) => r.scope === 'main' && APP_SERVERS.has(r.name))) return;
     // Started by the deployment (a systemd unit running Debian's gunicorn, a Dockerfile that installs
     // it with pip): the server is there even though the requirements do not name it.
-    if (startedServer(project, model)) return;
+    if (startedServer(project, model) || modWsgiScript(project, model)) return;
     const devOnly = project.requirements.find((r) => r.scope === 'dev' && APP_SERVERS.has(r.name));
     const django = project.requirements.find((r) => r.name === 'django' && r.scope === 'main');
     const note = devOnly ? ` (${devOnly.name} is listed only in development dependencies)` : '';

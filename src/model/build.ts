@@ -27,6 +27,7 @@ import { filesOfKind, filesUnder, moduleFilesUnder } from './files.js';
 import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { buildBackingServices } from './deployment/backing.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
+import { buildApacheSites } from './apache.js';
 import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
 import { buildK8s } from './k8s/build.js';
@@ -341,7 +342,9 @@ function buildFromFiles(
       evaluators.set(built.project, built.evaluator);
     }
   }
-  const nginx = buildNginxConfigs(files, cache, notices);
+  const apacheFiles: string[] = [];
+  const nginx = buildNginxConfigs(files, cache, notices, apacheFiles);
+  const apacheSites = buildApacheSites(apacheFiles, cache);
   const systemdUnits = buildSystemdUnits(files, cache, notices);
   const containers = buildContainers(files, cache, notices);
   const appServers = buildAppServers(files, withContainerScripts(cache, containers), { systemdUnits, commandLines: containers.commandLines }, notices);
@@ -368,6 +371,7 @@ function buildFromFiles(
     djangoServiceVariants,
     envUsage,
     nginx,
+    apacheSites,
     systemdUnits,
     appServers,
     dockerfiles: containers.dockerfiles,

@@ -1,6 +1,7 @@
 import type { Notice } from '../core/finding.js';
 import type { Span } from '../core/position.js';
 import type { DiscoveredFile } from '../discover/types.js';
+import type { ApacheSite } from './apache.js';
 import type { AppServerInstance } from './appserver/types.js';
 import type { ComposeProject, DockerfileModel } from './containers/types.js';
 import type { EnvLayer } from './env/types.js';
@@ -125,6 +126,8 @@ export interface DeploymentModel {
   envUsage?: EnvUsage;
   /** nginx configuration trees (issue 3). */
   nginx: NginxConfig[];
+  /** Apache httpd files (not checked; what mod_wsgi serves from them is kept). Optional for hand-built models. */
+  apacheSites?: ApacheSite[];
   /** systemd units with their drop-ins (issue 3). */
   systemdUnits: SystemdUnit[];
   /** Application server instances: gunicorn, uWSGI, ... (issue 3). */

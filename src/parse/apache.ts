@@ -47,3 +47,31 @@ export function apacheSectionAt(text: string): { line: number; tag: string } | u
   }
   return undefined;
 }
+
+/** A `WSGIScriptAlias URL-path file-path [options]` line: mod_wsgi serves the application in that file. */
+export interface ApacheWsgiScript {
+  /** The file-path argument, as written (`/srv/app/app/wsgi.py`). */
+  script: string;
+  /** 1-based line and the column where the directive starts. */
+  line: number;
+  column: number;
+}
+
+/**
+ * mod_wsgi's WSGIScriptAlias and WSGIScriptAliasMatch lines, outside comments. Apache directive names
+ * are case-insensitive; arguments are split on blanks, double quotes kept together.
+ */
+export function apacheWsgiScripts(text: string): ApacheWsgiScript[] {
+  const out: ApacheWsgiScript[] = [];
+  let line = 0;
+  for (const raw of text.split('\n')) {
+    line++;
+    const indent = raw.length - raw.trimStart().length;
+    const words = raw.trim().match(/"[^"]*"|\S+/g);
+    if (!words || words.length < 3) continue;
+    const name = words[0]!.toLowerCase();
+    if (name !== 'wsgiscriptalias' && name !== 'wsgiscriptaliasmatch') continue;
+    out.push({ script: words[2]!.replace(/^"|"$/g, ''), line, column: indent + 1 });
+  }
+  return out;
+}
