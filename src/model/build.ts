@@ -8,7 +8,7 @@ import { discover } from '../discover/walk.js';
 import { parsePython, type ParsedPython } from '../parse/python.js';
 import { PARSE_AHEAD_MIN_FILES, ParseAhead, type ParseAheadMode } from '../parse/python-ahead.js';
 import { detectDjangoVersion, parseDependencies } from '../parse/requirements.js';
-import { chooseProductionModule, findProjectRoots, moduleNameOf } from './django-project.js';
+import { chooseProductionModule, findProjectRoots, isNonProductionProjectRoot, moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
 import { LayeredEnv, type DotenvDialect, type EnvEntry, type EnvLayer, type EnvSourceRole } from './env/types.js';
@@ -517,6 +517,13 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     .filter((f) => f.kind === 'django-wsgi' || f.kind === 'django-asgi')
     .map((f) => cache.text(f.path))
     .filter((s): s is SourceText => s !== undefined);
+
+  if (!opts.settings && isNonProductionProjectRoot(root)) {
+    if (settingsModules.size > 0) {
+      notices.push({ kind: 'info', message: `${root}: a documentation, example or test project (by its path); not judged as production (pass --settings to audit it)`, file: root });
+    }
+    return undefined;
+  }
 
   const production = chooseProductionModule({
     projectRoot: root,

@@ -5,12 +5,26 @@ import type { DiscoveredFile } from '../discover/types.js';
 import type { EnvLayer } from './env/types.js';
 import type { ProductionModuleChoice } from './types.js';
 
-/** Module names that are never production: developers' and tests' settings. */
-const NON_PRODUCTION = /(^|\.)(local|locals|dev|develop|development|test|tests|testing|ci|debug|sandbox|example|sample|docker_dev)$/i;
+/**
+ * Module names that are never production: developers' and tests' settings, by the module's own
+ * name (config.settings.local), the package it lives in (hyperkitty.tests.settings_test,
+ * openstack_auth.tests.settings), or a test or development word joined to `settings`
+ * (settings_test, test_settings, dev_settings).
+ */
+const NON_PRODUCTION = /(^|\.)(local|locals|dev|develop|development|test|tests|testing|ci|debug|sandbox|example|examples|sample|samples|docker_dev)$/i;
+const NON_PRODUCTION_PACKAGE = /(^|\.)(tests?|testing|examples?|samples?)\./i;
+const NON_PRODUCTION_AFFIX = /(^|\.)(?:(?:test|tests|testing|dev|develop|development|local|ci|debug|example|sample)_settings|settings_(?:test|tests|testing|dev|develop|development|ci|debug|example|sample))$/i;
 const PRODUCTION_NAME = /(^|\.)(production|prod|live|deploy|deployment)$/i;
 
 export function isNonProductionModule(module: string): boolean {
-  return NON_PRODUCTION.test(module);
+  return NON_PRODUCTION.test(module) || NON_PRODUCTION_PACKAGE.test(module) || NON_PRODUCTION_AFFIX.test(module);
+}
+
+/** Directories whose projects are documentation or test material (usr/share/doc/x/examples, tests/): never audited as production. */
+const NON_PRODUCTION_DIR = /(^|\/)(docs?|examples?|samples?|tests?|testing)(\/|$)/i;
+
+export function isNonProductionProjectRoot(root: string): boolean {
+  return NON_PRODUCTION_DIR.test(root);
 }
 
 /** The dotted module name of a .py file relative to a project root ("" root = repo root). */
@@ -111,7 +125,7 @@ export function chooseProductionModule(input: ProductionChoiceInput): Production
   const names = [...settingsModules.keys()].filter((m) => !input.isFragment?.(m)).sort();
   const prod = names.filter((m) => PRODUCTION_NAME.test(m));
   if (prod.length > 0) return { module: prod[0]!, file: settingsModules.get(prod[0]!)!, reason: 'module named for production' };
-  const plain = names.filter((m) => m === 'settings' || m.endsWith('.settings'));
+  const plain = names.filter((m) => (m === 'settings' || m.endsWith('.settings')) && !isNonProductionModule(m));
   if (plain.length === 1) return { module: plain[0]!, file: settingsModules.get(plain[0]!)!, reason: 'the only settings module' };
   const candidates = names.filter((m) => !isNonProductionModule(m) && !/(^|\.)(base|common|defaults|components)$/.test(m));
   if (candidates.length === 1) return { module: candidates[0]!, file: settingsModules.get(candidates[0]!)!, reason: 'the only settings module' };

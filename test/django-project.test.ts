@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { chooseProductionModule, isNonProductionModule, isNonProductionProjectRoot } from '../src/model/django-project.js';
+
+const choose = (modules: string[]) =>
+  chooseProductionModule({
+    projectRoot: '',
+    envLayers: [],
+    entryPoints: [],
+    settingsModules: new Map(modules.map((m) => [m, `${m.split('.').join('/')}.py`])),
+    fileOf: () => undefined,
+  })?.module;
+
+describe('which settings module is production', () => {
+  it('never a test, development or example module, by its name, its package or a word joined to settings', () => {
+    for (const m of ['config.settings.local', 'tests.settings', 'hyperkitty.tests.settings_test', 'openstack_auth.tests.settings', 'settings_test', 'test_settings', 'myapp.dev_settings', 'examples.settings', 'project.testing.settings', 'settings_dev']) {
+      expect(isNonProductionModule(m), m).toBe(true);
+    }
+    for (const m of ['settings', 'config.settings.production', 'shop.settings', 'latest.settings', 'contest.settings', 'testimonials.settings', 'settings_local', 'devices.settings']) {
+      expect(isNonProductionModule(m), m).toBe(false);
+    }
+  });
+
+  it('a lone settings module in a tests package is not chosen (openstack_auth, hyperkitty ship theirs so)', () => {
+    expect(choose(['openstack_auth.tests.settings'])).toBeUndefined();
+    expect(choose(['hyperkitty.tests.settings_test'])).toBeUndefined();
+    expect(choose(['shop.settings', 'shop.tests.settings'])).toBe('shop.settings');
+  });
+
+  it('projects under documentation, example or test directories are not production', () => {
+    for (const root of ['usr/share/doc/python3-django-hyperkitty/examples', 'docs/tutorial', 'tests/project', 'examples']) expect(isNonProductionProjectRoot(root), root).toBe(true);
+    for (const root of ['', 'services/shop', 'contest', 'latest/api', 'documentation-site']) expect(isNonProductionProjectRoot(root), root).toBe(false);
+  });
+});
