@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseProductionModule, isNonProductionModule, isNonProductionProjectRoot } from '../src/model/django-project.js';
+import { chooseProductionModule, isNonProductionModule, isNonProductionProjectRoot, looksLikeDjangoSettings } from '../src/model/django-project.js';
 
 const choose = (modules: string[]) =>
   chooseProductionModule({
@@ -29,5 +29,24 @@ describe('which settings module is production', () => {
   it('projects under documentation, example or test directories are not production', () => {
     for (const root of ['usr/share/doc/python3-django-hyperkitty/examples', 'docs/tutorial', 'tests/project', 'examples']) expect(isNonProductionProjectRoot(root), root).toBe(true);
     for (const root of ['', 'services/shop', 'contest', 'latest/api', 'documentation-site']) expect(isNonProductionProjectRoot(root), root).toBe(false);
+  });
+
+  it('a settings.py that sets no setting is a helper module, not the project settings (horizon/utils/settings.py)', () => {
+    expect(looksLikeDjangoSettings('from django.conf import settings\n\ndef import_setting(name):\n    return getattr(settings, name, None)\n')).toBe(false);
+    expect(looksLikeDjangoSettings('import os\nDEBUG = False\n')).toBe(true);
+    expect(looksLikeDjangoSettings('INSTALLED_APPS: list[str] = []\n')).toBe(true);
+    expect(looksLikeDjangoSettings('from .base import *  # noqa\n')).toBe(true);
+    expect(looksLikeDjangoSettings('from split_settings.tools import include\ninclude("components/*.py")\n')).toBe(true);
+    expect(looksLikeDjangoSettings('MIDDLEWARE += ["x"]\n')).toBe(true);
+    expect(looksLikeDjangoSettings('DEBUG_TOOLBAR = True\n')).toBe(false);
+    const chosen = chooseProductionModule({
+      projectRoot: '',
+      envLayers: [],
+      entryPoints: [],
+      settingsModules: new Map([['utils.settings', 'utils/settings.py']]),
+      fileOf: () => undefined,
+      looksLikeSettings: () => false,
+    });
+    expect(chosen).toBeUndefined();
   });
 });

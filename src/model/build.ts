@@ -8,7 +8,7 @@ import { discover } from '../discover/walk.js';
 import { parsePython, type ParsedPython } from '../parse/python.js';
 import { PARSE_AHEAD_MIN_FILES, ParseAhead, type ParseAheadMode } from '../parse/python-ahead.js';
 import { detectDjangoVersion, parseDependencies } from '../parse/requirements.js';
-import { chooseProductionModule, findProjectRoots, isNonProductionProjectRoot, moduleNameOf } from './django-project.js';
+import { chooseProductionModule, findProjectRoots, isNonProductionProjectRoot, looksLikeDjangoSettings, moduleNameOf } from './django-project.js';
 import { dotenvLayer } from './env/dotenv-layer.js';
 import { envFileRole } from './env/roles.js';
 import { LayeredEnv, type DotenvDialect, type EnvEntry, type EnvLayer, type EnvSourceRole } from './env/types.js';
@@ -533,6 +533,10 @@ function buildProject(root: string, files: DiscoveredFile[], cache: SourceCache,
     settingsModules,
     fileOf: (m) => resolver.fileOf(m),
     isFragment: (m) => isSettingsFragment(m, resolver, cache),
+    looksLikeSettings: (m) => {
+      const src = cache.text(settingsModules.get(m)!);
+      return src === undefined || looksLikeDjangoSettings(src.text);
+    },
   });
   if (!production) {
     if (settingsModules.size > 0) {

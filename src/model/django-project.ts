@@ -93,6 +93,18 @@ export interface ProductionChoiceInput {
    * Such pieces are never production on their own.
    */
   isFragment?: (module: string) => boolean;
+  /**
+   * Whether a module's text looks like Django settings (see looksLikeDjangoSettings). Only the last
+   * fallbacks ask: a settings.py that assigns no setting is a helper module (horizon/utils/settings.py).
+   */
+  looksLikeSettings?: (module: string) => boolean;
+}
+
+/** Settings every Django settings module sets one of, or a star import / split-settings include of others. */
+const SETTINGS_SIGNS = /^[ \t]*(?:INSTALLED_APPS|DATABASES|MIDDLEWARE|MIDDLEWARE_CLASSES|SECRET_KEY|ROOT_URLCONF|ALLOWED_HOSTS|DEBUG|WSGI_APPLICATION|TEMPLATES)[ \t]*(?:[:+]|=)|^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*|split_settings/m;
+
+export function looksLikeDjangoSettings(text: string): boolean {
+  return SETTINGS_SIGNS.test(text);
 }
 
 /**
@@ -122,7 +134,7 @@ export function chooseProductionModule(input: ProductionChoiceInput): Production
     const file = known(d.module);
     if (file) return { module: d.module, file, reason: `default in ${posix.basename(src.path)}`, span: d.span };
   }
-  const names = [...settingsModules.keys()].filter((m) => !input.isFragment?.(m)).sort();
+  const names = [...settingsModules.keys()].filter((m) => !input.isFragment?.(m) && (input.looksLikeSettings?.(m) ?? true)).sort();
   const prod = names.filter((m) => PRODUCTION_NAME.test(m));
   if (prod.length > 0) return { module: prod[0]!, file: settingsModules.get(prod[0]!)!, reason: 'module named for production' };
   const plain = names.filter((m) => (m === 'settings' || m.endsWith('.settings')) && !isNonProductionModule(m));
