@@ -147,3 +147,25 @@ describe('systemd model builder', () => {
     expect(parseTimespan('5x')).toBeUndefined();
   });
 });
+
+describe('files named like units that are not systemd units', () => {
+  it('Avahi service definitions (XML) and D-Bus activation files are set aside with a notice, not judged', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sd-foreign-'));
+    dirs.push(root);
+    const files: Record<string, string> = {
+      'etc/avahi/services/ssh.service': '<?xml version="1.0" standalone=\'no\'?>\n<!DOCTYPE service-group SYSTEM "avahi-service.dtd">\n<service-group>\n  <name replace-wildcards="yes">%h</name>\n  <service>\n    <type>_ssh._tcp</type>\n    <port>22</port>\n  </service>\n</service-group>\n',
+      'usr/share/dbus-1/services/org.example.Shop.service': '[D-BUS Service]\nName=org.example.Shop\nExec=/usr/bin/shop-dbus\nUser=shop\n',
+      'deploy/gunicorn.service': GUNICORN,
+    };
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, p)), { recursive: true });
+      writeFileSync(join(root, p), text);
+    }
+    const model = await buildModel(root);
+    expect(model.systemdUnits.map((u) => u.file)).toEqual(['deploy/gunicorn.service']);
+    expect(model.notices.filter((n) => n.message.includes('not a systemd unit')).map((n) => `${n.file}: ${n.message}`)).toEqual([
+      'etc/avahi/services/ssh.service: an XML file (an Avahi service definition, or the like), not a systemd unit; not checked',
+      'usr/share/dbus-1/services/org.example.Shop.service: a D-Bus activation file ([D-BUS Service]), not a systemd unit; not checked',
+    ]);
+  });
+});

@@ -19,7 +19,18 @@ import type { SystemdEntry, SystemdProblem, SystemdUnit, SystemdUnitType } from 
  * - Sections the unit type does not have are ignored, with systemd's warning; keys systemd 252
  *   does not know are kept but noted.
  */
-export function buildSystemdUnits(files: DiscoveredFile[], sources: ModelSources, _notices: Notice[]): SystemdUnit[] {
+/**
+ * Files named like units that are another program's: Avahi's service definitions
+ * (/etc/avahi/services/*.service, XML) and D-Bus activation files ([D-BUS Service]). Judged as
+ * systemd units, each line was an "assignment outside of section" and the unit had no ExecStart=.
+ */
+function notASystemdUnit(text: string, parsed: ParsedUnitFile): string | undefined {
+  if (text.trimStart().startsWith('<')) return 'an XML file (an Avahi service definition, or the like), not a systemd unit';
+  if (parsed.sections.some((s) => s.name === 'D-BUS Service')) return 'a D-Bus activation file ([D-BUS Service]), not a systemd unit';
+  return undefined;
+}
+
+export function buildSystemdUnits(files: DiscoveredFile[], sources: ModelSources, notices: Notice[]): SystemdUnit[] {
   const dropInsByDir = new Map<string, DiscoveredFile[]>();
   for (const f of files) {
     if (f.kind !== 'systemd-dropin') continue;
@@ -42,6 +53,11 @@ export function buildSystemdUnits(files: DiscoveredFile[], sources: ModelSources
     if (f.kind !== 'systemd-unit') continue;
     const main = parse(f.path);
     if (!main) continue;
+    const foreign = notASystemdUnit(sources.text(f.path)!.text, main);
+    if (foreign) {
+      notices.push({ kind: 'info', file: f.path, message: `${foreign}; not checked` });
+      continue;
+    }
     const name = basename(f.path);
     const type = unitType(name);
     const dropIns = dropInFilesFor(name, dirname(f.path), dropInsByDir);
