@@ -31,14 +31,16 @@ describe('which settings module is production', () => {
     for (const root of ['', 'services/shop', 'contest', 'latest/api', 'documentation-site']) expect(isNonProductionProjectRoot(root), root).toBe(false);
   });
 
-  it('a settings.py that sets no setting is a helper module, not the project settings (horizon/utils/settings.py)', () => {
+  it('a settings.py that sets no setting at its top level is a helper module, not the project settings (horizon/utils/settings.py)', () => {
     expect(looksLikeDjangoSettings('from django.conf import settings\n\ndef import_setting(name):\n    return getattr(settings, name, None)\n')).toBe(false);
     expect(looksLikeDjangoSettings('import os\nDEBUG = False\n')).toBe(true);
     expect(looksLikeDjangoSettings('INSTALLED_APPS: list[str] = []\n')).toBe(true);
     expect(looksLikeDjangoSettings('from .base import *  # noqa\n')).toBe(true);
     expect(looksLikeDjangoSettings('from split_settings.tools import include\ninclude("components/*.py")\n')).toBe(true);
     expect(looksLikeDjangoSettings('MIDDLEWARE += ["x"]\n')).toBe(true);
-    expect(looksLikeDjangoSettings('DEBUG_TOOLBAR = True\n')).toBe(false);
+    expect(looksLikeDjangoSettings('SESSION_ENGINE = "django.contrib.sessions.backends.file"\n')).toBe(true);
+    expect(looksLikeDjangoSettings('def f():\n    DEBUG = True\n    return DEBUG\n')).toBe(false);
+    expect(looksLikeDjangoSettings('x = 1\nTODO: write settings\n')).toBe(false);
     const chosen = chooseProductionModule({
       projectRoot: '',
       envLayers: [],

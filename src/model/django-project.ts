@@ -94,17 +94,23 @@ export interface ProductionChoiceInput {
    */
   isFragment?: (module: string) => boolean;
   /**
-   * Whether a module's text looks like Django settings (see looksLikeDjangoSettings). Only the last
-   * fallbacks ask: a settings.py that assigns no setting is a helper module (horizon/utils/settings.py).
+   * Whether a module's text looks like Django settings (see looksLikeDjangoSettings). Only the
+   * name-based choices ask: a settings.py that assigns no setting is a helper module
+   * (horizon/utils/settings.py).
    */
   looksLikeSettings?: (module: string) => boolean;
 }
 
-/** Settings every Django settings module sets one of, or a star import / split-settings include of others. */
-const SETTINGS_SIGNS = /^[ \t]*(?:INSTALLED_APPS|DATABASES|MIDDLEWARE|MIDDLEWARE_CLASSES|SECRET_KEY|ROOT_URLCONF|ALLOWED_HOSTS|DEBUG|WSGI_APPLICATION|TEMPLATES)[ \t]*(?:[:+]|=)|^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*|split_settings/m;
+/**
+ * What a settings module has and a helper module named settings.py does not: a setting assigned at
+ * the top level (an upper-case name, `=`, `+=` or an annotated assignment), a star import of other
+ * settings, or django-split-settings.
+ */
+const SETTING_ASSIGNED = /^[A-Z][A-Z0-9_]*[ \t]*(?:\+?=|:[^=\n\r\u2028\u2029]*=)/m;
+const STAR_IMPORT = /^from[ \t]+[\w.]+[ \t]+import[ \t]+\*/m;
 
 export function looksLikeDjangoSettings(text: string): boolean {
-  return SETTINGS_SIGNS.test(text);
+  return SETTING_ASSIGNED.test(text) || STAR_IMPORT.test(text) || text.includes('split_settings');
 }
 
 /**
