@@ -101,12 +101,6 @@ export function appInstalled(project: DjangoProject, app: string): { answer: Tri
   return { answer, fact };
 }
 
-/** MIDDLEWARE as a list of known strings with their positions; undefined when not fully known. */
-export function middlewareList(project: DjangoProject): { items: string[] | undefined; fact: SettingFact } {
-  const fact = settingFact(project, 'MIDDLEWARE');
-  return { items: fact.value ? knownStringList(fact.value) : undefined, fact };
-}
-
 /** A list or tuple of known strings, as Django reads MIDDLEWARE; undefined for anything else. */
 function knownStringList(v: PyValue): string[] | undefined {
   if (v.kind !== 'list' && v.kind !== 'tuple') return undefined;

@@ -2,7 +2,7 @@ import { defineRule } from '../../src/engine/rule.js';
 import { appModuleOf } from '../../src/model/appserver/query.js';
 import type { AppServerInstance } from '../../src/model/appserver/types.js';
 import { moduleAnchor } from '../../src/model/django-helpers.js';
-import { filesOfKind } from '../../src/model/files.js';
+import { filesByPath, filesOfKind } from '../../src/model/files.js';
 import type { DeploymentModel, DjangoProject } from '../../src/model/types.js';
 import { DEPLOY_CHECKLIST } from './DJ1.production.js';
 
@@ -21,11 +21,11 @@ function dependencyFiles(project: DjangoProject, model: DeploymentModel): string
 
 /** A production web server (not runserver) the repository starts for this project's application. */
 function startedServer(project: DjangoProject, model: DeploymentModel): AppServerInstance | undefined {
-  const paths = new Set(model.files.map((f) => f.path));
   const ours = (inst: AppServerInstance): boolean => {
     if (model.djangoProjects.length === 1) return true;
     const app = appModuleOf(inst);
     if (!app) return false;
+    const paths = filesByPath(model.files);
     const under = project.root === '' ? app.path : `${project.root}/${app.path}`;
     return paths.has(`${under}.py`) || paths.has(`${under}/__init__.py`);
   };

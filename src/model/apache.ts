@@ -1,5 +1,5 @@
 import type { Span } from '../core/position.js';
-import { apacheSectionAt, apacheWsgiScripts } from '../parse/apache.js';
+import { apacheWsgiScripts } from '../parse/apache.js';
 import type { ModelSources } from './build.js';
 
 /**
@@ -15,13 +15,17 @@ export interface ApacheSite {
   wsgiScripts: Array<{ script: string; span: Span }>;
 }
 
-/** The Apache files the nginx builder set aside (see buildNginxConfigs). */
-export function buildApacheSites(paths: string[], sources: ModelSources): ApacheSite[] {
+/** A file the nginx builder set aside as Apache's, with the section that told it so. */
+export interface ApacheFile {
+  path: string;
+  section: { line: number; tag: string };
+}
+
+export function buildApacheSites(files: ApacheFile[], sources: ModelSources): ApacheSite[] {
   const sites: ApacheSite[] = [];
-  for (const path of paths) {
+  for (const { path, section } of files) {
     const src = sources.text(path);
-    const section = src && apacheSectionAt(src.text);
-    if (!src || !section) continue;
+    if (!src) continue;
     sites.push({
       file: path,
       section: { tag: section.tag, span: src.lines.lineSpan(path, section.line) },

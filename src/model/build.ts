@@ -23,11 +23,11 @@ import { buildAppServers } from './appserver/build.js';
 import { appModuleOf } from './appserver/query.js';
 import { serviceEnvironments, type ServiceEnvironment } from './deployment/service-env.js';
 import { envCandidates, scanEnvUsage } from './deployment/env-usage.js';
-import { filesOfKind, filesUnder, moduleFilesUnder } from './files.js';
+import { filesByPath, filesOfKind, filesUnder, moduleFilesUnder } from './files.js';
 import { kubernetesEnvironments } from './deployment/k8s-env.js';
 import { buildBackingServices } from './deployment/backing.js';
 import { buildContainers, withContainerScripts } from './containers/build.js';
-import { buildApacheSites } from './apache.js';
+import { buildApacheSites, type ApacheFile } from './apache.js';
 import { buildNginxConfigs } from './nginx/build.js';
 import { buildSystemdUnits } from './systemd/build.js';
 import { buildK8s } from './k8s/build.js';
@@ -172,16 +172,15 @@ class SourceCache implements ModelSources {
   }
 
   private unreadable?: Set<string>;
-  private allPaths?: Set<string>;
 
   unseenContent(path: string): { kind: 'unreadable' | 'template'; why: string } | undefined {
     this.unreadable ??= new Set(this.notices.filter((n) => n.file !== undefined && SEEN_BUT_UNREAD.has(n.kind)).map((n) => n.file!));
     if (this.unreadable.has(path)) return { kind: 'unreadable', why: `${path} is in the repository but could not be read` };
     if (!path.endsWith('.py')) return undefined;
-    this.allPaths ??= new Set(this.allFiles.map((f) => f.path));
+    const all = filesByPath(this.allFiles);
     const stem = path.slice(0, -3);
     for (const template of [...TEMPLATE_SUFFIXES.map((s) => `${path}${s}`), ...TEMPLATE_INFIXES.map((s) => `${stem}${s}.py`)]) {
-      if (this.allPaths.has(template)) return { kind: 'template', why: `only its template ${template} is in the repository` };
+      if (all.has(template)) return { kind: 'template', why: `only its template ${template} is in the repository` };
     }
     return undefined;
   }
@@ -342,7 +341,7 @@ function buildFromFiles(
       evaluators.set(built.project, built.evaluator);
     }
   }
-  const apacheFiles: string[] = [];
+  const apacheFiles: ApacheFile[] = [];
   const nginx = buildNginxConfigs(files, cache, notices, apacheFiles);
   const apacheSites = buildApacheSites(apacheFiles, cache);
   const systemdUnits = buildSystemdUnits(files, cache, notices);

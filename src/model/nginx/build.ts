@@ -5,6 +5,7 @@ import { readText } from '../../discover/read.js';
 import type { DiscoveredFile } from '../../discover/types.js';
 import { BLOCK_DIRECTIVES, SIMPLE_DIRECTIVES } from '../../parse/nginx/directives.js';
 import { apacheSectionAt } from '../../parse/apache.js';
+import type { ApacheFile } from '../apache.js';
 import { splitNginxDump, type DumpSegment } from '../../parse/nginx/dump.js';
 import { parseNginx, type ParsedDirective, type ParsedNginxFile } from '../../parse/nginx/parse.js';
 import { hasPlaceholder, placeholdersIn, templateEngineOf, type TemplateEngine } from '../../parse/nginx/template.js';
@@ -66,7 +67,7 @@ interface LoadedFile {
 }
 
 /** `apacheFiles`, when given, receives the candidates that turned out to be Apache httpd files (not read as nginx). */
-export function buildNginxConfigs(files: DiscoveredFile[], sources: ModelSources, notices: Notice[], apacheFiles?: string[]): NginxConfig[] {
+export function buildNginxConfigs(files: DiscoveredFile[], sources: ModelSources, notices: Notice[], apacheFiles?: ApacheFile[]): NginxConfig[] {
   return new NginxBuilder(files, sources, notices, apacheFiles).build();
 }
 
@@ -79,7 +80,7 @@ class NginxBuilder {
     private readonly files: DiscoveredFile[],
     private readonly sources: ModelSources,
     private readonly notices: Notice[],
-    private readonly apacheFiles?: string[],
+    private readonly apacheFiles?: ApacheFile[],
   ) {
     this.byPath = filesByPath(files);
     for (const n of notices) if (n.file && (n.kind === 'too-large' || n.kind === 'unreadable' || n.kind === 'binary')) this.skipped.set(n.file, n.message);
@@ -114,7 +115,7 @@ class NginxBuilder {
           span: file.source.lines.lineSpan(path, apache.line),
           message: `an Apache httpd configuration (<${apache.tag}>), not nginx: its settings are not checked`,
         });
-        this.apacheFiles?.push(path);
+        this.apacheFiles?.push({ path, section: apache });
         continue;
       }
       if (this.byPath.get(path)!.kind === 'conf-candidate' && !looksLikeNginx(file)) continue;
