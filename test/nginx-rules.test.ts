@@ -256,6 +256,8 @@ describe('paths, hosts and request data', () => {
     expect(fire(NGX037, 'server { return 301 https://$host$request_uri; location ~ ^/old/(.*)$ { return 301 /new/$1; } location / { return 200 "$uri"; } }')).toEqual([]);
     expect(fire(NGX037, 'server {\n location ~ ^/old/([^/]+)$ {\n  return 301 /new/$1;\n }\n}')).toEqual([3]);
     expect(fire(NGX037, 'server { location / { proxy_set_header X-Original-URI $uri; proxy_pass http://app; } }')).toEqual([1]);
+    // nginx's own fastcgi.conf: FastCGI and uwsgi parameters are length-prefixed, a line break stays in its value.
+    expect(fire(NGX037, 'server { location ~ \\.php$ { fastcgi_param DOCUMENT_URI $document_uri; fastcgi_pass unix:/run/php.sock; } location / { uwsgi_param PATH_INFO $uri; uwsgi_pass unix:/run/app.sock; } }')).toEqual([]);
     expect(fire(NGX037, 'server { rewrite ^/a/(?<rest>\\S+)$ /b/$rest permanent; }')).toEqual([]);
     expect(fire(NGX037, 'server { location / { if ($request_uri ~ ^/x/([^/]+)) { return 301 /y/$1; } } }')).toEqual([]);
     expect(captureGroups('^/(?<a>[^/]+)/(?:x|y)/(\\d+)$').map((g) => [g.index, g.name, g.source])).toEqual([

@@ -10,11 +10,11 @@ function headerArgument(d: NginxDirective): number | undefined {
       return redirectOf(d) ? (d.args.length === 1 ? 0 : 1) : undefined;
     case 'rewrite':
       return d.args.length >= 2 ? 1 : undefined;
+    // Not uwsgi_param or fastcgi_param: both protocols send each parameter with its length, so a line
+    // break in a value stays inside that value (nginx's own fastcgi.conf passes $document_uri).
     case 'add_header':
     case 'add_trailer':
     case 'proxy_set_header':
-    case 'uwsgi_param':
-    case 'fastcgi_param':
       return d.args.length >= 2 ? 1 : undefined;
     case 'proxy_pass':
       return d.args.length >= 1 ? 0 : undefined;
@@ -48,7 +48,7 @@ export default defineRule({
     section: 'web-server',
     docs: {
       whatItDoes:
-        'Reports redirects (`return 301 ...$uri`, rewrite replacements), add_header, proxy_set_header, uwsgi/fastcgi params and proxy_pass URLs built from `$uri` or `$document_uri`, or from a regex capture whose group can match a line break (`([^/]+)`, `(\\s*)`, `(\\W+)`; `(.*)` cannot). These values are URL-decoded, so `%0d%0a` in the request becomes a real CR LF. Captures of an `if` on a raw variable ($request_uri, $args) are not concerned. Development configurations are skipped.',
+        'Reports redirects (`return 301 ...$uri`, rewrite replacements), add_header, proxy_set_header and proxy_pass URLs built from `$uri` or `$document_uri`, or from a regex capture whose group can match a line break (`([^/]+)`, `(\\s*)`, `(\\W+)`; `(.*)` cannot). These values are URL-decoded, so `%0d%0a` in the request becomes a real CR LF. Captures of an `if` on a raw variable ($request_uri, $args) are not concerned, nor are uwsgi_param and fastcgi_param: those protocols carry each parameter with its length, so a line break cannot start another. Development configurations are skipped.',
       whyIsThisBad:
         "An attacker crafts a link such as `/foo%0d%0aSet-Cookie:%20sessionid=attacker` and the response (or the request sent to Django) gains headers of their choosing: session fixation, cache poisoning, or an injected `X-Forwarded-Proto`. The classic case is the HTTPS redirect written with $uri instead of $request_uri.",
       example: 'return 301 https://$host$uri;',
