@@ -79,6 +79,10 @@ describe('Debian packages of Django applications', () => {
     expect(r.projects.map((p) => p.settingsFile).filter((f) => /\/tests?\/|utils\/settings\.py$/.test(f))).toEqual([]);
   });
 
+  packageCase('nginx-common', "nginx's stock fastcgi.conf passes $document_uri as a FastCGI parameter: no header splitting there", (r) => {
+    expect(r.findings.filter((f) => f.ruleId === 'NGX037').map(where)).toEqual([]);
+  });
+
   for (const pkg of ['ara-server', 'dicoweb', 'autoradio']) {
     packageCase(pkg, 'every finding points at a file of the package', (r) => {
       for (const f of r.findings) expect(existsSync(join(CACHE, pkg, f.span.file)), where(f)).toBe(true);
