@@ -9,14 +9,19 @@ import type { SystemdUnit } from '../src/model/systemd/types.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function units(files: Record<string, string>): Promise<SystemdUnit[]> {
+/** The model of a repository holding these files. */
+async function model(files: Record<string, string>) {
   const root = mkdtempSync(join(tmpdir(), 'sd-build-'));
   dirs.push(root);
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, p)), { recursive: true });
     writeFileSync(join(root, p), text);
   }
-  return (await buildModel(root)).systemdUnits;
+  return buildModel(root);
+}
+
+async function units(files: Record<string, string>): Promise<SystemdUnit[]> {
+  return (await model(files)).systemdUnits;
 }
 
 const GUNICORN = `[Unit]
@@ -150,20 +155,13 @@ describe('systemd model builder', () => {
 
 describe('files named like units that are not systemd units', () => {
   it('Avahi service definitions (XML) and D-Bus activation files are set aside with a notice, not judged', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sd-foreign-'));
-    dirs.push(root);
-    const files: Record<string, string> = {
+    const m = await model({
       'etc/avahi/services/ssh.service': '<?xml version="1.0" standalone=\'no\'?>\n<!DOCTYPE service-group SYSTEM "avahi-service.dtd">\n<service-group>\n  <name replace-wildcards="yes">%h</name>\n  <service>\n    <type>_ssh._tcp</type>\n    <port>22</port>\n  </service>\n</service-group>\n',
       'usr/share/dbus-1/services/org.example.Shop.service': '[D-BUS Service]\nName=org.example.Shop\nExec=/usr/bin/shop-dbus\nUser=shop\n',
       'deploy/gunicorn.service': GUNICORN,
-    };
-    for (const [p, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, p)), { recursive: true });
-      writeFileSync(join(root, p), text);
-    }
-    const model = await buildModel(root);
-    expect(model.systemdUnits.map((u) => u.file)).toEqual(['deploy/gunicorn.service']);
-    expect(model.notices.filter((n) => n.message.includes('not a systemd unit')).map((n) => `${n.file}: ${n.message}`)).toEqual([
+    });
+    expect(m.systemdUnits.map((u) => u.file)).toEqual(['deploy/gunicorn.service']);
+    expect(m.notices.filter((n) => n.message.includes('not a systemd unit')).map((n) => `${n.file}: ${n.message}`)).toEqual([
       'etc/avahi/services/ssh.service: an XML file (an Avahi service definition, or the like), not a systemd unit; not checked',
       'usr/share/dbus-1/services/org.example.Shop.service: a D-Bus activation file ([D-BUS Service]), not a systemd unit; not checked',
     ]);
